@@ -1,0 +1,40 @@
+"""Outputs are written atomically: a temp file in the target folder, then a rename.
+
+A crash or a kill never leaves a half-written file; an existing file is only replaced when asked.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import UserError
+
+
+def check_writable(target: Path, force: bool = False) -> None:
+    """Refuse to overwrite silently, and say so in Chinese."""
+    if target.exists() and not force:
+        raise UserError(f"输出文件已存在：{target}。如需覆盖，请加 --force；或用 -o 指定其他文件名。", exit_code=2)
+    if not target.parent.is_dir():
+        raise UserError(f"输出文件夹不存在：{target.parent}。请先创建该文件夹，或用 -o 指定其他位置。", exit_code=2)
+
+
+@contextmanager
+def atomic_path(target: Path):
+    """Yield a temp path beside `target`; on success it replaces `target` in one rename."""
+    target = Path(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+    except OSError as e:
+        raise UserError(f"无法在文件夹 {target.parent} 中写入文件（{e.strerror}）。请检查该文件夹是否只读，或用 -o 指定其他位置。", exit_code=2)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
