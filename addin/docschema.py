@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from . import fmt as fmtmod
+from .layout import EXPLAIN_ROWS  # every explanation has a row in the 说明 sheet
 
 SCHEMA_FILE = "report-document.schema.json"
 EXPLANATION_MAX = 2000
-EXPLANATIONS_MAX = 200  # = layout.EXPLAIN_ROWS: every explanation has a row in the 说明 sheet
 
 
 def _value_schema(spec: dict) -> dict:
@@ -71,7 +71,7 @@ def build(f: fmtmod.Format | None = None) -> dict:
             },
             "explanations": {
                 "type": "array",
-                "maxItems": EXPLANATIONS_MAX,
+                "maxItems": EXPLAIN_ROWS,
                 "items": {
                     "type": "object",
                     "additionalProperties": False,

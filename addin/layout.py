@@ -19,7 +19,7 @@ GUIDE_SHEET = "填报说明"
 ORGAN_SHEET = "基本信息"
 EXPLAIN_SHEET = "说明"
 RULES_SHEET = "规则说明"
-EXPLAIN_ROWS = 200  # = docschema.EXPLANATIONS_MAX
+EXPLAIN_ROWS = 200
 EXPLAIN_COLUMNS = ("规则编号", "对象", "说明")
 TITLE_ROW = 1
 HINT_ROW = 2
