@@ -229,3 +229,38 @@ def load() -> Layout:
             row += t.rows + 3
         lay.sheet_width[sheet] = 1
     return lay
+
+
+def compress(addresses: list[str], list_up_to: int = 6) -> str:
+    """'表三!D7, D8, D30, D31' for a few cells; rectangles ('表三!D9:J29') when there are many."""
+    by_sheet: dict[str, list[str]] = {}
+    for a in addresses:
+        sheet, _, r = a.partition("!")
+        by_sheet.setdefault(sheet, []).append(r)
+    parts = []
+    for sheet, refs in by_sheet.items():
+        refs = list(dict.fromkeys(refs))
+        if len(refs) > list_up_to and all(":" not in r for r in refs):
+            refs = _rectangles(refs)
+        parts.append(f"{sheet}!" + ", ".join(refs))
+    return "; ".join(parts)
+
+
+def _rectangles(refs: list[str]) -> list[str]:
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    cells = sorted((column_index_from_string(c), r) for c, r in map(coordinate_from_string, refs))
+    runs = []  # vertical runs: [col, r1, r2]
+    for c, r in cells:
+        if runs and runs[-1][0] == c and runs[-1][2] == r - 1:
+            runs[-1][2] = r
+        else:
+            runs.append([c, r, r])
+    rects = []  # [c1, c2, r1, r2]
+    for c, r1, r2 in sorted(runs, key=lambda x: (x[1], x[2], x[0])):
+        if rects and rects[-1][2:] == [r1, r2] and rects[-1][1] == c - 1:
+            rects[-1][1] = c
+        else:
+            rects.append([c, c, r1, r2])
+    rects.sort(key=lambda x: (x[2], x[0]))
+    return [ref(r1, c1) if (c1, r1) == (c2, r2) else f"{ref(r1, c1)}:{ref(r2, c2)}" for c1, c2, r1, r2 in rects]

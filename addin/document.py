@@ -1,0 +1,43 @@
+"""The report document: the JSON form of one filled report (its schema: schema/report-document.schema.json)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import fmt as fmtmod
+from .errors import UserError
+
+
+def empty(organ: str | None = None, year: int | None = None) -> dict:
+    """A document with every element present and blank."""
+    f = fmtmod.load()
+    doc = {
+        "format": f.version,
+        "organ": {x.id: None for x in f.organ_fields},
+        "cells": {cid: None for cid in f.cells},
+        "texts": {t.id: "" for t in f.texts},
+        "explanations": [],
+    }
+    doc["organ"]["name"], doc["organ"]["year"] = organ, year
+    return doc
+
+
+def load_json(path: Path) -> dict:
+    """A document from a JSON file, with a Chinese message for anything unreadable."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        raise UserError(f"无法读取文件 {path}：{e.strerror}。请检查路径。")
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UserError(f"文件 {path} 不是 UTF-8 编码的 JSON 文本。请用 nianbao dump 生成数据文档。")
+    except json.JSONDecodeError as e:
+        raise UserError(f"文件 {path} 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列：{e.msg}）。")
+    if not isinstance(doc, dict):
+        raise UserError(f"文件 {path} 不是年报数据文档（顶层应为对象）。请用 nianbao dump 生成数据文档。")
+    return doc
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
