@@ -349,3 +349,9 @@ def apply_explanations(findings: list[Finding], explanations: list[dict]) -> Non
             if not target or target in keys:
                 x.explanation = e["text"].strip()
                 break
+
+
+def schema_problems(doc: dict) -> list[str]:
+    """The JSON Schema findings alone, as Chinese lines (for `fill`, which takes only valid documents)."""
+    ctx = _Context(fmtmod.load(), doc, layout.load().address)
+    return [x.message for x in _schema_findings(ctx)]

@@ -1,0 +1,149 @@
+"""The `nianbao` command. Imports are lazy: each subcommand loads only what it uses."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import UserError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="用法：")
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *a, **kw):
+        kw.setdefault("formatter_class", _Formatter)
+        kw.setdefault("add_help", False)
+        super().__init__(*a, **kw)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"参数错误：{_translate(message)}\n请运行 {self.prog} --help 查看用法。\n")
+
+
+def _translate(message: str) -> str:
+    for en, zh in (("the following arguments are required", "缺少必需的参数"),
+                   ("unrecognized arguments", "无法识别的参数"),
+                   ("invalid choice", "无效的选择"),
+                   ("expected one argument", "需要一个值"),
+                   ("invalid int value", "不是整数")):
+        message = message.replace(en, zh)
+    return message
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="nianbao", description=(
+        "政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）：标准模板、校验与报告生成。\n"
+        "退出码：0 通过；1 有阻止导出的问题；2 文件无法读取或参数有误。"))
+    p.add_argument("--version", action="version", version=f"nianbao {__version__}（格式 2021）", help="显示版本号")
+    p.add_argument("--debug", action="store_true", help="出现内部错误时显示详细的调用栈（供开发者排查）")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    v = sub.add_parser("validate", help="校验填好的年报工作簿", description="校验年报工作簿：数据类型、勾稽关系、格式与文字要求。")
+    v.add_argument("file", metavar="文件.xlsx", help="填好的年报工作簿")
+    v.add_argument("--json", action="store_true", help="以 JSON 输出校验结果与汇总")
+    v.set_defaults(run=cmd_validate)
+
+    d = sub.add_parser("dump", help="把工作簿读成 JSON 数据文档", description="把年报工作簿读成 JSON 数据文档（不做校验）。")
+    d.add_argument("file", metavar="文件.xlsx")
+    d.add_argument("-o", "--output", metavar="文档.json", help="写入文件（默认输出到屏幕）")
+    d.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    d.set_defaults(run=cmd_dump)
+
+    fl = sub.add_parser("fill", help="用 JSON 数据文档生成填好的工作簿", description="用 JSON 数据文档生成填好的标准模板工作簿。")
+    fl.add_argument("doc", metavar="文档.json")
+    fl.add_argument("-o", "--output", metavar="文件.xlsx", required=True)
+    fl.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    fl.set_defaults(run=cmd_fill)
+
+    t = sub.add_parser("template", help="生成空白标准模板", description="由 schema/ 生成年报标准模板工作簿。")
+    t.add_argument("-o", "--output", metavar="文件.xlsx", help="输出文件（默认：年报模板-2021版.xlsx）")
+    t.add_argument("--organ", metavar="名称", help="预填机关名称")
+    t.add_argument("--year", type=int, metavar="年度", help="预填报告年度，如 2025")
+    t.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    t.set_defaults(run=cmd_template)
+    return p
+
+
+def cmd_validate(args) -> int:
+    from . import printer, reader, validator
+    from .findings import summary
+
+    r = reader.read(Path(args.file))
+    findings = validator.validate(r.document, r.locate, extra=r.findings)
+    show = printer.json_report if args.json else printer.text_report
+    print(show(args.file, r.document, findings, r.located_by))
+    return EXIT_OK if summary(findings)["passed"] else EXIT_FINDINGS
+
+
+def cmd_dump(args) -> int:
+    from . import document, reader
+
+    text = document.dumps(reader.read(Path(args.file)).document)
+    if not args.output:
+        sys.stdout.write(text)
+        return EXIT_OK
+    from .atomic import atomic_path, check_writable
+
+    out = Path(args.output)
+    check_writable(out, args.force)
+    with atomic_path(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    print(f"已写入数据文档：{out}")
+    return EXIT_OK
+
+
+def cmd_fill(args) -> int:
+    from . import document, template, validator
+
+    doc = document.load_json(Path(args.doc))
+    bad = validator.schema_problems(doc)
+    if bad:
+        raise UserError(f"数据文档 {args.doc} 不符合格式，未生成工作簿：\n" + "\n".join(f"  - {m}" for m in bad))
+    template.write(Path(args.output), doc=doc, force=args.force)
+    print(f"已生成工作簿：{args.output}")
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    from . import template
+
+    out = Path(args.output or "年报模板-2021版.xlsx")
+    template.write(out, organ=args.organ, year=args.year, force=args.force)
+    print(f"已生成标准模板：{out}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        return args.run(args)
+    except UserError as e:
+        print(e.message, file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as e:
+        if args.debug:
+            raise
+        print(f"内部错误（{type(e).__name__}）：{e}\n这是本工具的缺陷，不是您的操作问题。请加 --debug 重新运行，"
+              f"把输出发给维护人员。输入文件没有被修改。", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,363 @@
+"""workbook (.xlsx) → report document. The only module that knows cells.
+
+Cells are found by the template's defined names (derived from the format's ids); when a workbook has
+none (tables copied elsewhere), by the official labels (addin.labels), and it says so. Values are read
+as they are: typed totals and formulas are never trusted (the validator recomputes every rule), a blank
+stays blank (None), text in a number cell stays text for the validator to explain. The input file is
+opened read-only and never written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import document, layout
+from . import fmt as fmtmod
+from .errors import UserError
+from .findings import Finding
+
+# Limits that keep a hostile file cheap (stated in README): checked on the zip directory before parsing.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ENTRIES = 2000
+MAX_UNCOMPRESSED = 300 * 1024 * 1024
+MAX_RATIO = 200           # per entry, for entries above 1 MB uncompressed
+XLWINGS_CONF_SHEET = "xlwings.conf"
+
+
+@dataclass
+class Read:
+    path: Path
+    document: dict
+    findings: list[Finding] = field(default_factory=list)
+    addresses: dict[str, str] = field(default_factory=dict)   # element → '表三!D7'
+    located_by: str = "names"                                  # names | labels
+
+    def locate(self, element: str) -> str:
+        return self.addresses.get(element) or layout.load().address(element)
+
+
+def read(path: str | Path) -> Read:
+    path = Path(path)
+    wb = open_workbook(path)
+    return read_workbook(wb, path)
+
+
+# --- opening ----------------------------------------------------------------------------------
+
+def open_workbook(path: Path, data_only: bool = False):
+    """openpyxl workbook, or a UserError in Chinese saying what the file is and what to do."""
+    _check_container(path)
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; we only read
+            return openpyxl.load_workbook(path, data_only=data_only, keep_links=False, rich_text=False)
+    except UserError:
+        raise
+    except Exception as e:  # openpyxl raises many kinds on broken parts
+        raise UserError(f"无法读取工作簿 {path}：文件已损坏或不是 Excel 工作簿（{type(e).__name__}）。"
+                        f"请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”再试。")
+
+
+def _check_container(path: Path) -> None:
+    if not path.exists():
+        raise UserError(f"找不到文件：{path}。请检查文件名和路径。")
+    if not path.is_file():
+        raise UserError(f"{path} 不是文件。请给出 .xlsx 工作簿的路径。")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as e:
+        raise UserError(f"无法读取文件 {path}（{e.strerror}）。请检查文件权限，或关闭占用该文件的程序。")
+    if size == 0:
+        raise UserError(f"文件 {path} 是空的（0 字节）。请重新保存或重新获取该文件。")
+    if size > MAX_FILE_BYTES:
+        raise UserError(f"文件 {path} 过大（{size // 1048576} MB，上限 {MAX_FILE_BYTES // 1048576} MB），不像年报工作簿。")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UserError(f"文件 {path} 是旧版 .xls 工作簿或受密码保护的工作簿。请在 Excel/WPS 中取消密码，"
+                        f"并另存为“Excel 工作簿（*.xlsx）”。")
+    if not head.startswith(b"PK"):
+        raise UserError(f"文件 {path} 不是 .xlsx 工作簿（可能是 CSV、文本或其他格式改了扩展名）。"
+                        f"请使用年报标准模板（nianbao template 生成）填报。")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UserError(f"文件 {path} 已损坏（压缩包不完整）。请重新保存或重新获取该文件。")
+    if len(infos) > MAX_ENTRIES:
+        raise UserError(f"文件 {path} 含 {len(infos)} 个部件（上限 {MAX_ENTRIES}），不像年报工作簿，已拒绝读取。")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED or any(
+        i.file_size > 1048576 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
+    ):
+        raise UserError(f"文件 {path} 解压后过大或压缩比异常（可能是“压缩炸弹”），已拒绝读取。")
+    if "xl/workbook.xml" not in names:
+        kind = ("Word 文档" if "word/document.xml" in names else
+                "OpenDocument（.ods/.odt）文件" if "mimetype" in names else "不是 Excel 工作簿的压缩包")
+        raise UserError(f"文件 {path} 是{kind}，不是 .xlsx 工作簿。请使用年报标准模板填报"
+                        f"（.ods 请在 WPS/LibreOffice 中另存为 .xlsx）。")
+    with zipfile.ZipFile(path) as z:
+        head_xml = z.read("xl/workbook.xml")[:2000]
+    if b"purl.oclc.org/ooxml" in head_xml:
+        raise UserError(f"文件 {path} 是“Strict Open XML”格式。请在 Excel 中另存为“Excel 工作簿（*.xlsx）”。")
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def read_workbook(wb, path: Path) -> Read:
+    f = fmtmod.load()
+    named = _defined(wb)
+    positions, findings, located_by = _positions(wb, f, named)
+    addresses = {e: f"{s}!{layout.ref(r, c)}" for e, (s, r, c) in positions.items()}
+    doc = document.empty()
+    formula_cells = []
+    for cid in f.cells:
+        if cid not in positions:
+            continue
+        sheet, r, c = positions[cid]
+        cell = wb[sheet].cell(r, c)
+        if cell.data_type == "f":
+            formula_cells.append(cid)
+        doc["cells"][cid] = _cell_value(cell.value, f.cells[cid].value)
+    if formula_cells:
+        _use_cached_results(path, positions, formula_cells, doc, f)
+    for fld in f.organ_fields:
+        if fld.element in positions:
+            s, r, c = positions[fld.element]
+            doc["organ"][fld.id] = _organ_value(wb[s].cell(r, c).value, fld)
+    for t in f.texts:
+        rng = _range_of(named, t.element)
+        if rng:
+            doc["texts"][t.id] = _join_rows(wb, *rng)
+            addresses[t.element] = f"{rng[0]}!{layout.ref(rng[1], rng[3])}:{layout.ref(rng[2], rng[3])}"
+    doc["explanations"] = _explanations(wb, named)
+    findings += _label_findings(wb, f, positions, located_by)
+    findings += _sheet_findings(wb, f)
+    return Read(path, doc, findings, addresses, located_by)
+
+
+def _defined(wb) -> dict[str, tuple[str, str]]:
+    """element → (sheet, 'A1' or 'A1:B2') for every nb_ name (workbook or sheet scope)."""
+    out = {}
+    scopes = [wb.defined_names] + [ws.defined_names for ws in wb.worksheets]
+    for names in scopes:
+        for name, dn in names.items():
+            element = layout.element_of_name(name)
+            if not element:
+                continue
+            try:
+                dests = list(dn.destinations)
+            except Exception:  # #REF! or an expression: not a cell
+                continue
+            if len(dests) == 1 and dests[0][0] in wb.sheetnames:
+                out[element] = (dests[0][0], dests[0][1].replace("$", ""))
+    return out
+
+
+def _positions(wb, f: fmtmod.Format, named: dict):
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    positions: dict[str, tuple[str, int, int]] = {}
+    for element, (sheet, ref) in named.items():
+        if ":" in ref or element.startswith("text.") or element == "explanations":
+            continue
+        col, row = coordinate_from_string(ref)
+        positions[element] = (sheet, row, column_index_from_string(col))
+    findings: list[Finding] = []
+    missing = {c for c in f.cells if c not in positions}
+    located_by = "names"
+    if missing:
+        from . import labels
+
+        found = labels.locate(wb, missing)
+        positions.update(found.positions)
+        if len(missing) == len(f.cells) and found.positions:
+            located_by = "labels"
+            rule = f.rule("F7")
+            findings.append(Finding("F7", rule.severity,
+                                    "工作簿中没有标准模板的定义名称，已按官方标签找到 "
+                                    f"{len(found.positions)} 个数据格。请核对读取的数字；今后请使用标准模板填报。",
+                                    target="F7"))
+        for sheet, r, c, text in found.trial_2019:
+            findings.append(_trial_finding(f, sheet, r, c, text))
+        still = sorted(missing - set(found.positions), key=list(f.cells).index)
+        if still:
+            findings.extend(_not_found(f, still))
+    return positions, findings, located_by
+
+
+def _not_found(f: fmtmod.Format, elements: list[str]) -> list[Finding]:
+    """F3, one finding per table: which items could not be found at all."""
+    rule = f.rule("F3")
+    out = []
+    for table in f.tables:
+        ids = [e for e in elements if f.cells[e].table.id == table.id]
+        if not ids:
+            continue
+        names = "、".join(f.cells[e].label() for e in ids[:5]) + ("等" if len(ids) > 5 else "")
+        msg = (f"{table.sheet}{' ' + table.title if table.title else ''}：找不到 {len(ids)} 个数据格（{names}），"
+               f"定义名称不存在，按官方标签也找不到。请使用标准模板填报。")
+        out.append(Finding("F3", rule.severity, msg, cells=ids, addresses=[table.sheet], target=f"F3:{table.id}"))
+    return out
+
+
+def _trial_finding(f: fmtmod.Format, sheet: str, r: int, c: int, text: str) -> Finding:
+    rule = f.rule("F1")
+    addr = f"{sheet}!{layout.ref(r, c)}"
+    replaced = f.trial_2019["replaced_labels"].get(text)
+    now = f"，2021 年格式为“{replaced}”" if replaced else ""
+    msg = f"{addr} “{text}”是 2019 年试行格式的标签{now}。本工作簿使用了旧格式，请改用 2021 年标准模板（nianbao template）。"
+    return Finding("F1", rule.severity, msg, addresses=[addr], values={"text": text}, target=addr)
+
+
+def _cell_value(v, kind: str):
+    """A data cell's value as the document holds it; nothing is coerced that could hide an error."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            return str(v)
+        return int(v) if v.is_integer() and abs(v) < 2**53 else v
+    if isinstance(v, int):
+        return v
+    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+        return f"日期 {v.isoformat()}"
+    text = str(getattr(v, "text", v))  # ArrayFormula → its text
+    return None if not text.strip() else text
+
+
+def _use_cached_results(path: Path, positions, formula_cells: list[str], doc: dict, f) -> None:
+    """A formula typed into a data cell: take the value the spreadsheet program last computed, if any."""
+    cached = open_workbook(path, data_only=True)
+    for cid in formula_cells:
+        sheet, r, c = positions[cid]
+        value = cached[sheet].cell(r, c).value
+        if value is not None:
+            doc["cells"][cid] = _cell_value(value, f.cells[cid].value)
+
+
+def _organ_value(v, fld: fmtmod.OrganField):
+    if v is None:
+        return None
+    if fld.type == "integer":
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        if isinstance(v, str):
+            s = unicodedata.normalize("NFKC", v).strip().removesuffix("年").strip()
+            return int(s) if s.isdigit() else (v.strip() or None)
+        return v if isinstance(v, int) and not isinstance(v, bool) else str(v)
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, (dt.datetime, dt.date)):
+        v = v.isoformat()
+    s = str(v).strip()
+    return s or None
+
+
+def _range_of(named: dict, element: str):
+    named = named.get(element)
+    if not named or ":" not in named[1]:
+        return None
+    from openpyxl.utils.cell import range_boundaries
+
+    c1, r1, c2, r2 = range_boundaries(named[1])
+    return named[0], r1, r2, c1
+
+
+def _join_rows(wb, sheet: str, r1: int, r2: int, col: int) -> str:
+    lines = []
+    for (v,) in wb[sheet].iter_rows(min_row=r1, max_row=r2, min_col=col, max_col=col, values_only=True):
+        lines.append("" if v is None else _text(v))
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _text(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _explanations(wb, named: dict) -> list[dict]:
+    named = named.get("explanations")
+    if not named:
+        return []
+    from openpyxl.utils.cell import range_boundaries
+
+    c1, r1, c2, r2 = range_boundaries(named[1])
+    out = []
+    for row in wb[named[0]].iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c1 + 2, values_only=True):
+        rule, target, text = ("" if v is None else _text(v).strip() for v in row)
+        if rule or text:
+            out.append({"rule": rule, "target": target, "text": text})
+    return out
+
+
+# --- label and sheet checks -------------------------------------------------------------------
+
+def _norm(text) -> str:
+    return "".join(str(text).split())
+
+
+def _label_findings(wb, f: fmtmod.Format, positions, located_by: str) -> list[Finding]:
+    """F1/F2: every official label of a table must stand where the template puts it, word for word."""
+    if located_by != "names":
+        return []
+    lay = layout.load()
+    out = []
+    for table in f.tables:
+        box = lay.boxes[table.id]
+        first = table.cell_id_of(table.rows[0], table.columns[0])
+        if first not in positions:
+            continue
+        sheet, r0, c0 = positions[first]
+        ws = wb[sheet]
+        for span in lay.spans:
+            if span.sheet != table.sheet or span.kind == "check-label" or not _in_box(span, box):
+                continue
+            r, c = r0 + span.row1 - box.data_row, c0 + span.col1 - box.data_col
+            if r < 1 or c < 1:
+                continue
+            actual = ws.cell(r, c).value
+            if actual is not None and _norm(actual) == _norm(span.text):
+                continue
+            out.append(_label_finding(f, sheet, r, c, actual, span.text))
+    return out
+
+
+def _in_box(span: layout.Span, box: layout.TableBox) -> bool:
+    return box.first_row <= span.row1 <= box.last_row and box.first_col <= span.col1 <= box.last_col
+
+
+def _label_finding(f: fmtmod.Format, sheet: str, r: int, c: int, actual, official: str) -> Finding:
+    addr = f"{sheet}!{layout.ref(r, c)}"
+    text = "" if actual is None else str(actual).strip()
+    if f.trial_2019["replaced_labels"].get(_norm(text)) == official or _norm(text) in f.trial_2019["markers"]:
+        return _trial_finding(f, sheet, r, c, text)
+    rule = f.rule("F2")
+    found = f"为“{text}”" if text else "为空"
+    msg = f"{addr} 标签{found}，官方格式为“{official}”。请恢复官方文字；确有理由的在“说明”表中写明。"
+    return Finding("F2", rule.severity, msg, addresses=[addr], values={"found": text, "official": official},
+                   target=addr)
+
+
+def _sheet_findings(wb, f: fmtmod.Format) -> list[Finding]:
+    out = []
+    for ws in wb.worksheets:
+        if ws.title.strip().lower() == XLWINGS_CONF_SHEET:
+            rule = f.rule("F6")
+            out.append(Finding("F6", rule.severity,
+                               f"工作表“{ws.title}”：年报数据工作簿不应包含 xlwings.conf 工作表，它可被用来让加载项运行"
+                               f"其他程序。请删除该工作表；如工作簿来自他人，请先确认来源。",
+                               addresses=[f"{ws.title}!A1"], target=ws.title))
+    return out
