@@ -1,0 +1,185 @@
+"""The reader on real workbooks written by the template generator and edited with openpyxl."""
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin import layout, reader, template, validator
+from addin.errors import UserError
+
+from .conftest import balanced_doc
+
+
+def rules(path):
+    r = reader.read(path)
+    return r, validator.validate(r.document, r.locate, extra=r.findings)
+
+
+@pytest.fixture
+def filled(tmp_path, example_doc) -> Path:
+    path = tmp_path / "年报 2025（测试）.xlsx"        # spaces, Chinese and brackets in the path
+    template.write(path, doc=balanced_doc(example_doc))
+    return path
+
+
+def edit(path: Path, fn) -> Path:
+    wb = openpyxl.load_workbook(path)
+    fn(wb)
+    wb.save(path)
+    return path
+
+
+def at(element: str) -> tuple[str, str]:
+    return layout.load().sheet_and_ref(element)
+
+
+def test_reads_back_exactly_what_fill_wrote(filled, example_doc):
+    assert reader.read(filled).document == balanced_doc(example_doc)
+
+
+def test_input_file_is_never_modified(filled):
+    before = hashlib.sha256(filled.read_bytes()).hexdigest()
+    rules(filled)
+    assert hashlib.sha256(filled.read_bytes()).hexdigest() == before
+
+
+def test_blank_is_not_zero(filled):
+    sheet, ref = at("t3.R02.C3")
+    edit(filled, lambda wb: setattr(wb[sheet][ref], "value", None))
+    r, out = rules(filled)
+    assert r.document["cells"]["t3.R02.C3"] is None
+    assert [f.addresses for f in out if f.rule == "F4"] == [[f"{sheet}!{ref}"]]
+
+
+@pytest.mark.parametrize("typed, words", [("3件", "请只填数字 3"), ("—", "没有的请填 0"), ("/", "没有的请填 0"),
+                                          (" 5 ", "请只填数字 5"), ("１２", "请只填数字 12"), (2.5, "小数"),
+                                          (-2, "负数")])
+def test_text_decimals_and_negatives_become_findings_at_the_cell(filled, typed, words):
+    sheet, ref = at("t3.R05.C1")
+    edit(filled, lambda wb: setattr(wb[sheet][ref], "value", typed))
+    r, out = rules(filled)
+    b4 = [f for f in out if f.rule == "B4"]
+    assert len(b4) == 1 and b4[0].addresses == [f"{sheet}!{ref}"] and words in b4[0].message
+    assert r.document["cells"]["t3.R05.C1"] == typed          # read as typed, not coerced
+
+
+def test_formula_without_cached_result_is_not_trusted(filled):
+    sheet, ref = at("t3.R24.C1")
+    edit(filled, lambda wb: setattr(wb[sheet][ref], "value", "=SUM(D9:D29)"))
+    r, out = rules(filled)
+    assert any(f.rule == "B4" and "公式" in f.message and f.addresses == [f"{sheet}!{ref}"] for f in out)
+
+
+def test_altered_label_is_F2_naming_cell_and_official_label(filled):
+    lay = layout.load()
+    span = next(s for s in lay.spans if s.text == "2.重复申请")
+    edit(filled, lambda wb: setattr(wb[span.sheet].cell(span.row1, span.col1), "value", "2.重复的申请"))
+    _, out = rules(filled)
+    f2 = [f for f in out if f.rule == "F2"]
+    assert len(f2) == 1 and f2[0].addresses == [f"{span.sheet}!{layout.ref(span.row1, span.col1)}"]
+    assert "“2.重复的申请”" in f2[0].message and "“2.重复申请”" in f2[0].message and f2[0].severity == "需说明"
+
+
+def test_label_line_breaks_are_not_alterations(filled):
+    lay = layout.load()
+    span = next(s for s in lay.spans if s.text == "商业企业")
+    edit(filled, lambda wb: setattr(wb[span.sheet].cell(span.row1, span.col1), "value", "商业\n企业"))
+    assert [f for f in rules(filled)[1] if f.rule in ("F1", "F2")] == []
+
+
+def test_2019_label_is_F1(filled):
+    lay = layout.load()
+    span = next(s for s in lay.spans if s.text == "行政规范性文件")
+    edit(filled, lambda wb: setattr(wb[span.sheet].cell(span.row1, span.col1), "value", "规范性文件"))
+    _, out = rules(filled)
+    f1 = [f for f in out if f.rule == "F1"]
+    assert len(f1) == 1 and "2019 年试行格式" in f1[0].message and "行政规范性文件" in f1[0].message
+    assert f1[0].severity == "错误"
+
+
+def test_xlwings_conf_sheet_is_F6(filled):
+    edit(filled, lambda wb: wb.create_sheet("xlwings.conf").append(["INTERPRETER_WIN", r"C:\evil.exe"]))
+    _, out = rules(filled)
+    assert [f.rule for f in out if f.rule == "F6"] == ["F6"]
+
+
+def test_missing_names_fall_back_to_labels_F7(filled, example_doc):
+    def drop_names(wb):
+        for name in list(wb.defined_names):
+            del wb.defined_names[name]
+    edit(filled, drop_names)
+    r, out = rules(filled)
+    assert r.located_by == "labels"
+    assert [f.rule for f in out if f.rule in ("F7", "F3")] == ["F7"]
+    assert r.document["cells"] == balanced_doc(example_doc)["cells"]
+
+
+def test_cell_found_nowhere_is_F3(filled):
+    lay = layout.load()
+    span = next(s for s in lay.spans if s.text == "行政许可")
+    def break_it(wb):
+        del wb.defined_names[layout.defined_name("t2.licensing.decisions")]
+        wb[span.sheet].cell(span.row1, span.col1).value = "许可"
+    edit(filled, break_it)
+    _, out = rules(filled)
+    f3 = [f for f in out if f.rule == "F3"]
+    assert len(f3) == 1 and f3[0].cells == ["t2.licensing.decisions"] and f3[0].severity == "错误"
+
+
+def test_explanations_are_read_from_the_sheet(filled):
+    r = reader.read(filled)
+    assert r.document["explanations"][0]["rule"] == "N2"
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"", "空的"),
+    ("机关,年度\n某局,2025\n".encode("gbk"), "不是 .xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls"),
+    (b"PK\x03\x04garbage", "已损坏"),
+])
+def test_not_a_workbook_is_a_clear_message(tmp_path, content, words):
+    p = tmp_path / "input.xlsx"
+    p.write_bytes(content)
+    with pytest.raises(UserError) as e:
+        reader.read(p)
+    assert words in e.value.message and str(p) in e.value.message
+
+
+def test_docx_renamed_and_zip_without_workbook(tmp_path):
+    p = tmp_path / "report.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(UserError, match="Word 文档"):
+        reader.read(p)
+
+
+def test_other_xlsx_is_F3_not_a_crash(tmp_path):
+    p = tmp_path / "other.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "工资表"
+    wb.save(p)
+    r, out = rules(p)
+    assert any(f.rule == "F3" for f in out)
+    assert not [f for f in out if f.rule in ("B1", "B2", "B3", "B6")]
+
+
+def test_cli_exit_codes(filled, tmp_path, capsys):
+    from addin.cli import main
+
+    assert main(["validate", str(filled)]) == 0
+    assert "通过" in capsys.readouterr().out
+    sheet, ref = at("t3.R01.C1")
+    edit(filled, lambda wb: setattr(wb[sheet][ref], "value", 11))
+    assert main(["validate", str(filled), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["summary"]["passed"] is False and {"B1", "B2"} <= {f["rule"] for f in out["findings"]}
+    bad = tmp_path / "x.xlsx"
+    bad.write_text("a,b\n")
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "不是 .xlsx" in err and "Traceback" not in err
