@@ -200,7 +200,6 @@ def _new_sheet(wb: Workbook, name: str):
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.size = 9
@@ -538,7 +537,7 @@ def display_len(text: str) -> int:
 
 
 def _lines(text: str, width: float) -> int:
-    return max(1, math.ceil(display_len(text) * 1.05 / max(1.0, width - 1.5)))
+    return max(1, math.ceil(display_len(text) / max(1.0, width - 1)))
 
 
 def _fit_height(ws, row: int, text: str, width: float) -> None:
@@ -548,13 +547,14 @@ def _fit_height(ws, row: int, text: str, width: float) -> None:
 
 
 def _column_widths(spans, boxes, last_col: int) -> dict[int, float]:
-    """Wide enough that every single-column label fits in two lines (tall cells: as many as their rows)."""
+    """Short single-column labels on one line, long ones on two, tall group labels (3+ rows) on three."""
     data_cols = {c for b in boxes for c in range(b.data_col, b.last_col + 1)}
     widths = {c: (11.0 if c in data_cols else 10.0) for c in range(1, last_col + 1)}
     for s in spans:
         if s.col1 != s.col2 or s.kind == "title":
             continue
-        lines = 1 if display_len(s.text) <= 12 else 2
+        n = display_len(s.text)
+        lines = 3 if s.row2 - s.row1 >= 2 else (1 if n <= 28 else 2)
         need = math.ceil(display_len(s.text) * 1.05 / lines) + 2
         widths[s.col1] = max(widths[s.col1], min(need, 44 if s.col1 not in data_cols else 14))
     return widths
@@ -574,3 +574,9 @@ def _row_heights(ws, spans, widths: dict[int, float]) -> None:
     for r, h in heights.items():
         if h > LINE_HEIGHT:
             ws.row_dimensions[r].height = round(h, 1)
+
+
+COMMITTED = Path(__file__).resolve().parent.parent / "workbook_templates" / f"年报模板-{fmtmod.FORMAT_VERSION}版.xlsx"
+
+if __name__ == "__main__":  # python -m addin.template → regenerate the committed standard workbook
+    print(write(COMMITTED, force=True))
