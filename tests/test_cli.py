@@ -1,0 +1,80 @@
+"""The `nianbao` command: subcommands, exit codes, no silent overwrite, lazy imports, Chinese help."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from addin import reader
+from addin.cli import main
+
+from .conftest import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
+
+
+def test_bundled_example_validates_clean(capsys):
+    assert main(["validate", str(EXAMPLE_XLSX)]) == 0
+    out = capsys.readouterr().out
+    assert "中卫市口岸和投资促进办公室" in out and "通过" in out and "[需说明·已说明] N2" in out
+
+
+def test_bundled_example_workbook_is_the_example_document():
+    assert reader.read(EXAMPLE_XLSX).document == json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+
+
+def test_template_then_validate_reports_what_is_missing(tmp_path, capsys):
+    out = tmp_path / "模板.xlsx"
+    assert main(["template", "-o", str(out), "--organ", "某县发展和改革局", "--year", "2025"]) == 0
+    assert out.exists()
+    assert main(["validate", str(out), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert report["organ"] == "某县发展和改革局" and report["year"] == 2025
+    assert {"F4", "N1", "N3", "N4", "N5", "S2"} <= {f["rule"] for f in report["findings"]}
+
+
+def test_dump_fill_roundtrip_and_no_silent_overwrite(tmp_path, capsys):
+    doc = tmp_path / "doc.json"
+    assert main(["dump", str(EXAMPLE_XLSX), "-o", str(doc)]) == 0
+    assert json.loads(doc.read_text(encoding="utf-8")) == json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    before = doc.read_bytes()
+    assert main(["dump", str(EXAMPLE_XLSX), "-o", str(doc)]) == 2          # exists: refused
+    assert "已存在" in capsys.readouterr().err and doc.read_bytes() == before
+    xlsx = tmp_path / "filled.xlsx"
+    assert main(["fill", str(doc), "-o", str(xlsx)]) == 0
+    assert reader.read(xlsx).document == json.loads(before)
+    assert main(["fill", str(doc), "-o", str(xlsx)]) == 2
+    assert main(["fill", str(doc), "-o", str(xlsx), "--force"]) == 0
+
+
+def test_fill_refuses_an_invalid_document(tmp_path, capsys):
+    bad = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    bad["cells"]["t3.R01.C1"] = "三件"
+    del bad["texts"]["other"]
+    p = tmp_path / "bad.json"
+    p.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    assert main(["fill", str(p), "-o", str(tmp_path / "x.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "不符合格式" in err and "三件" in err and "other" in err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_dump_to_stdout(capsys):
+    assert main(["dump", str(EXAMPLE_XLSX)]) == 0
+    assert json.loads(capsys.readouterr().out)["organ"]["year"] == 2022
+
+
+def test_validate_imports_neither_docx_nor_xlwings():
+    code = ("import sys; from addin.cli import main; sys.stdout = open('/dev/null','w'); "
+            f"main(['validate', {str(EXAMPLE_XLSX)!r}]); "
+            "sys.stderr.write(repr(sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'xlwings', 'lxml'))))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    loaded = eval(out.stderr.strip().splitlines()[-1])
+    assert not [m for m in loaded if m.startswith(("docx", "xlwings"))], loaded
+
+
+def test_help_and_version_in_chinese():
+    out = subprocess.run([sys.executable, "-m", "addin", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and "用法：" in out.stdout and "校验" in out.stdout
+    v = subprocess.run([sys.executable, "-m", "addin", "--version"], cwd=ROOT, capture_output=True, text=True)
+    assert v.stdout.startswith("nianbao ")
+    bad = subprocess.run([sys.executable, "-m", "addin", "validate"], cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 2 and "缺少必需的参数" in bad.stderr and "Traceback" not in bad.stderr
