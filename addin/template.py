@@ -476,8 +476,8 @@ def _rules_sheet(wb: Workbook):
         for col, key in enumerate(keys, start=1):
             fill = SEVERITY_FILLS.get(item[key]) if key == "severity" else None
             _write(ws, row, col, item[key], font=FONT_SMALL, fill=fill, align=WRAP_TOP, border=BORDER)
-            lines = max(lines, _lines(str(item[key]), widths[key]))
-        ws.row_dimensions[row].height = lines * 13.5
+            lines = max(lines, _lines(str(item[key]), widths[key] - 1))
+        ws.row_dimensions[row].height = lines * 14 + 3
     ws.print_title_rows = f"{header}:{header}"
     ws.print_area = f"A1:{laymod.ref(row, len(keys))}"
     ws.freeze_panes = laymod.ref(header + 1, 1)
