@@ -211,6 +211,8 @@ class Format:
         self.sections: list[dict] = fmt["sections"]
         self.values: dict = fmt["values"]
         self.trial_2019: dict = fmt["trial_2019"]
+        self.deadlines: list[dict] = fmt["deadlines"]
+        self.data_cutoff: str = fmt["data_cutoff"]
         self.tables = [
             Table(
                 id=t["id"], section=t["section"], sheet=t["sheet"], title=t["title"], corner=t["corner"],
@@ -256,8 +258,9 @@ class Format:
         return list(dict.fromkeys(t.sheet for t in self.texts))
 
     def elements(self) -> list[str]:
-        """Every addressable element id: organ fields, cells, texts."""
-        return [f.element for f in self.organ_fields] + list(self.cells) + [t.element for t in self.texts]
+        """Every addressable element id: organ fields, cells, texts, and the explanations list."""
+        return [f.element for f in self.organ_fields] + list(self.cells) + [t.element for t in self.texts] + [
+            "explanations"]
 
     def match(self, pattern: str) -> list[str]:
         """Element ids matching a rule's cell pattern ('t3.*', 't3.R22.*', 'text.other')."""
@@ -274,7 +277,7 @@ class Format:
             return self.text(key).label
         if kind == "organ":
             return next(f.label for f in self.organ_fields if f.id == key)
-        return element
+        return "说明" if element == "explanations" else element
 
     def substitute_label(self, table_id: str, var: str, value: str) -> str:
         """Words for a rule variable: C → a column, R → a row, G → a group of columns ('review.*')."""

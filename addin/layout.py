@@ -126,7 +126,7 @@ def element_of_name(name: str) -> str | None:
 @lru_cache(maxsize=None)
 def _name_index() -> dict[str, str]:
     f = fmtmod.load()
-    return {defined_name(e): e for e in f.elements() + ["explanations"]}
+    return {defined_name(e): e for e in f.elements()}
 
 
 def path_spans(paths: list[tuple[str, ...]], depth: int) -> list[tuple[int, int, int, int, str]]:

@@ -72,8 +72,7 @@ def rule_elements(rule: fmtmod.Rule, f: fmtmod.Format | None = None) -> list[str
                     out.extend(fmtmod.expand_ids(p, b))
     else:
         for p in spec.get("cells", []):
-            # 'explanations' is addressable (layout) but not a format element, so match() does not know it
-            out.extend(["explanations"] if p == "explanations" else f.match(p))
+            out.extend(f.match(p))
     return list(dict.fromkeys(out))
 
 

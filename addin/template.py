@@ -45,14 +45,6 @@ SUM_RUN = 6  # a contiguous run of more cells than this is written SUM(range) in
 
 # FORMAT FACTS (FORMAT.md §0, notice 二) kept here until schema/format-2021.json has a "deadlines" entry;
 # they are shown to staff on the 填报说明 sheet only.
-DEADLINES = (
-    ("县级以上人民政府部门", "1月31日前", "向社会公布本机关上一年度年度报告，并报送本级政府信息公开工作主管部门"),
-    ("乡镇人民政府（街道）", "1月31日前", "报送县级人民政府政府信息公开工作主管部门，要求同上"),
-    ("县级人民政府", "2月20日前", "汇总本行政区域年度报告"),
-    ("设区的市级人民政府", "3月10日前", "汇总本行政区域年度报告"),
-    ("省级人民政府、垂直管理系统", "3月31日前", "汇总本行政区域（本系统）年度报告；本级政府年度报告最迟3月31日公布"),
-)
-
 _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 LOCKED = Protection(locked=True)
@@ -273,11 +265,11 @@ def _guide_sheet(wb: Workbook, f: fmtmod.Format):
     row += 1
     _write(ws, row, 1, "三、报送时限", font=FONT_BOLD)
     row += 1
-    for who, when, what in DEADLINES:
-        _write(ws, row, 1, when, align=Alignment(horizontal="right", vertical="top"))
-        _write(ws, row, 2, f"{who}：{what}。", align=WRAP_TOP)
+    for d in f.deadlines:
+        _write(ws, row, 1, d["date"], align=Alignment(horizontal="right", vertical="top"))
+        _write(ws, row, 2, f"{d['who']}：{d['what']}。", align=WRAP_TOP)
         row += 1
-    note = "数据统计期限为报告年度1月1日至12月31日，各项数据截至12月31日。"
+    note = f.data_cutoff
     _write(ws, row, 2, note, align=WRAP_TOP)
     ws.print_area = f"A1:B{row}"
 
@@ -484,7 +476,7 @@ def _rules_sheet(wb: Workbook):
 
 
 def _defined_names(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout):
-    for element in f.elements() + ["explanations"]:
+    for element in f.elements():
         sheet, ref = lay.sheet_and_ref(element, absolute=True)
         name = laymod.defined_name(element)
         wb.defined_names[name] = DefinedName(name, attr_text=f"{quote(sheet)}!{ref}")

@@ -78,3 +78,14 @@ def test_help_and_version_in_chinese():
     assert v.stdout.startswith("nianbao ")
     bad = subprocess.run([sys.executable, "-m", "addin", "validate"], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "缺少必需的参数" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_bundled_example_workbook_is_current(tmp_path):
+    """examples/*.xlsx is `nianbao fill examples/*.json`: regenerate it when the template changes."""
+    from .test_template import zip_members
+
+    fresh = tmp_path / "fresh.xlsx"
+    assert main(["fill", str(EXAMPLE_JSON), "-o", str(fresh)]) == 0
+    built, committed = zip_members(fresh), zip_members(EXAMPLE_XLSX)
+    drift = [n for n in built if built[n] != committed.get(n)]
+    assert not drift, f"stale {drift}: nianbao fill {EXAMPLE_JSON.name} -o {EXAMPLE_XLSX.name} --force"

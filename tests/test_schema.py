@@ -44,7 +44,7 @@ def test_rules_are_complete_rows():
         assert r.spec.get("expression") or r.kind == "balance", r.id
         cells = r.spec.get("cells", [])
         for pattern in cells:
-            assert f.match(pattern) or pattern == "explanations", (r.id, pattern)
+            assert f.match(pattern), (r.id, pattern)
 
 
 def test_balance_rules_touch_existing_cells_only():
@@ -61,7 +61,7 @@ def test_balance_rules_touch_existing_cells_only():
 
 def test_defined_names_are_valid_excel_names_and_invertible():
     import re
-    for e in fmt.load().elements() + ["explanations"]:
+    for e in fmt.load().elements():
         name = layout.defined_name(e)
         assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) and len(name) <= 255
         assert layout.element_of_name(name) == e
