@@ -183,3 +183,21 @@ def test_cli_exit_codes(filled, tmp_path, capsys):
     assert main(["validate", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "不是 .xlsx" in err and "Traceback" not in err
+
+
+def test_2019_trial_format_workbook_is_F1_and_exit_1(tmp_path, capsys):
+    from addin.cli import main
+
+    from .test_labels import _trial_workbook
+
+    wb, _, marks = _trial_workbook()
+    path = tmp_path / "2019格式.xlsx"
+    wb.save(path)
+    r, out = rules(path)
+    f1 = [f for f in out if f.rule == "F1"]
+    assert {f.addresses[0] for f in f1} == {f"年报!{layout.ref(r_, c_)}" for r_, c_ in marks}
+    assert any("行政规范性文件" in f.message for f in f1)
+    assert {f.cells[0].split(".")[1] for f in out if f.rule == "F3" and f.cells[0].startswith("t3.")} == {"R21"}
+    assert main(["validate", str(path)]) == 1
+    text = capsys.readouterr().out
+    assert "2019 年试行格式" in text and "Traceback" not in text
