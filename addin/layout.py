@@ -20,6 +20,7 @@ ORGAN_SHEET = "基本信息"
 EXPLAIN_SHEET = "说明"
 RULES_SHEET = "规则说明"
 EXPLAIN_ROWS = 200
+VERSION_NAME = "nb_format_version"  # a defined name holding the format version, e.g. "2021"
 EXPLAIN_COLUMNS = ("规则编号", "对象", "说明")
 TITLE_ROW = 1
 HINT_ROW = 2

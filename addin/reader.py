@@ -11,20 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import document, layout
+from . import container, document, layout
 from . import fmt as fmtmod
 from .errors import UserError
 from .findings import Finding
 
-# Limits that keep a hostile file cheap (stated in README): checked on the zip directory before parsing.
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_ENTRIES = 2000
-MAX_UNCOMPRESSED = 300 * 1024 * 1024
-MAX_RATIO = 200           # per entry, for entries above 1 MB uncompressed
 XLWINGS_CONF_SHEET = "xlwings.conf"
 
 
@@ -50,63 +44,36 @@ def read(path: str | Path) -> Read:
 
 def open_workbook(path: Path, data_only: bool = False):
     """openpyxl workbook, or a UserError in Chinese saying what the file is and what to do."""
-    _check_container(path)
+    container.check(path)
     import openpyxl
+    from defusedxml import DefusedXmlException
 
+    if not openpyxl.DEFUSEDXML:  # openpyxl parses through defusedxml only when it is importable and not disabled
+        raise UserError("读取被拒绝：openpyxl 未启用 defusedxml（环境变量 OPENPYXL_DEFUSEDXML=False？）。", code="setup.defusedxml")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; we only read
-            return openpyxl.load_workbook(path, data_only=data_only, keep_links=False, rich_text=False)
-    except UserError:
-        raise
+            wb = openpyxl.load_workbook(path, data_only=data_only, keep_links=False, rich_text=False)
+    except DefusedXmlException:
+        raise UserError(f"文件 {path} 含不安全的 XML（实体声明或外部实体），可能是恶意文件，已拒绝读取。",
+                        code="input.unsafe_xml")
     except Exception as e:  # openpyxl raises many kinds on broken parts
         raise UserError(f"无法读取工作簿 {path}：文件已损坏或不是 Excel 工作簿（{type(e).__name__}）。"
-                        f"请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”再试。")
+                        f"请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”再试。", code="input.corrupt")
+    _check_version(wb, path)
+    return wb
 
 
-def _check_container(path: Path) -> None:
-    if not path.exists():
-        raise UserError(f"找不到文件：{path}。请检查文件名和路径。")
-    if not path.is_file():
-        raise UserError(f"{path} 不是文件。请给出 .xlsx 工作簿的路径。")
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as e:
-        raise UserError(f"无法读取文件 {path}（{e.strerror}）。请检查文件权限，或关闭占用该文件的程序。")
-    if size == 0:
-        raise UserError(f"文件 {path} 是空的（0 字节）。请重新保存或重新获取该文件。")
-    if size > MAX_FILE_BYTES:
-        raise UserError(f"文件 {path} 过大（{size // 1048576} MB，上限 {MAX_FILE_BYTES // 1048576} MB），不像年报工作簿。")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UserError(f"文件 {path} 是旧版 .xls 工作簿或受密码保护的工作簿。请在 Excel/WPS 中取消密码，"
-                        f"并另存为“Excel 工作簿（*.xlsx）”。")
-    if not head.startswith(b"PK"):
-        raise UserError(f"文件 {path} 不是 .xlsx 工作簿（可能是 CSV、文本或其他格式改了扩展名）。"
-                        f"请使用年报标准模板（nianbao template 生成）填报。")
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise UserError(f"文件 {path} 已损坏（压缩包不完整）。请重新保存或重新获取该文件。")
-    if len(infos) > MAX_ENTRIES:
-        raise UserError(f"文件 {path} 含 {len(infos)} 个部件（上限 {MAX_ENTRIES}），不像年报工作簿，已拒绝读取。")
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNCOMPRESSED or any(
-        i.file_size > 1048576 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
-    ):
-        raise UserError(f"文件 {path} 解压后过大或压缩比异常（可能是“压缩炸弹”），已拒绝读取。")
-    if "xl/workbook.xml" not in names:
-        kind = ("Word 文档" if "word/document.xml" in names else
-                "OpenDocument（.ods/.odt）文件" if "mimetype" in names else "不是 Excel 工作簿的压缩包")
-        raise UserError(f"文件 {path} 是{kind}，不是 .xlsx 工作簿。请使用年报标准模板填报"
-                        f"（.ods 请在 WPS/LibreOffice 中另存为 .xlsx）。")
-    with zipfile.ZipFile(path) as z:
-        head_xml = z.read("xl/workbook.xml")[:2000]
-    if b"purl.oclc.org/ooxml" in head_xml:
-        raise UserError(f"文件 {path} 是“Strict Open XML”格式。请在 Excel 中另存为“Excel 工作簿（*.xlsx）”。")
+def _check_version(wb, path: Path) -> None:
+    """The template declares its format version in a defined name; a newer one needs a newer nianbao."""
+    dn = wb.defined_names.get(layout.VERSION_NAME)
+    if dn is None:
+        return
+    declared = str(dn.attr_text).strip('"')
+    if declared != fmtmod.load().version:
+        raise UserError(f"工作簿 {path} 是 {declared} 版年报模板，本工具支持 {fmtmod.load().version} 版格式。"
+                        f"请升级 nianbao（pip install -U nianbao），或使用 {fmtmod.load().version} 版标准模板。",
+                        code="input.version")
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -115,6 +82,7 @@ def read_workbook(wb, path: Path) -> Read:
     f = fmtmod.load()
     named = _defined(wb)
     positions, findings, located_by = _positions(wb, f, named)
+    by_name = {e for e in positions if e in named}
     addresses = {e: f"{s}!{layout.ref(r, c)}" for e, (s, r, c) in positions.items()}
     doc = document.empty()
     formula_cells = []
@@ -138,7 +106,7 @@ def read_workbook(wb, path: Path) -> Read:
             doc["texts"][t.id] = _join_rows(wb, *rng)
             addresses[t.element] = f"{rng[0]}!{layout.ref(rng[1], rng[3])}:{layout.ref(rng[2], rng[3])}"
     doc["explanations"] = _explanations(wb, named)
-    findings += _label_findings(wb, f, positions, located_by)
+    findings += _label_findings(wb, f, positions, by_name)
     findings += _sheet_findings(wb, f)
     return Read(path, doc, findings, addresses, located_by)
 
@@ -178,13 +146,15 @@ def _positions(wb, f: fmtmod.Format, named: dict):
 
         found = labels.locate(wb, missing)
         positions.update(found.positions)
-        if len(missing) == len(f.cells) and found.positions:
-            located_by = "labels"
+        if found.positions:
+            located_by = "labels" if len(missing) == len(f.cells) else "names"
             rule = f.rule("F7")
+            where = ("工作簿中没有标准模板的定义名称" if located_by == "labels"
+                     else f"{len(missing)} 个数据格的定义名称缺失或失效")
             findings.append(Finding("F7", rule.severity,
-                                    "工作簿中没有标准模板的定义名称，已按官方标签找到 "
-                                    f"{len(found.positions)} 个数据格。请核对读取的数字；今后请使用标准模板填报。",
-                                    target="F7"))
+                                    f"{where}，已按官方标签找到 {len(found.positions)} 个数据格。"
+                                    f"请核对读取的数字；今后请使用标准模板填报。",
+                                    cells=sorted(found.positions, key=list(f.cells).index), target="F7"))
         for sheet, r, c, text in found.trial_2019:
             findings.append(_trial_finding(f, sheet, r, c, text))
         still = sorted(missing - set(found.positions), key=list(f.cells).index)
@@ -309,26 +279,29 @@ def _norm(text) -> str:
     return "".join(str(text).split())
 
 
-def _label_findings(wb, f: fmtmod.Format, positions, located_by: str) -> list[Finding]:
-    """F1/F2: every official label of a table must stand where the template puts it, word for word."""
-    if located_by != "names":
-        return []
+def _label_findings(wb, f: fmtmod.Format, positions, by_name: set[str]) -> list[Finding]:
+    """F1/F2: every official label stands where the template puts it, word for word.
+
+    Each label is checked beside the data cell of its own row (row labels) or column (headers), as the
+    defined names place them — so rows inserted by staff move labels and cells together and stay clean.
+    """
     lay = layout.load()
     out = []
     for table in f.tables:
         box = lay.boxes[table.id]
-        first = table.cell_id_of(table.rows[0], table.columns[0])
-        if first not in positions:
-            continue
-        sheet, r0, c0 = positions[first]
-        ws = wb[sheet]
         for span in lay.spans:
             if span.sheet != table.sheet or span.kind == "check-label" or not _in_box(span, box):
                 continue
-            r, c = r0 + span.row1 - box.data_row, c0 + span.col1 - box.data_col
+            ri = max(0, span.row1 - box.data_row)
+            ci = max(0, span.col1 - box.data_col)
+            anchor = table.cell_id_of(table.rows[ri], table.columns[ci])
+            if anchor not in by_name:
+                continue
+            sheet, ar, ac = positions[anchor]
+            r, c = ar + span.row1 - (box.data_row + ri), ac + span.col1 - (box.data_col + ci)
             if r < 1 or c < 1:
                 continue
-            actual = ws.cell(r, c).value
+            actual = wb[sheet].cell(r, c).value
             if actual is not None and _norm(actual) == _norm(span.text):
                 continue
             out.append(_label_finding(f, sheet, r, c, actual, span.text))

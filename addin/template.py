@@ -480,6 +480,8 @@ def _defined_names(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout):
         sheet, ref = lay.sheet_and_ref(element, absolute=True)
         name = laymod.defined_name(element)
         wb.defined_names[name] = DefinedName(name, attr_text=f"{quote(sheet)}!{ref}")
+    # the format version, so that a reader of another version can refuse the workbook clearly
+    wb.defined_names[laymod.VERSION_NAME] = DefinedName(laymod.VERSION_NAME, attr_text=f'"{f.version}"')
 
 
 def quote(sheet: str) -> str:
