@@ -13,11 +13,18 @@ from .errors import UserError
 
 
 def check_writable(target: Path, force: bool = False) -> None:
-    """Refuse to overwrite silently, and say so in Chinese."""
-    if target.exists() and not force:
-        raise UserError(f"输出文件已存在：{target}。如需覆盖，请加 --force；或用 -o 指定其他文件名。", exit_code=2)
+    """Refuse to overwrite silently, or to replace a file another program has open; say so in Chinese."""
+    target = Path(target)
     if not target.parent.is_dir():
-        raise UserError(f"输出文件夹不存在：{target.parent}。请先创建该文件夹，或用 -o 指定其他位置。", exit_code=2)
+        raise UserError(f"输出文件夹不存在：{target.parent}。请先创建该文件夹，或用 -o 指定其他位置。",
+                        code="output.no_folder")
+    owner = target.with_name("~$" + target.name)
+    if owner.exists():  # Excel/Word/WPS keep this owner file beside a document while it is open
+        raise UserError(f"输出文件 {target} 正被 Excel、Word 或 WPS 打开（存在 {owner.name}）。请先关闭它再试；"
+                        f"如程序已关闭，删除 {owner.name} 即可。", code="output.locked")
+    if target.exists() and not force:
+        raise UserError(f"输出文件已存在：{target}。如需覆盖，请加 --force；或用 -o 指定其他文件名。",
+                        code="output.exists")
 
 
 @contextmanager
@@ -27,7 +34,8 @@ def atomic_path(target: Path):
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
     except OSError as e:
-        raise UserError(f"无法在文件夹 {target.parent} 中写入文件（{e.strerror}）。请检查该文件夹是否只读，或用 -o 指定其他位置。", exit_code=2)
+        raise UserError(f"无法在文件夹 {target.parent} 中写入文件（{e.strerror}）。请检查该文件夹是否只读，"
+                        f"或用 -o 指定其他位置。", code="output.readonly")
     os.close(fd)
     try:
         yield Path(tmp)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -108,7 +109,8 @@ def cmd_fill(args) -> int:
     doc = document.load_json(Path(args.doc))
     bad = validator.schema_problems(doc)
     if bad:
-        raise UserError(f"数据文档 {args.doc} 不符合格式，未生成工作簿：\n" + "\n".join(f"  - {m}" for m in bad))
+        raise UserError(f"数据文档 {args.doc} 不符合格式，未生成工作簿：\n" + "\n".join(f"  - {m}" for m in bad),
+                        code="json.schema")
     template.write(Path(args.output), doc=doc, force=args.force)
     print(f"已生成工作簿：{args.output}")
     return EXIT_OK
@@ -133,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except UserError as e:
         print(e.message, file=sys.stderr)
+        if getattr(args, "json", False):
+            print(json.dumps({"error": {"code": e.code, "message": e.message}}, ensure_ascii=False))
         return e.exit_code
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)

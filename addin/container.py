@@ -39,7 +39,7 @@ def check(path: Path) -> None:
         raise _fail("input.too_large", f"文件 {path} 过大（{size // 1048576} MB，上限 {MAX_FILE_BYTES // 1048576} MB），"
                                        f"不像年报工作簿，已拒绝读取。")
     if head.startswith(_OLE):
-        if _ENCRYPTED in head:
+        if _ENCRYPTED in head or _ENCRYPTED in path.read_bytes():  # the stream names sit in the directory sectors
             raise _fail("input.encrypted", f"文件 {path} 受密码保护（已加密）。请在 Excel/WPS 中打开，取消“用密码进行加密”"
                                            f"后另存为 .xlsx 再试。")
         raise _fail("input.xls", f"文件 {path} 是旧版 .xls 工作簿。请在 Excel/WPS 中另存为“Excel 工作簿（*.xlsx）”。")

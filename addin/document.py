@@ -7,6 +7,8 @@ from pathlib import Path
 from . import fmt as fmtmod
 from .errors import UserError
 
+MAX_JSON_BYTES = 20 * 1024 * 1024  # a filled report is about 50 KB
+
 
 def empty(organ: str | None = None, year: int | None = None) -> dict:
     """A document with every element present and blank."""
@@ -24,18 +26,29 @@ def empty(organ: str | None = None, year: int | None = None) -> dict:
 
 def load_json(path: Path) -> dict:
     """A document from a JSON file, with a Chinese message for anything unreadable."""
+    path = Path(path)
     try:
-        raw = Path(path).read_bytes()
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise UserError(f"文件 {path} 过大（{size // 1048576} MB，上限 {MAX_JSON_BYTES // 1048576} MB），"
+                            f"不像年报数据文档。", code="json.too_large")
+        raw = path.read_bytes()
     except OSError as e:
-        raise UserError(f"无法读取文件 {path}：{e.strerror}。请检查路径。")
+        code = "input.missing" if isinstance(e, FileNotFoundError) else "input.unreadable"
+        raise UserError(f"无法读取文件 {path}：{e.strerror}。请检查路径。", code=code)
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise UserError(f"文件 {path} 不是 UTF-8 编码的 JSON 文本。请用 nianbao dump 生成数据文档。")
+        raise UserError(f"文件 {path} 不是 UTF-8 编码的 JSON 文本。请用 nianbao dump 生成数据文档。",
+                        code="json.encoding")
     except json.JSONDecodeError as e:
-        raise UserError(f"文件 {path} 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列：{e.msg}）。")
+        raise UserError(f"文件 {path} 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列：{e.msg}）。",
+                        code="json.invalid")
+    except RecursionError:
+        raise UserError(f"文件 {path} 的 JSON 嵌套过深，不是年报数据文档。", code="json.invalid")
     if not isinstance(doc, dict):
-        raise UserError(f"文件 {path} 不是年报数据文档（顶层应为对象）。请用 nianbao dump 生成数据文档。")
+        raise UserError(f"文件 {path} 不是年报数据文档（顶层应为对象）。请用 nianbao dump 生成数据文档。",
+                        code="json.not_object")
     return doc
 
 

@@ -128,11 +128,11 @@ def fill(wb: Workbook, doc: dict) -> None:
     unknown += [k for k in cells if k not in lay.pos]
     unknown += [f"text.{k}" for k in texts if k not in lay.blocks]
     if unknown:
-        raise UserError("文档中有模板中没有的项目，无法填入：" + "、".join(unknown[:10])
+        raise UserError(code="json.unknown_element", message="文档中有模板中没有的项目，无法填入：" + "、".join(unknown[:10])
                         + ("等" if len(unknown) > 10 else "") + "。请确认文档的格式版本为 " + f.version + "。")
     r1, r2 = lay.explain_rows
     if len(explanations) > r2 - r1 + 1:
-        raise UserError(f"文档中有 {len(explanations)} 条说明，超过“{laymod.EXPLAIN_SHEET}”表的 {r2 - r1 + 1} 行上限。"
+        raise UserError(code="json.too_many_explanations", message=f"文档中有 {len(explanations)} 条说明，超过“{laymod.EXPLAIN_SHEET}”表的 {r2 - r1 + 1} 行上限。"
                         "请合并内容相近的说明，或删去已不需要的说明后再试。")
     for key, value in organ.items():
         _put(wb, lay.pos[f"organ.{key}"], value)
