@@ -75,6 +75,12 @@ def _check_parts(path: Path, z: zipfile.ZipFile, names: set[str]) -> None:
             raise _fail("input.ods", f"文件 {path} 是 OpenDocument（.ods）文件。请在 WPS/LibreOffice 中另存为"
                                      f"“Excel 2007-365 (.xlsx)”再试。")
         raise _fail("input.not_workbook", f"文件 {path} 是压缩包，但不含 Excel 工作簿的内容。请使用年报标准模板填报。")
+    for name in names:
+        # OOXML never declares a DTD: a DOCTYPE (entity expansion, external entities) means a crafted file.
+        # It must stand in the prolog, before the root element, so the first bytes of each part suffice.
+        if name.endswith((".xml", ".rels", ".vml")) and b"<!DOCTYPE" in z.open(name).read(4096).upper():
+            raise _fail("input.unsafe_xml", f"文件 {path} 的部件 {name} 含不安全的 XML（文档类型声明：实体扩展或外部实体），"
+                                            f"可能是恶意文件，已拒绝读取。")
     head = z.open("xl/workbook.xml").read(4000)
     if b"purl.oclc.org/ooxml" in head:
         raise _fail("input.strict", f"文件 {path} 是“Strict Open XML”格式。请在 Excel 中另存为“Excel 工作簿（*.xlsx）”。")

@@ -80,7 +80,7 @@ def _check_version(wb, path: Path) -> None:
 
 def read_workbook(wb, path: Path) -> Read:
     f = fmtmod.load()
-    named = _defined(wb)
+    named = _with_template_places(wb, f, _defined(wb))
     positions, findings, located_by = _positions(wb, f, named)
     by_name = {e for e in positions if e in named}
     addresses = {e: f"{s}!{layout.ref(r, c)}" for e, (s, r, c) in positions.items()}
@@ -127,6 +127,19 @@ def _defined(wb) -> dict[str, tuple[str, str]]:
             if len(dests) == 1 and dests[0][0] in wb.sheetnames:
                 out[element] = (dests[0][0], dests[0][1].replace("$", ""))
     return out
+
+
+def _with_template_places(wb, f: fmtmod.Format, named: dict) -> dict:
+    """Organ fields, texts and explanations without a name: where the template puts them, if that sheet exists.
+
+    (Table cells have their own fallback, the official labels.)"""
+    lay = layout.load()
+    for element in f.elements():
+        if element not in f.cells and element not in named:
+            sheet, ref = lay.sheet_and_ref(element)
+            if sheet in wb.sheetnames:
+                named[element] = (sheet, ref)
+    return named
 
 
 def _positions(wb, f: fmtmod.Format, named: dict):

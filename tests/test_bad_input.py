@@ -1,0 +1,55 @@
+"""Every malformed or hostile input of the corpus gets its exit code and its clear Chinese message.
+
+The inputs are hashed around each run: no command may change a file it reads.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from addin.cli import build_parser, main
+from addin.errors import UserError
+
+from .badcorpus import CASES, inputs_of, markdown
+from .conftest import ROOT
+
+
+def digest(paths):
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case, tmp_path, capsys):
+    args = case.build(tmp_path)
+    before = digest(inputs_of(args))
+    code = main(args)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "内部错误" not in err
+    assert code == case.exit, (case.id, code, err[-500:])
+    if case.exit == 2:
+        assert err.strip(), "a refusal must say why"
+        parsed = build_parser().parse_args(args)
+        with pytest.raises(UserError) as e:
+            parsed.run(parsed)
+        assert e.value.code == case.expect[0], e.value.message
+        assert case.said in e.value.message
+        named = [a for a in args[1:2]]
+        assert any(n in e.value.message for n in named) or case.id.startswith(("output", "json-deep")) \
+            or "-o" in args, "the message names the file"
+    else:
+        report = json.loads(out)
+        rules = {f["rule"] for f in report["findings"]}
+        assert set(case.expect) <= rules, (case.id, rules)
+    assert digest(inputs_of(args)) == before, "the input file was changed"
+
+
+def test_corpus_has_at_least_50_cases_with_unique_ids():
+    ids = [c.id for c in CASES]
+    assert len(ids) >= 50 and len(ids) == len(set(ids))
+
+
+def test_docs_table_is_current():
+    committed = (ROOT / "docs" / "bad-input.md").read_text(encoding="utf-8")
+    assert committed == markdown(), "run: python scripts/bad_input_doc.py"
