@@ -26,6 +26,8 @@ def shared_dir() -> Path:
     env = os.environ.get("NIANBAO_SHARED")
     if env and (Path(env) / "format" / "FORMAT.md").is_file():
         return Path(env)
+    if os.environ.get("CI"):
+        pytest.fail("../shared/format/FORMAT.md not found: CI must check the labels against the spec")
     pytest.skip("../shared/format/FORMAT.md not found (set NIANBAO_SHARED)")
 
 
