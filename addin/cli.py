@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="校验填好的年报工作簿", description="校验年报工作簿：数据类型、勾稽关系、格式与文字要求。")
     v.add_argument("file", metavar="文件.xlsx", help="填好的年报工作簿")
     v.add_argument("--json", action="store_true", help="以 JSON 输出校验结果与汇总")
+    v.add_argument("--annotate", action="store_true",
+                   help="另存一份标注副本“<文件名>.校验.xlsx”：问题格标色、加批注，并附“校验结果”表（不修改原文件）")
+    v.add_argument("--force", action="store_true", help="与 --annotate 同用：覆盖已存在的标注副本")
     v.set_defaults(run=cmd_validate)
 
     d = sub.add_parser("dump", help="把工作簿读成 JSON 数据文档", description="把年报工作簿读成 JSON 数据文档（不做校验）。")
@@ -72,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--year", type=int, metavar="年度", help="预填报告年度，如 2025")
     t.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     t.set_defaults(run=cmd_template)
+
+    a = sub.add_parser("addin", help="安装或移除 Excel 加载项（年报选项卡）",
+                       description="把“年报”Excel 加载项安装到 Excel 启动文件夹（XLSTART），并写入当前 Python 环境。")
+    a.add_argument("action", choices=["install", "remove"], metavar="install|remove", help="install 安装；remove 移除")
+    a.add_argument("--dry-run", action="store_true", help="只显示将要做的操作，不做任何修改")
+    a.set_defaults(run=cmd_addin)
     return p
 
 
@@ -83,7 +92,19 @@ def cmd_validate(args) -> int:
     findings = validator.validate(r.document, r.locate, extra=r.findings)
     show = printer.json_report if args.json else printer.text_report
     print(show(args.file, r.document, findings, r.located_by))
+    if getattr(args, "annotate", False):
+        from .backends.openpyxl_marks import annotate_file
+
+        out = annotate_file(Path(args.file), findings, force=args.force)
+        print(f"已写入标注副本：{out}（原文件未修改）", file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK if summary(findings)["passed"] else EXIT_FINDINGS
+
+
+def cmd_addin(args) -> int:
+    from . import install
+
+    print(install.run(args.action, dry_run=args.dry_run))
+    return EXIT_OK
 
 
 def cmd_dump(args) -> int:

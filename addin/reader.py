@@ -105,7 +105,10 @@ def read_workbook(wb, path: Path) -> Read:
         if rng:
             doc["texts"][t.id] = _join_rows(wb, *rng)
             addresses[t.element] = f"{rng[0]}!{layout.ref(rng[1], rng[3])}:{layout.ref(rng[2], rng[3])}"
-    doc["explanations"] = _explanations(wb, named)
+    # explanations typed in the 校验结果 sheet of an annotated workbook come first (the newer text);
+    # addin.marks moves them into 说明, the one place they are kept, on the next marking run
+    from .marks import explanations_from_results
+    doc["explanations"] = explanations_from_results(wb) + _explanations(wb, named)
     findings += _label_findings(wb, f, positions, by_name)
     findings += _sheet_findings(wb, f)
     return Read(path, doc, findings, addresses, located_by)

@@ -1,0 +1,143 @@
+"""The mark plan applied to a workbook file with openpyxl: `nianbao validate FILE --annotate`.
+
+Writes `<name>.校验.xlsx` beside the input (atomically; an existing copy only with --force); the input is
+opened read-only and never written. Thin: every decision is in addin.marks.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from .. import marks
+from ..template import FONT_NAME, quote
+
+SUFFIX = ".校验"
+LINK_FONT = Font(name=FONT_NAME, size=11, color="0563C1", underline="single")
+
+
+def _fill(rgb: str | None) -> PatternFill:
+    # the template's own construction (template._fill), so a restored cell is style-for-style the template's
+    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) if rgb else PatternFill()
+
+
+class OpenpyxlBackend(marks.OpenpyxlSource):
+    def set_fill(self, sheet, row, col, rgb):
+        self.wb[sheet].cell(row, col).fill = _fill(rgb)
+
+    def note(self, sheet, row, col):
+        c = self.wb[sheet].cell(row, col).comment
+        return None if c is None else c.text
+
+    def set_note(self, sheet, row, col, text):
+        cell = self.wb[sheet].cell(row, col)
+        if text is None:
+            cell.comment = None
+            return
+        lines = sum(1 + len(line) // 24 for line in text.split("\n"))
+        cell.comment = Comment(text, "nianbao", height=min(600, 20 + 18 * lines), width=320)
+
+    def set_text(self, sheet, row, col, value):
+        cell = self.wb[sheet].cell(row, col)
+        cell.value = value
+        if marks.safe_text(value):
+            cell.data_type = "s"      # stays text, never a formula
+            cell.quotePrefix = True
+
+    def new_results_sheet(self, name):
+        if name in self.wb.sheetnames:
+            del self.wb[name]
+        ws = self.wb.create_sheet(name, 0)
+        self.wb.active = 0
+        for other in self.wb.worksheets[1:]:
+            other.sheet_view.tabSelected = False
+        ws.sheet_view.tabSelected = True
+
+    def delete_sheet(self, name):
+        del self.wb[name]
+        self.wb.active = 0
+        for i, ws in enumerate(self.wb.worksheets):
+            ws.sheet_view.tabSelected = i == 0
+
+    def write_rows(self, sheet, top, rows):
+        for i, values in enumerate(rows):
+            for j, v in enumerate(values, start=1):
+                if v is not None and v != "":
+                    self.set_text(sheet, top + i, j, v)
+
+    def set_link(self, sheet, row, col, target_sheet, target_ref, text):
+        cell = self.wb[sheet].cell(row, col)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote(target_sheet)}!{target_ref}",
+                                   display=text, tooltip=f"跳到 {target_sheet}!{target_ref}")
+        cell.font = LINK_FONT
+
+    def style(self, sheet, widths, header_row, last_row, fills, input_col, input_rows, hidden_col, heights):
+        from openpyxl.utils import get_column_letter
+
+        from ..template import BORDER, FONT, FONT_BOLD, FONT_HINT, FONT_TITLE
+
+        ws = self.wb[sheet]
+        for col, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = w
+        ws.column_dimensions[get_column_letter(hidden_col)].hidden = True
+        ws.cell(1, 1).font = FONT_TITLE
+        ws.cell(2, 1).font = FONT_HINT
+        ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=hidden_col - 1)
+        ws.row_dimensions[2].height = 48
+        for r in range(header_row, last_row + 1):
+            for c in range(1, len(widths) + 1):
+                cell = ws.cell(r, c)
+                cell.font = FONT_BOLD if r == header_row else FONT
+                cell.border = BORDER
+                cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                           horizontal="center" if r == header_row or c <= 3 else "left")
+                if (r, c) in fills:
+                    cell.fill = _fill(fills[(r, c)])
+        for r, h in heights.items():
+            ws.row_dimensions[r].height = h
+        for r in input_rows:
+            ws.cell(r, input_col).protection = Protection(locked=False)
+        ws.freeze_panes = ws.cell(header_row + 1, 1)
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_area = f"A1:{get_column_letter(hidden_col - 1)}{max(last_row, header_row)}"
+
+
+def annotated_path(path: Path) -> Path:
+    """'年报.xlsx' → '年报.校验.xlsx' beside it (an annotated copy gets a new name too: never the input)."""
+    return path.with_name(f"{path.stem}{SUFFIX}.xlsx")
+
+
+def annotate_file(path: Path, findings, force: bool = False, output: Path | None = None) -> Path:
+    from .. import atomic, reader
+
+    path = Path(path)
+    out = Path(output) if output else annotated_path(path)
+    if out.resolve() == path.resolve():
+        from ..errors import UserError
+        raise UserError(f"标注副本不能覆盖输入文件 {path}。请用另一个文件名。")
+    atomic.check_writable(out, force)
+    wb = reader.open_workbook(path)
+    marks.mark(OpenpyxlBackend(wb), findings)
+    with atomic.atomic_path(out) as tmp:
+        wb.save(tmp)
+    return out
+
+
+def clear_file(path: Path, output: Path, force: bool = False) -> int:
+    """清除标记 on a file (used by tests and by reviewers): writes a copy with the template's fills back."""
+    from .. import atomic, reader
+
+    atomic.check_writable(output, force)
+    wb = reader.open_workbook(Path(path))
+    n = marks.clear(OpenpyxlBackend(wb))
+    with atomic.atomic_path(output) as tmp:
+        wb.save(tmp)
+    return n

@@ -1,0 +1,256 @@
+"""The mark plan and the openpyxl backend: `nianbao validate FILE --annotate`, 清除标记, explanations."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin import cli, layout, marks, reader, validator
+from addin.backends import openpyxl_marks
+from addin.findings import EXPLAIN
+from addin.template import SEVERITY_FILLS
+from tests.conftest import EXAMPLE_XLSX
+
+SEVERITY_OF_FILL = {v: k for k, v in SEVERITY_FILLS.items()}
+
+
+def _put(wb, element, value):
+    s, r, c = layout.load().pos[element]
+    wb[s].cell(r, c).value = value
+
+
+def make_bad(tmp_path: Path, keep_explanations: bool = True) -> Path:
+    """The bundled example with an imbalance, text in a number cell and a blank cell."""
+    wb = openpyxl.load_workbook(EXAMPLE_XLSX)
+    _put(wb, "t3.R01.C1", 5)
+    _put(wb, "t3.R02.C2", "3件")
+    _put(wb, "t2.fees.amount", None)
+    if not keep_explanations:
+        ws = wb[layout.EXPLAIN_SHEET]
+        r1, r2 = layout.load().explain_rows
+        for r in range(r1, r2 + 1):
+            for c in (1, 2, 3):
+                ws.cell(r, c).value = None
+    path = tmp_path / "年报.xlsx"
+    wb.save(path)
+    return path
+
+
+def findings_of(path: Path):
+    r = reader.read(path)
+    return validator.validate(r.document, r.locate, extra=r.findings)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rgb(cell) -> str | None:
+    return str(cell.fill.start_color.rgb)[-6:] if cell.fill.fill_type == "solid" else None
+
+
+def results_rows(wb) -> list[dict]:
+    ws = wb[marks.RESULTS_SHEET]
+    header = [c.value for c in ws[marks.HEADER_ROW]]
+    assert header[: len(marks.COLUMNS)] == list(marks.COLUMNS)
+    out = []
+    for r in range(marks.FIRST_ROW, ws.max_row + 1):
+        row = {h: ws.cell(r, i).value for i, h in enumerate(marks.COLUMNS, start=1)}
+        row["_row"] = r
+        if row["规则"]:
+            out.append(row)
+    return out
+
+
+def test_annotate_writes_a_copy_and_leaves_the_input_byte_identical(tmp_path):
+    src = make_bad(tmp_path)
+    before = sha(src)
+    assert cli.main(["validate", str(src), "--annotate"]) == cli.EXIT_FINDINGS
+    out = tmp_path / "年报.校验.xlsx"
+    assert out.is_file()
+    assert sha(src) == before
+    # no silent overwrite; --force overwrites
+    assert cli.main(["validate", str(src), "--annotate"]) == 2
+    assert cli.main(["validate", str(src), "--annotate", "--force"]) == cli.EXIT_FINDINGS
+    assert sha(src) == before
+    # an annotated copy annotated again gets its own name, never the input's
+    assert openpyxl_marks.annotated_path(out).name == "年报.校验.校验.xlsx"
+
+
+def test_marks_at_the_right_cells_with_notes_and_links(tmp_path):
+    src = make_bad(tmp_path)
+    findings = findings_of(src)
+    out = openpyxl_marks.annotate_file(src, findings)
+    wb = openpyxl.load_workbook(out)
+    lay = layout.load()
+    sev_rank = {"错误": 0, "需说明": 1, "提示": 2}
+    expected: dict[tuple, str] = {}
+    for x in findings:
+        for e in x.cells:
+            if e in lay.pos:
+                key = lay.pos[e]
+                if key not in expected or sev_rank[x.severity] < sev_rank[expected[key]]:
+                    expected[key] = x.severity
+    assert ("表三",) + lay.pos["t3.R01.C1"][1:] in expected
+    for (s, r, c), sev in expected.items():
+        cell = wb[s].cell(r, c)
+        assert rgb(cell) == SEVERITY_FILLS[sev], (s, r, c)
+    # every finding's first cell carries a note with its message
+    for x in findings:
+        for e in x.cells[:1]:
+            if e in lay.pos:
+                s, r, c = lay.pos[e]
+                note = wb[s].cell(r, c).comment
+                assert note is not None and note.text.startswith(marks.NOTE_TAG)
+                assert x.message in note.text
+    # an unmarked data cell keeps the template's white input fill and has no note
+    s, r, c = lay.pos["t3.R05.C3"]
+    assert rgb(wb[s].cell(r, c)) == "FFFFFF" and wb[s].cell(r, c).comment is None
+    # 校验结果: one row per finding, in order, every link resolving to the finding's first cell
+    rows = results_rows(wb)
+    assert [(x.severity, x.rule, x.message) for x in findings] == [(r["级别"], r["规则"], r["问题"]) for r in rows]
+    ws = wb[marks.RESULTS_SHEET]
+    assert wb.sheetnames[0] == marks.RESULTS_SHEET
+    for x, row in zip(findings, rows):
+        link = ws.cell(row["_row"], marks.COL["单元格"]).hyperlink
+        if not x.addresses:
+            assert link is None
+            continue
+        target_sheet, _, ref = link.location.rpartition("!")
+        target_sheet = target_sheet.strip("'")
+        assert target_sheet in wb.sheetnames
+        want_sheet, _, want_ref = x.addresses[0].rpartition("!")
+        assert (target_sheet, ref) == (want_sheet, want_ref.split(":")[0])
+        assert rgb(ws.cell(row["_row"], 1)) == SEVERITY_FILLS[x.severity]
+    assert ws.column_dimensions["H"].hidden
+
+
+def _styles(wb):
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                out[(ws.title, c.coordinate)] = (repr(c.font), repr(c.fill), repr(c.border), repr(c.alignment),
+                                                  repr(c.protection), c.number_format, c.value,
+                                                  None if c.comment is None else c.comment.text)
+    return out
+
+
+def test_clear_marks_restores_the_template_styles_exactly(tmp_path):
+    src = make_bad(tmp_path)
+    out = openpyxl_marks.annotate_file(src, findings_of(src))
+    cleared = tmp_path / "cleared.xlsx"
+    n = openpyxl_marks.clear_file(out, cleared)
+    assert n > 5
+    a, b = openpyxl.load_workbook(src), openpyxl.load_workbook(cleared)
+    assert a.sheetnames == b.sheetnames
+    assert _styles(a) == _styles(b)
+
+
+def test_restore_fill_comes_from_the_template_not_the_workbook():
+    lay = layout.load()
+    s, r, c = lay.pos["t3.R01.C1"]
+    assert marks.restore_fill(s, r, c, "t3.R01.C1") == "FFFFFF"
+    # the element decides, wherever the cell sits (a workbook located by labels)
+    assert marks.restore_fill("表三", 200, 40, "t3.R01.C1") == "FFFFFF"
+    # a label cell of the template, by address
+    span = next(sp for sp in lay.spans if sp.sheet == "表三" and sp.kind == "label")
+    assert marks.restore_fill("表三", span.row1, span.col1) == "F2F2F2"
+    assert marks.restore_fill("别的表", 1, 1) is None
+
+
+def _unexplained_finding(findings):
+    return next(x for x in findings if x.severity == EXPLAIN and not x.explanation)
+
+
+def test_explanations_typed_in_results_are_read_back_and_kept_in_one_place(tmp_path):
+    src = make_bad(tmp_path, keep_explanations=False)
+    findings = findings_of(src)
+    x = _unexplained_finding(findings)
+    out = openpyxl_marks.annotate_file(src, findings)
+
+    # staff type the reason in the annotated copy's 校验结果 sheet (a text that looks like a formula, too)
+    wb = openpyxl.load_workbook(out)
+    row = next(r for r in results_rows(wb) if (r["规则"], r["对象"]) == (x.rule, x.target))
+    assert row["级别"] == EXPLAIN and not row[marks.EXPLAIN_HEADER]
+    reason = "=本年度总体情况按原文发布，未删减"
+    wb[marks.RESULTS_SHEET].cell(row["_row"], marks.COL[marks.EXPLAIN_HEADER]).value = reason
+    wb[marks.RESULTS_SHEET].cell(row["_row"], marks.COL[marks.EXPLAIN_HEADER]).data_type = "s"
+    wb.save(out)
+
+    # validating the annotated copy again sees the explanation
+    again = findings_of(out)
+    y = next(f for f in again if (f.rule, f.target) == (x.rule, x.target))
+    assert y.explanation == reason and not y.blocking
+
+    # annotating it moves the explanation into 说明 (the one place) and shows it in 校验结果
+    out2 = openpyxl_marks.annotate_file(out, again)
+    wb2 = openpyxl.load_workbook(out2)
+    r1, r2 = layout.load().explain_rows
+    ws = wb2[layout.EXPLAIN_SHEET]
+    stored = [(ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value) for r in range(r1, r2 + 1)
+              if ws.cell(r, 1).value]
+    assert stored == [(x.rule, x.target, reason)]
+    assert ws.cell(r1, 3).data_type == "s"            # text, never a formula
+    row2 = next(r for r in results_rows(wb2) if (r["规则"], r["对象"]) == (x.rule, x.target))
+    assert row2[marks.EXPLAIN_HEADER] == reason
+    assert wb2[marks.RESULTS_SHEET].cell(row2["_row"], marks.COL[marks.EXPLAIN_HEADER]).data_type == "s"
+
+    # a third run keeps exactly one 说明 row; with 校验结果 deleted it is still explained (from 说明)
+    out3 = openpyxl_marks.annotate_file(out2, findings_of(out2))
+    ws3 = openpyxl.load_workbook(out3)[layout.EXPLAIN_SHEET]
+    assert sum(1 for r in range(r1, r2 + 1) if ws3.cell(r, 1).value) == 1
+    wb4 = openpyxl.load_workbook(out3)
+    del wb4[marks.RESULTS_SHEET]
+    p4 = tmp_path / "no-results.xlsx"
+    wb4.save(p4)
+    z = next(f for f in findings_of(p4) if (f.rule, f.target) == (x.rule, x.target))
+    assert z.explanation == reason
+
+
+def test_edited_explanation_replaces_the_stored_one():
+    from addin.findings import Finding
+
+    f = Finding("N2", EXPLAIN, "太长", cells=["text.overview"], addresses=["总体情况!A19:A78"], target="text.overview")
+    existing = [marks.ExplainRow(3, "N2", "总体情况!A19:A78", "旧理由")]
+    writes = marks.explanation_writes([{"rule": "N2", "target": "text.overview", "text": "新理由"}], existing, [4], [f])
+    assert writes == [(3, "N2", "总体情况!A19:A78", "新理由")]
+    writes = marks.explanation_writes([{"rule": "N2", "target": "text.overview", "text": "旧理由"}],
+                                      [marks.ExplainRow(3, "N2", "text.overview", "旧理由")], [4], [f])
+    assert writes == []
+
+
+def test_no_findings_gives_an_empty_results_sheet(tmp_path):
+    src = tmp_path / "ok.xlsx"
+    src.write_bytes(EXAMPLE_XLSX.read_bytes())
+    findings = findings_of(src)
+    out = openpyxl_marks.annotate_file(src, findings)
+    wb = openpyxl.load_workbook(out)
+    assert len(results_rows(wb)) == len(findings)
+
+
+def test_annotate_does_not_import_xlwings_or_docx(tmp_path):
+    src = make_bad(tmp_path)
+    code = ("import sys; from addin import cli; cli.main(['validate', sys.argv[1], '--annotate']); "
+            "sys.stderr.write(repr(sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'xlwings'))))")
+    p = subprocess.run([sys.executable, "-c", code, str(src)], capture_output=True, text=True,
+                       cwd=Path(__file__).resolve().parents[1])
+    assert p.stderr.strip().splitlines()[-1] == "[]", p.stderr
+
+
+@pytest.mark.parametrize("bad", ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)"])
+def test_text_that_looks_like_a_formula_stays_text(tmp_path, bad):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "S"
+    b = openpyxl_marks.OpenpyxlBackend(wb)
+    b.set_text("S", 1, 1, bad)
+    p = tmp_path / "t.xlsx"
+    wb.save(p)
+    c = openpyxl.load_workbook(p)["S"]["A1"]
+    assert c.value == bad and c.data_type == "s"
