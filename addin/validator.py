@@ -131,6 +131,8 @@ def _value_problem(f: fmtmod.Format, element: str, v, err) -> str:
         return f"填的是逻辑值 {'TRUE' if v else 'FALSE'}，应填{what}数字。"
     if isinstance(v, str):
         return _text_in_number(v, what)
+    if not isinstance(v, (int, float)):
+        return f"不是数字（{type(v).__name__}），应填{what}。"
     if isinstance(v, float) and v != v:
         return f"不是有效数字，应填{what}。"
     if v < 0:
@@ -332,6 +334,8 @@ CHECKS: dict[str, Callable[[_Context, fmtmod.Rule], list[Finding]]] = {
     "P1": check_other_share, "P2": check_suit_after_review,
 }
 """Rules checked on the document. B4/S0–S3 come from the JSON Schema; F1–F3 and F6 from the reader."""
+from .narrative import CHECKS as _NARRATIVE_TABLE  # noqa: E402  T*: narrative-vs-table rules
+CHECKS.update(_NARRATIVE_TABLE)
 
 
 # --- explanations -----------------------------------------------------------------------------
