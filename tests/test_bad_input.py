@@ -53,3 +53,13 @@ def test_corpus_has_at_least_50_cases_with_unique_ids():
 def test_docs_table_is_current():
     committed = (ROOT / "docs" / "bad-input.md").read_text(encoding="utf-8")
     assert committed == markdown(), "run: python scripts/bad_input_doc.py"
+
+
+def test_readme_states_the_limits_in_force():
+    from addin import container, document
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").replace("\n", "")
+    for phrase in (f"文件不超过 {container.MAX_FILE_BYTES // 2**20} MB", f"部件不超过 {container.MAX_ENTRIES} 个",
+                   f"解压后合计不超过{container.MAX_UNCOMPRESSED // 2**20} MB", f"压缩比不超过 {container.MAX_RATIO}",
+                   f"JSON 数据文档不超过 {document.MAX_JSON_BYTES // 2**20} MB", "docs/bad-input.md"):
+        assert phrase in readme, phrase
