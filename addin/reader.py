@@ -117,6 +117,7 @@ def read_workbook(wb, path: Path) -> Read:
 def _defined(wb) -> dict[str, tuple[str, str]]:
     """element → (sheet, 'A1' or 'A1:B2') for every nb_ name (workbook or sheet scope)."""
     out = {}
+    worksheets = {ws.title for ws in wb.worksheets}  # not chartsheets: they have no cells
     scopes = [wb.defined_names] + [ws.defined_names for ws in wb.worksheets]
     for names in scopes:
         for name, dn in names.items():
@@ -127,7 +128,7 @@ def _defined(wb) -> dict[str, tuple[str, str]]:
                 dests = list(dn.destinations)
             except Exception:  # #REF! or an expression: not a cell
                 continue
-            if len(dests) == 1 and dests[0][0] in wb.sheetnames:
+            if len(dests) == 1 and dests[0][0] in worksheets:
                 out[element] = (dests[0][0], dests[0][1].replace("$", ""))
     return out
 
@@ -140,7 +141,7 @@ def _with_template_places(wb, f: fmtmod.Format, named: dict) -> dict:
     for element in f.elements():
         if element not in f.cells and element not in named:
             sheet, ref = lay.sheet_and_ref(element)
-            if sheet in wb.sheetnames:
+            if sheet in {ws.title for ws in wb.worksheets}:
                 named[element] = (sheet, ref)
     return named
 

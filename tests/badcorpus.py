@@ -285,6 +285,15 @@ def _(d):
     return validate(edited(d, lambda wb: wb.remove(wb["表四"])))
 
 
+@case("chartsheet", "“表三”被换成同名的空图表工作表", 2, ["input.corrupt"], "已损坏")
+def _(d):
+    def fn(wb):
+        i = wb.sheetnames.index("表三")
+        wb.remove(wb["表三"])
+        wb.create_chartsheet("表三", i)
+    return validate(edited(d, fn))
+
+
 @case("sheets-reordered", "工作表顺序被调整", 0, ["N2"], "不影响")
 def _(d):
     return validate(edited(d, lambda wb: wb.move_sheet("表四", offset=-5)))
