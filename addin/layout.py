@@ -107,6 +107,26 @@ class Layout:
         raise KeyError(element)
 
 
+def content_sheets() -> list[str]:
+    """Table and text sheets in the order of the report's sections (总体情况, 表二, 表三, 表四, 问题与改进, 其他事项)."""
+    f = fmtmod.load()
+    order: list[str] = []
+    for s in f.sections:
+        for item in s["content"]:
+            sheet = next((t.sheet for t in f.tables if t.id == item), None) or f.text(item).sheet
+            if sheet not in order:
+                order.append(sheet)
+    for sheet in f.text_sheets() + f.table_sheets():  # sheets of items outside the sections (前言)
+        if sheet not in order:
+            order.append(sheet)
+    return order
+
+
+def sheet_order() -> list[str]:
+    """Every sheet of the standard workbook, in order."""
+    return [GUIDE_SHEET, ORGAN_SHEET] + content_sheets() + [EXPLAIN_SHEET, RULES_SHEET]
+
+
 def ref(row: int, col: int, absolute: bool = False) -> str:
     d = "$" if absolute else ""
     return f"{d}{get_column_letter(col)}{d}{row}"

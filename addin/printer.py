@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from . import layout
 from .findings import EXPLAIN, Finding, summary
 
 
@@ -23,7 +24,8 @@ def text_report(path, doc: dict, findings: list[Finding], located_by: str = "nam
     groups: dict[str, list[Finding]] = {}
     for x in findings:
         groups.setdefault(x.sheet or "工作簿", []).append(x)
-    for sheet, items in groups.items():
+    order = layout.sheet_order()
+    for sheet, items in sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)):
         lines.append(f"── {sheet} ──")
         for x in items:
             tag = x.severity

@@ -85,7 +85,7 @@ def build(doc: dict | None = None, organ: str | None = None, year: int | None = 
 
     _guide_sheet(wb, f)
     _organ_sheet(wb, f, lay)
-    for name in _sheet_order(f):
+    for name in laymod.content_sheets():
         if name in f.table_sheets():
             _table_sheet(wb, f, lay, name)
         else:
@@ -166,20 +166,6 @@ def check_formula(lay: laymod.Layout, check: laymod.Check) -> str:
 
 
 # --- sheets -------------------------------------------------------------------------------------------
-def _sheet_order(f: fmtmod.Format) -> list[str]:
-    """Table and text sheets in the order of the report's sections (总体情况, 表二, 表三, 表四, 问题与改进, 其他事项)."""
-    order: list[str] = []
-    for s in f.sections:
-        for item in s["content"]:
-            sheet = next((t.sheet for t in f.tables if t.id == item), None) or f.text(item).sheet
-            if sheet not in order:
-                order.append(sheet)
-    for sheet in f.text_sheets() + f.table_sheets():  # sheets of items outside the sections (前言)
-        if sheet not in order:
-            order.append(sheet)
-    return order
-
-
 def _new_sheet(wb: Workbook, name: str):
     ws = wb.create_sheet(name)
     ws.sheet_view.showGridLines = False
