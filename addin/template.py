@@ -43,8 +43,6 @@ CHECK_DIFF = "差 "
 FIXED_TIME = _dt.datetime(2021, 1, 1, 0, 0, 0)
 SUM_RUN = 6  # a contiguous run of more cells than this is written SUM(range) in check formulas
 
-# FORMAT FACTS (FORMAT.md §0, notice 二) kept here until schema/format-2021.json has a "deadlines" entry;
-# they are shown to staff on the 填报说明 sheet only.
 _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 LOCKED = Protection(locked=True)
