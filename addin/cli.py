@@ -76,6 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     t.set_defaults(run=cmd_template)
 
+    e = sub.add_parser("export", help="导出年度报告（Word、HTML、Markdown）",
+                       description="校验通过后，把年度报告（Word 按 GB/T 9704 公文格式、HTML、Markdown）写在工作簿旁边。\n"
+                                   "有错误或未说明的需说明项目时不导出（退出码 1），除非加 --draft。")
+    e.add_argument("file", metavar="文件.xlsx", help="填好的年报工作簿")
+    e.add_argument("--to", metavar="docx,html,md", help="导出的格式，逗号分隔（默认三种都导出）")
+    e.add_argument("--out", metavar="文件夹", help="输出文件夹（默认：工作簿所在文件夹）")
+    e.add_argument("--force", action="store_true", help="覆盖比工作簿新的已有输出文件")
+    e.add_argument("--draft", action="store_true", help="征求意见稿：即使未通过校验也导出，每页页眉和文件名标“征求意见稿”")
+    e.add_argument("--no-generated-sentences", action="store_true", help="不在二、三、四部分开头生成统计语句")
+    e.add_argument("--json", action="store_true", help="以 JSON 输出写入的文件、大小和校验结果")
+    e.set_defaults(run=cmd_export)
+
     a = sub.add_parser("addin", help="安装或移除 Excel 加载项（年报选项卡）",
                        description="把“年报”Excel 加载项安装到 Excel 启动文件夹（XLSTART），并写入当前 Python 环境。")
     a.add_argument("action", choices=["install", "remove"], metavar="install|remove", help="install 安装；remove 移除")
@@ -135,6 +147,12 @@ def cmd_fill(args) -> int:
     template.write(Path(args.output), doc=doc, force=args.force)
     print(f"已生成工作簿：{args.output}")
     return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from . import export
+
+    return export.cmd(args)
 
 
 def cmd_template(args) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import fmt as fmtmod
 from . import sentences
@@ -86,7 +87,7 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
     in between, at most `gap` characters away, with the `near` word close by)."""
     p = rule.params
     readings = {w: ph["readings"] for ph in p["phrases"] for w in ph["words"]}
-    kw_rx = _keyword_rx(list(readings))
+    kw_rx = _all_keywords()   # the nearest word of *any* rule wins: "结转下年度继续办理2件" is T3's, not T1's 办理
     near = re.compile(p["near"]) if p.get("near") else None
     gap, near_chars = p.get("gap", 20), p.get("near_chars", 15)
     out = []
@@ -104,7 +105,7 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
                 if not kws:
                     continue
                 best = max(kws, key=lambda k: (k.end(), len(k.group(0))))
-                if m.start() - best.end() > gap:
+                if best.group(0) not in readings or m.start() - best.end() > gap:
                     continue
                 if near and not near.search(sent[max(0, best.start() - near_chars): m.end() + near_chars]):
                     continue
@@ -112,6 +113,13 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
                 out.append(Mention(text_id, pi, sent.strip(), best.group(0), n, m.group("num"), pct,
                                    readings[best.group(0)]))
     return out
+
+
+@lru_cache(maxsize=None)
+def _all_keywords() -> re.Pattern:
+    words = [w for r in fmtmod.load().rules if r.kind == "narrative-table"
+             for ph in r.params.get("phrases", []) for w in ph["words"]]
+    return _keyword_rx(words)
 
 
 def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]]:

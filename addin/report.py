@@ -78,6 +78,12 @@ class Report:
     draft: bool = False
     draft_mark: str = "征求意见稿"
 
+    def title_lines(self) -> list[str]:
+        """Organ on the first line, '<year>年政府信息公开工作年度报告' on the second, as published reports do."""
+        if self.organ and self.title.startswith(self.organ) and len(self.title) > len(self.organ):
+            return [self.organ, self.title[len(self.organ):]]
+        return [self.title]
+
     def text_blocks(self):
         for s in self.sections:
             yield from s.blocks

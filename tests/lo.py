@@ -20,13 +20,20 @@ def soffice() -> str:
     return exe
 
 
-def convert(files: list[Path], to: str, outdir: Path, timeout: int = 180) -> list[Path]:
-    """Open each file in LibreOffice (which recalculates formulas on load) and save it as `to`."""
+FONTS_CONF = Path(__file__).resolve().parent / "fonts" / "fonts.conf"
+
+
+def convert(files: list[Path], to: str, outdir: Path, timeout: int = 180, cjk_fonts: bool = False) -> list[Path]:
+    """Open each file in LibreOffice (which recalculates formulas on load) and save it as `to`.
+
+    cjk_fonts: map the 公文 font names (仿宋_GB2312, 黑体, 楷体_GB2312, 方正小标宋简体) to free Debian fonts
+    (tests/fonts/fonts.conf) so that rendered pages show the intended faces."""
     outdir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF)) if cjk_fonts else None
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         cmd = [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
                "--convert-to", to, "--outdir", str(outdir), *map(str, files)]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
+        subprocess.run(cmd, check=True, capture_output=True, timeout=timeout, env=env)
     ext = to.split(":")[0]
     out = [outdir / (Path(f).stem + "." + ext) for f in files]
     missing = [p for p in out if not p.exists()]

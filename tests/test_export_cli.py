@@ -1,0 +1,139 @@
+"""`nianbao export`: beside the workbook, the gate, --draft, no silent overwrite, locks, atomic writes, --json."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+
+import docx
+import pytest
+
+from addin import export, template
+from addin.cli import main
+
+from .conftest import EXAMPLE_JSON, EXAMPLE_XLSX
+
+NAMES = ["zhongwei-ports-office-2022.docx", "zhongwei-ports-office-2022.html", "zhongwei-ports-office-2022.md"]
+
+
+@pytest.fixture
+def book(tmp_path):
+    p = tmp_path / EXAMPLE_XLSX.name
+    shutil.copy(EXAMPLE_XLSX, p)
+    return p
+
+
+def _age(path, seconds):
+    t = time.time() - seconds
+    os.utime(path, (t, t))
+
+
+def test_bundled_example_exports_three_files_beside_the_workbook(book, capsys):
+    assert main(["export", str(book)]) == 0
+    out = capsys.readouterr().out
+    assert "通过" in out and "已导出报告" in out
+    assert sorted(p.name for p in book.parent.iterdir()) == sorted(NAMES + [book.name])
+    assert not [p for p in book.parent.iterdir() if p.name.startswith(".~")]   # no temp files left
+    d = docx.Document(str(book.with_suffix(".docx")))
+    assert d.paragraphs[0].text == "中卫市口岸和投资促进办公室"
+    assert oct(book.with_suffix(".html").stat().st_mode & 0o777) != "0o600"
+
+
+def test_blocked_export_prints_blocking_findings_exits_1_and_writes_nothing(tmp_path, capsys):
+    doc = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    doc["cells"]["t3.R01.C1"] = doc["cells"]["t3.R01.CT"] = 1   # breaks B1 and contradicts "未收到申请" (T1)
+    doc["explanations"] = []                 # N2 now unexplained
+    book = tmp_path / "坏.xlsx"
+    template.write(book, doc=doc)
+    assert main(["export", str(book)]) == 1
+    out = capsys.readouterr().out
+    assert "[错误] B1" in out and "[需说明·未说明] N2" in out and "[需说明·未说明] T1" in out
+    assert "未导出报告" in out and "--draft" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["坏.xlsx"]
+    assert main(["export", str(book), "--json"]) == 1
+    j = json.loads(capsys.readouterr().out)
+    assert j["exported"] is False and j["written"] == [] and j["summary"]["blocking"] >= 3
+
+
+def test_draft_exports_anyway_with_the_mark_in_the_name_and_every_header(tmp_path, capsys):
+    doc = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    doc["explanations"] = []
+    book = tmp_path / "初稿.xlsx"
+    template.write(book, doc=doc)
+    assert main(["export", str(book), "--draft", "--to", "docx,md"]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["初稿-征求意见稿.docx", "初稿-征求意见稿.md", "初稿.xlsx"]
+    d = docx.Document(str(tmp_path / "初稿-征求意见稿.docx"))
+    s = d.sections[0]
+    assert d.settings.odd_and_even_pages_header_footer
+    assert s.header.paragraphs[0].text == s.even_page_header.paragraphs[0].text == "征求意见稿"
+    assert (tmp_path / "初稿-征求意见稿.md").read_text(encoding="utf-8").startswith("**征求意见稿**")
+
+
+def test_no_silent_overwrite_of_a_newer_output_force_overwrites(book, capsys):
+    assert main(["export", str(book), "--to", "html"]) == 0
+    html = book.with_suffix(".html")
+    html.write_text("staff edited this", encoding="utf-8")
+    _age(book, 100)                                      # the output is newer than the workbook
+    assert main(["export", str(book), "--to", "html"]) == 2
+    err = capsys.readouterr().err
+    assert "比工作簿" in err and "--force" in err and "Traceback" not in err
+    assert html.read_text(encoding="utf-8") == "staff edited this"
+    assert main(["export", str(book), "--to", "html", "--force"]) == 0
+    assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_an_output_older_than_the_workbook_is_regenerated(book):
+    assert main(["export", str(book), "--to", "md"]) == 0
+    md = book.with_suffix(".md")
+    md.write_text("old", encoding="utf-8")
+    _age(md, 100)                                         # workbook changed since the last export
+    assert main(["export", str(book), "--to", "md"]) == 0
+    assert md.read_text(encoding="utf-8").startswith("# ")
+
+
+@pytest.mark.parametrize("owner", ["~$ongwei-ports-office-2022.docx", "~$zhongwei-ports-office-2022.docx"])
+def test_an_output_open_in_word_is_refused_even_with_force(book, capsys, owner):
+    (book.parent / owner).write_bytes(b"lock")
+    assert main(["export", str(book), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "正被 Word 或 WPS 打开" in err and owner in err
+    assert sorted(p.name for p in book.parent.iterdir()) == sorted([book.name, owner])   # nothing written
+
+
+def test_a_failing_writer_leaves_no_file_at_all(book, monkeypatch):
+    from addin.writers import markdown
+
+    def boom(model, path):
+        path.write_text("half", encoding="utf-8")
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(markdown, "write", boom)
+    with pytest.raises(RuntimeError):
+        export.export(book)
+    assert [p.name for p in book.parent.iterdir()] == [book.name]
+
+
+def test_out_folder_json_and_bad_arguments(book, tmp_path, capsys):
+    out = tmp_path / "site"
+    out.mkdir()
+    assert main(["export", str(book), "--out", str(out), "--to", "html,md", "--json"]) == 0
+    j = json.loads(capsys.readouterr().out)
+    assert j["exported"] and [w["kind"] for w in j["written"]] == ["html", "md"]
+    for w in j["written"]:
+        assert os.path.getsize(w["path"]) == w["bytes"] and w["path"].startswith(str(out))
+    assert j["summary"]["passed"] and j["findings"][0]["rule"] == "N2"
+    assert main(["export", str(book), "--to", "pdf"]) == 2
+    assert "--to" in capsys.readouterr().err
+    assert main(["export", str(book), "--out", str(tmp_path / "nope")]) == 2
+    assert "输出文件夹不存在" in capsys.readouterr().err
+    assert main(["export", str(tmp_path / "missing.xlsx")]) == 2
+
+
+def test_no_generated_sentences_flag(book):
+    assert main(["export", str(book), "--to", "md", "--no-generated-sentences"]) == 0
+    assert "本年度未收到政府信息公开申请，无上年结转的申请。" not in book.with_suffix(".md").read_text(encoding="utf-8")
+    book.with_suffix(".md").unlink()
+    assert main(["export", str(book), "--to", "md"]) == 0
+    assert "本年度未收到政府信息公开申请，无上年结转的申请。" in book.with_suffix(".md").read_text(encoding="utf-8")

@@ -1,0 +1,199 @@
+"""Narrative-vs-table rules T1–T8: each quantity of FORMAT.md §7, both readings of 收到N件, numerals,
+published reports that match, and narratives that drift."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from addin import fmt, narrative, validator
+
+from .conftest import EXAMPLE_JSON, balanced_doc, shared_dir
+
+F = fmt.load()
+
+
+@pytest.fixture
+def doc() -> dict:
+    """Balanced tables: 新收 13 (自然人 10, 法人 3), 上年结转 2, 办结 13 (公开 8, 部分 2, 无法提供 1, 不予处理 1,
+    其他处理 1), 结转 2; 复议 3, 诉讼 2 (直诉 1, 复议后 1); 行政规范性文件 制发 3, 现行有效 12."""
+    d = balanced_doc(json.loads(EXAMPLE_JSON.read_text(encoding="utf-8")))
+    for k in ("overview", "other"):
+        d["texts"][k] = "本年度未收取信息处理费。" if k == "other" else "概述。"
+    return d
+
+
+def t_findings(d: dict, text: str, where: str = "overview"):
+    d = copy.deepcopy(d)
+    d["texts"][where] = text
+    return [f for f in validator.validate(d) if f.rule.startswith("T")]
+
+
+def rules(found) -> list[str]:
+    return [f.rule for f in found]
+
+
+# --- each quantity: a sentence that matches, and the same sentence drifted by one -------------------
+
+CASES = [
+    ("本年共收到政府信息公开申请{n}件。", 13, "T1"),
+    ("全年受理政府信息公开申请{n}件。", 13, "T1"),
+    ("本年新收政府信息公开申请{n}件。", 13, "T1"),
+    ("共办结申请{n}件。", 13, "T3"),
+    ("全部申请均已按时答复，答复申请{n}件。", 13, "T3"),
+    ("办结申请13件（含上年结转{n}件）。", 2, "T3"),
+    ("收到申请13件，结转下年度继续办理{n}件。", 2, "T3"),
+    ("其中予以公开{n}件。", 8, "T4"),
+    ("其中部分公开{n}件。", 2, "T4"),
+    ("予以公开及部分公开{n}件。", 10, "T4"),
+    ("不予公开{n}件。", 0, "T4"),
+    ("因本机关不掌握等原因无法提供{n}件。", 1, "T4"),
+    ("属信访、重复申请等不予处理{n}件。", 1, "T4"),
+    ("其他处理{n}件。", 1, "T4"),
+    ("其中自然人申请{n}件。", 10, "T5"),
+    ("法人或其他组织申请{n}件。", 3, "T5"),
+    ("发生政府信息公开行政复议{n}件。", 3, "T6"),
+    ("被提起行政诉讼{n}件。", 2, "T6"),
+    ("未经复议直接起诉{n}件。", 1, "T6"),
+    ("复议后起诉{n}件。", 1, "T6"),
+    ("本年度制发行政规范性文件{n}件。", 3, "T7"),
+    ("废止行政规范性文件{n}件。", 0, "T7"),
+    ("现行有效行政规范性文件{n}件。", 12, "T7"),
+    ("因申请人逾期未缴纳信息处理费不再处理{n}件。", 0, "T8"),
+]
+
+
+@pytest.mark.parametrize("template,n,rule", CASES)
+def test_each_quantity_matches_and_drifts(doc, template, n, rule):
+    assert t_findings(doc, template.format(n=n)) == []
+    drift = t_findings(doc, template.format(n=n + 1))
+    assert rules(drift) == [rule], [f.message for f in drift]
+    assert f"{n + 1}件" in drift[0].message and "说明" in drift[0].message
+    assert drift[0].severity == "需说明" and drift[0].blocking
+
+
+def test_every_narrative_table_rule_is_covered_by_a_fixture():
+    covered = {r for _, _, r in CASES} | {"T2"}
+    assert covered == {r.id for r in F.rules if r.kind == "narrative-table"}
+
+
+# --- 收到N件: both readings -----------------------------------------------------------------------
+
+def test_received_read_as_new_plus_carried_matches_with_a_note(doc):
+    found = t_findings(doc, "全年共收到政府信息公开申请15件，均已按时答复。")
+    assert rules(found) == ["T2"] and found[0].severity == "提示" and not found[0].blocking
+    assert "本年新收加上年结转" in found[0].message and "13+2=15" in found[0].message
+
+
+def test_received_matching_neither_reading_says_so(doc):
+    found = t_findings(doc, "全年共收到政府信息公开申请14件。")
+    assert rules(found) == ["T1"]
+    m = found[0].message
+    assert "本年新收政府信息公开申请 13 件" in m and "本年新收加上年结转 15 件" in m and "两种读法都不相符" in m
+    assert "表三!J7" in m and found[0].values["readings"] == {"new": 13, "received": 15}
+
+
+# --- numerals and separators ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("written", ["十三", "一十三", "13", "１３", "0,013"])
+def test_chinese_numerals_full_width_digits_and_separators(doc, written):
+    assert t_findings(doc, f"本年收到政府信息公开申请{written}件。") == []
+
+
+def test_thousands_separator_and_chinese_numerals_parse():
+    assert narrative.parse_number("1,295") == 1295
+    assert narrative.cn_to_int("一百零五") == 105 and narrative.cn_to_int("两千三百") == 2300
+    assert narrative.cn_to_int("十二") == 12 and narrative.cn_to_int("三万零一") == 30001
+
+
+def test_large_counts_with_separators_drift(doc):
+    d = copy.deepcopy(doc)
+    found = t_findings(d, "本年收到政府信息公开申请1,300件。")
+    assert rules(found) == ["T1"] and found[0].values["written"] == 1300
+
+
+# --- zero claims and context ---------------------------------------------------------------------
+
+def test_zero_claims_contradicting_the_tables(doc):
+    found = t_findings(doc, "本年度未收到政府信息公开申请，未发生因信息公开引起的行政复议申请、行政诉讼等情况。")
+    assert rules(found) == ["T1", "T6", "T6"]
+    assert any("行政复议 3 件" in f.message for f in found) and any("行政诉讼 2 件" in f.message for f in found)
+
+
+def test_all_completed_while_one_carried_over_drifts(doc):
+    """ERRORS.md: a narrative that says all applications were completed while one was carried over."""
+    found = t_findings(doc, "收到的政府信息公开申请已全部办结。")
+    assert rules(found) == ["T3"] and "结转下年度继续办理 2 件" in found[0].message
+
+
+def test_no_correction_is_not_a_zero_claim(doc):
+    assert t_findings(doc, "全年未发生因依申请公开被行政复议纠错或行政诉讼败诉情形。") == []
+
+
+def test_counts_of_other_things_are_not_read(doc):
+    text = ("收到群众来信5件。公开发布信息10条，全年行政发文42个。主动公开市政府规章22件、行政规范性文件34件。"
+            "答复人大代表建议7件。")
+    assert t_findings(doc, text) == []
+
+
+def test_percentages_are_shares_of_the_results_total(doc):
+    assert t_findings(doc, "予以公开8件（61.5%），部分公开2件（15.4%）。") == []
+    found = t_findings(doc, "予以公开8件（60%）。")
+    assert rules(found) == ["T4"] and "61.5%" in found[0].message or "62%" in found[0].message
+
+
+def test_an_explanation_lets_a_drift_pass(doc):
+    d = copy.deepcopy(doc)
+    d["texts"]["overview"] = "全年共收到政府信息公开申请14件。"
+    d["explanations"].append({"rule": "T1", "target": "text.overview", "text": "含一件电话申请，未计入表三。"})
+    found = [f for f in validator.validate(d) if f.rule == "T1"]
+    assert found and found[0].explanation and not found[0].blocking
+
+
+def test_the_example_narrative_matches_its_zero_tables():
+    d = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    assert [f.rule for f in validator.validate(d) if f.rule.startswith("T")] == []
+
+
+# --- published reports (shared/samples/published): real narratives against their real tables ------
+
+KEYS = ["new", "carry", "open", "partial"] + [f"d{i}" for i in range(1, 9)] + [f"u{i}" for i in range(1, 4)] + \
+       [f"n{i}" for i in range(1, 6)] + [f"o{i}" for i in range(1, 4)] + ["total", "next"]
+
+
+def published(name: str) -> dict:
+    path = shared_dir() / "samples" / "published" / "tables.json"
+    if not path.exists():
+        pytest.skip("shared/samples not available")
+    t = json.loads(path.read_text(encoding="utf-8"))[name]
+    d = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    t3, t4 = F.table("t3"), F.table("t4")
+    for key, row in zip(KEYS, t3.rows):
+        for v, c in zip(t["t3"][key], t3.columns):
+            d["cells"][t3.cell_id_of(row, c)] = v
+    for v, c in zip(t["t4"], t4.columns):
+        d["cells"][t4.cell_id_of(t4.rows[0], c)] = v
+    d["texts"]["other"] = "本年度未收取信息处理费。"
+    return d
+
+
+SHANGHAI = ("市政府共受理政府信息公开申请 1295 件，办结 1191 件（含上年结转 189 件），均在法定期限内答复。其中，予以公开及部"
+            "分公开 208 件（17.46%），不予公开 20 件（1.68%），因本机关不掌握等原因无法提供 564 件（47.36%），属信访、"
+            "重复申请等不予处理 80 件（6.72%），其他处理 319 件（26.78%，含申请人主动撤回 157 件）。全年未发生因依申请公开"
+            "被行政复议纠错或行政诉讼败诉情形。")
+PINGTAN_2025 = "2025年，全区共收到政府信息公开申请154件，共办结148件，结转至2026年6件。"
+
+
+def test_published_shanghai_2025_narrative_matches_its_tables():
+    d = published("shanghai-gov-office-2025.txt")
+    d["texts"]["overview"] = SHANGHAI
+    assert [f.message for f in validator.validate(d) if f.rule.startswith("T")] == []
+
+
+def test_published_pingtan_2025_narrative_matches_and_a_drifted_copy_does_not():
+    d = published("pingtan-zone-2025.txt")
+    d["texts"]["overview"] = PINGTAN_2025
+    assert [f.message for f in validator.validate(d) if f.rule.startswith("T")] == []
+    d["texts"]["overview"] = PINGTAN_2025.replace("结转至2026年6件", "结转至2026年5件")
+    assert [f.rule for f in validator.validate(d) if f.rule.startswith("T")] == ["T3"]
