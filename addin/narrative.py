@@ -82,36 +82,58 @@ def _keyword_rx(words: list[str]) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
-    """Every count in `text` bound to one of the rule's words (the nearest word before it, no other count
-    in between, at most `gap` characters away, with the `near` word close by)."""
-    p = rule.params
-    readings = {w: ph["readings"] for ph in p["phrases"] for w in ph["words"]}
-    kw_rx = _all_keywords()   # the nearest word of *any* rule wins: "结转下年度继续办理2件" is T3's, not T1's 办理
-    near = re.compile(p["near"]) if p.get("near") else None
-    gap, near_chars = p.get("gap", 20), p.get("near_chars", 15)
+@dataclass(frozen=True)
+class _Count:
+    paragraph: int
+    sentence: str
+    keyword: str            # the nearest word of any narrative-table rule before the count
+    kw_start: int
+    kw_end: int
+    start: int
+    end: int
+    number: int
+    written: str
+    percent: float | None
+
+
+@lru_cache(maxsize=64)
+def _scan(text: str) -> tuple[_Count, ...]:
+    """Every count 'N件' in the text with the nearest rule word before it (no other count in between).
+    Done once per text for all rules (the nearest word of *any* rule wins: "结转下年度继续办理2件" is T3's
+    结转下年度继续办理, not T1's 办理)."""
+    kw_rx = _all_keywords()
     out = []
     for pi, para in enumerate(_paragraphs(text), 1):
-        norm = para.translate(_FULLWIDTH)
-        for sent in _sentences(norm):
+        for sent in _sentences(para.translate(_FULLWIDTH)):
             prev_end = 0
             for m in _NUMBER_RX.finditer(sent):
+                seg_start, prev_end = prev_end, m.end()
                 n = parse_number(m.group("num"))
-                seg_start = prev_end
-                prev_end = m.end()
-                if n is None:
-                    continue
-                kws = [k for k in kw_rx.finditer(sent, seg_start, m.start())]
+                kws = list(kw_rx.finditer(sent, seg_start, m.start())) if n is not None else []
                 if not kws:
                     continue
                 best = max(kws, key=lambda k: (k.end(), len(k.group(0))))
-                if best.group(0) not in readings or m.start() - best.end() > gap:
-                    continue
-                if near and not near.search(sent[max(0, best.start() - near_chars): m.end() + near_chars]):
-                    continue
                 pct = float(m.group("pct")) if m.group("pct") else None
-                out.append(Mention(text_id, pi, sent.strip(), best.group(0), n, m.group("num"), pct,
-                                   readings[best.group(0)]))
+                out.append(_Count(pi, sent, best.group(0), best.start(), best.end(), m.start(), m.end(), n,
+                                  m.group("num"), pct))
+    return tuple(out)
+
+
+def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
+    """The counts in `text` bound to one of the rule's words (at most `gap` characters away, with the `near`
+    word close by)."""
+    p = rule.params
+    readings = {w: ph["readings"] for ph in p["phrases"] for w in ph["words"]}
+    near = re.compile(p["near"]) if p.get("near") else None
+    gap, near_chars = p.get("gap", 20), p.get("near_chars", 15)
+    out = []
+    for c in _scan(text):
+        if c.keyword not in readings or c.start - c.kw_end > gap:
+            continue
+        if near and not near.search(c.sentence[max(0, c.kw_start - near_chars): c.end + near_chars]):
+            continue
+        out.append(Mention(text_id, c.paragraph, c.sentence.strip(), c.keyword, c.number, c.written, c.percent,
+                           readings[c.keyword]))
     return out
 
 

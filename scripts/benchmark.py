@@ -89,6 +89,16 @@ def main() -> None:
         batch = (time.perf_counter() - t) / len(copies)
     rows.append((f"批量：每个工作簿（{len(copies)} 个，读取+校验）", batch, load, "openpyxl 读取一个文件"))
 
+    import docx  # export, warm and in-process: read + validate + report model + .docx/.html/.md written atomically
+    from addin import export
+    with tempfile.TemporaryDirectory() as d:
+        book = Path(d) / EXAMPLE.name
+        book.write_bytes(EXAMPLE.read_bytes())
+        export.export(book, force=True)
+        ours_export = median_time(lambda: export.export(book, force=True), n)
+        empty_docx = median_time(lambda: docx.Document().save(str(Path(d) / "empty.docx")), n)
+    rows.append(("导出报告（export，三种格式，热）", ours_export, load + empty_docx, "openpyxl 读取+python-docx 存空文档"))
+
     print(f"机器：{sys.platform}，Python {sys.version.split()[0]}，每项取 {n} 次中位数")
     print(f"下限：Python 启动 {start*1000:.0f} ms；导入 openpyxl+jsonschema {imports*1000:.0f} ms；"
           f"openpyxl 读取示例 {load*1000:.1f} ms；一次 jsonschema 校验 {one_schema*1000:.2f} ms")
@@ -99,7 +109,8 @@ def main() -> None:
           f"倍数 {cli_rss/imports_rss:.2f}")
     print(json.dumps({"cli_ms": cli * 1000, "cli_ratio": cli / floor_cli, "read_ratio": ours_read / load,
                       "validate_ratio": ours_val / one_schema, "batch_ms_per_workbook": batch * 1000,
-                      "rss_ratio": cli_rss / imports_rss}))
+                      "rss_ratio": cli_rss / imports_rss, "export_ms": ours_export * 1000,
+                      "export_ratio": ours_export / (load + empty_docx)}))
 
 
 if __name__ == "__main__":

@@ -82,21 +82,28 @@ def write(report: Report, path: Path) -> None:
     for p in list(body.iterchildren(qn("w:p"))):  # the template's empty first paragraph
         body.remove(p)
 
+    ids = {name: doc.styles[name].style_id for name in ("NB Title", "NB Heading 1", "NB Heading 2", "NB Table Gap")}
+
+    def para(text: str, style: str | None = None) -> None:
+        p = doc.add_paragraph(text)
+        if style:
+            p._p.style = ids[style]   # (style= by name looks the default style up each time: slow)
+
     for line in report.title_lines():
-        doc.add_paragraph(line, style="NB Title")
-    doc.add_paragraph("", style="NB Title")          # one blank line under the title
+        para(line, "NB Title")
+    para("", "NB Title")          # one blank line under the title
     for p in report.preamble:
-        doc.add_paragraph(p)
+        para(p)
     for s in report.sections:
-        doc.add_paragraph(s.heading, style="NB Heading 1")
+        para(s.heading, "NB Heading 1")
         for b in s.blocks:
             if b.kind == "heading2":
-                doc.add_paragraph(b.text, style="NB Heading 2")
+                para(b.text, "NB Heading 2")
             elif b.kind == "table":
                 _table(doc, b.table)
-                doc.add_paragraph("", style="NB Table Gap")
+                para("", "NB Table Gap")
             else:
-                doc.add_paragraph(b.text)
+                para(b.text)
     _footers(doc)
     if report.draft:
         _draft_headers(doc, report.draft_mark)
@@ -344,7 +351,7 @@ def _table(doc, grid: TableGrid) -> None:
         if i < grid.header_rows:
             hdr = OxmlElement("w:tblHeader")
             trPr.append(hdr)
-    cells = [[rows[r].cells[c] for c in range(grid.n_cols)] for r in range(grid.n_rows)]
+    cells = [list(rows[r].cells) for r in range(grid.n_rows)]
     for r in range(grid.n_rows):
         for c in range(grid.n_cols):
             cells[r][c].width = Mm(widths[c])
@@ -354,11 +361,9 @@ def _table(doc, grid: TableGrid) -> None:
             cell = cell.merge(cells[gc.row + gc.rowspan - 1][gc.col + gc.colspan - 1])
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
-        p.style = style
-        if gc.kind == "label" and gc.colspan >= 1 and (gc.rowspan == 1 or gc.col == 0) and len(gc.text) > 8:
-            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        elif gc.kind == "corner":
-            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        p._p.style = style.style_id       # (p.style = … looks the default style up each time: slow)
+        if (gc.kind == "label" and gc.rowspan == 1) or (gc.kind == "corner" and len(gc.text) > 8):
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT     # row labels read left-aligned; group labels centred
         p.add_run(gc.text)
         if gc.row < grid.header_rows:
             p.paragraph_format.keep_with_next = True

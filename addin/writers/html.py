@@ -74,7 +74,7 @@ def table(grid: TableGrid) -> str:
                 attrs += f' rowspan="{c.rowspan}"'
             if c.colspan > 1:
                 attrs += f' colspan="{c.colspan}"'
-            if c.kind in ("label", "corner") and len(c.text) > 8:
+            if (c.kind == "label" and c.rowspan == 1) or (c.kind == "corner" and len(c.text) > 8):
                 attrs += f' class="{c.kind}"'
             if c.element:
                 attrs += f' data-cell="{e(c.element)}"'
