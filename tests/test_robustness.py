@@ -47,9 +47,8 @@ def _edit_sheets(wb, edit: str, rnd: random.Random) -> None:
     elif edit == "drop-names":
         for n in list(wb.defined_names):
             del wb.defined_names[n]
-    elif edit == "drop-one-name":
-        n = rnd.choice(list(wb.defined_names))
-        del wb.defined_names[n]
+    elif edit == "drop-one-name" and wb.defined_names:
+        del wb.defined_names[rnd.choice(list(wb.defined_names))]
     elif edit == "add-sheet":
         wb.create_sheet(rnd.choice(["xlwings.conf", "表三 (2)", "Sheet"]))
     elif edit == "unmerge" and wb[name].merged_cells.ranges:
