@@ -89,3 +89,9 @@ def test_bundled_example_workbook_is_current(tmp_path):
     built, committed = zip_members(fresh), zip_members(EXAMPLE_XLSX)
     drift = [n for n in built if built[n] != committed.get(n)]
     assert not drift, f"stale {drift}: nianbao fill {EXAMPLE_JSON.name} -o {EXAMPLE_XLSX.name} --force"
+
+
+def test_subcommand_help_says_usage_once():
+    for cmd in ("validate", "export", "fill", "template", "dump", "addin"):
+        out = subprocess.run([sys.executable, "-m", "addin", cmd, "--help"], cwd=ROOT, capture_output=True, text=True)
+        assert out.returncode == 0 and out.stdout.count("用法：") == 1 and f"nianbao {cmd}" in out.stdout, cmd
