@@ -62,7 +62,7 @@ def parse_kinds(text: str | None) -> list[str]:
     kinds = ["md" if k == "markdown" else "html" if k == "htm" else k for k in kinds]
     bad = [k for k in kinds if k not in FORMATS]
     if bad or not kinds:
-        raise UserError(f"--to 的取值“{text}”无效：可选 {', '.join(FORMATS)}（用逗号分隔，如 --to docx,html）。")
+        raise UserError(f"--to 的取值“{text}”无效：可选 {', '.join(FORMATS)}（用逗号分隔，如 --to docx,html）。", code="args.to")
     return list(dict.fromkeys(kinds))
 
 
@@ -83,11 +83,11 @@ def owner_files(target: Path) -> list[Path]:
 def check_target(target: Path, workbook: Path, force: bool) -> None:
     """Refuse a missing folder, an open (locked) output, and an output newer than the workbook (unless force)."""
     if not target.parent.is_dir():
-        raise UserError(f"输出文件夹不存在：{target.parent}。请先创建该文件夹，或用 --out 指定其他文件夹。")
+        raise UserError(f"输出文件夹不存在：{target.parent}。请先创建该文件夹，或用 --out 指定其他文件夹。", code="output.no_folder")
     for owner in owner_files(target):
         if owner.exists():
             raise UserError(f"输出文件 {target} 正被 Word 或 WPS 打开（旁边有锁定文件 {owner.name}），未导出任何文件。"
-                            f"请先关闭该文件再导出；如程序已关闭，删除 {owner.name} 即可。")
+                            f"请先关闭该文件再导出；如程序已关闭，删除 {owner.name} 即可。", code="output.locked")
     if target.exists() and not force:
         try:
             newer = target.stat().st_mtime > workbook.stat().st_mtime
@@ -95,7 +95,7 @@ def check_target(target: Path, workbook: Path, force: bool) -> None:
             newer = True
         if newer:
             raise UserError(f"输出文件 {target} 已存在，且比工作簿 {workbook.name} 新（可能已手工修改过），"
-                            f"未导出任何文件。如确要覆盖，请加 --force；或用 --out 指定其他文件夹。")
+                            f"未导出任何文件。如确要覆盖，请加 --force；或用 --out 指定其他文件夹。", code="output.exists")
 
 
 def export(workbook: str | Path, kinds: list[str] | None = None, out_dir: str | Path | None = None,
@@ -127,7 +127,7 @@ def write_all(model: report.Report, paths: dict[str, Path]) -> None:
                 writer(kind).write(model, tmp)
                 os.chmod(tmp, 0o666 & ~_umask())   # a report for the web: not the temp file's private 0600
             except OSError as e:
-                raise UserError(f"无法写入 {target}（{e.strerror}），未导出任何文件。请检查磁盘空间和文件夹权限。")
+                raise UserError(f"无法写入 {target}（{e.strerror}），未导出任何文件。请检查磁盘空间和文件夹权限。", code="output.readonly")
 
 
 def _umask() -> int:

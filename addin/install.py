@@ -89,7 +89,7 @@ def execute(p: Plan) -> None:
     from . import atomic, xlambuild
 
     if p.target is None:
-        raise UserError(NO_EXCEL)
+        raise UserError(NO_EXCEL, code="addin.no_excel")
     try:
         if p.action == "install":
             p.target.parent.mkdir(parents=True, exist_ok=True)
@@ -100,11 +100,11 @@ def execute(p: Plan) -> None:
         elif p.target.exists():
             p.target.unlink()
     except PermissionError:
-        raise UserError(f"无法写入或删除 {p.target}：文件正被使用。请先退出 Excel，再运行本命令。")
+        raise UserError(f"无法写入或删除 {p.target}：文件正被使用。请先退出 Excel，再运行本命令。", code="output.locked")
     except OSError as e:
-        raise UserError(f"无法写入 {p.target}（{e.strerror}）。请检查该文件夹的权限。")
+        raise UserError(f"无法写入 {p.target}（{e.strerror}）。请检查该文件夹的权限。", code="output.readonly")
     except subprocess.SubprocessError:
-        raise UserError("已安装加载项，但“xlwings runpython install”没有成功。请在终端运行该命令后重启 Excel。")
+        raise UserError("已安装加载项，但“xlwings runpython install”没有成功。请在终端运行该命令后重启 Excel。", code="addin.runpython")
 
 
 def run(action: str, dry_run: bool = False, **kw) -> str:
@@ -112,7 +112,7 @@ def run(action: str, dry_run: bool = False, **kw) -> str:
     if p.target is None:
         if dry_run:
             return NO_EXCEL
-        raise UserError(NO_EXCEL)
+        raise UserError(NO_EXCEL, code="addin.no_excel")
     text = describe(p, dry_run)
     if not dry_run:
         execute(p)

@@ -160,7 +160,7 @@ def explanation_writes(typed: list[dict], existing: list[ExplainRow], free: list
         if not free:
             from .errors import UserError
             raise UserError(f"“{laymod.EXPLAIN_SHEET}”表已写满，无法保存“{RESULTS_SHEET}”中填写的说明。"
-                            "请合并或删去不再需要的说明后再校验。")
+                            "请合并或删去不再需要的说明后再校验。", code="input.explanations_full")
         r = free.pop(0)
         writes[r] = (r, t["rule"], t["target"], t["text"])
         existing.append(ExplainRow(r, t["rule"], t["target"], t["text"]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import shutil
 import zipfile
@@ -532,4 +533,74 @@ def markdown() -> str:
 def _command_of(c: Case) -> str:
     if c.id.startswith(("json-", "output-")):
         return "fill"
-    return c.id.split("-")[0] if c.id.startswith(("dump", "template")) else "validate"
+    if c.id.startswith("annotate"):
+        return "validate --annotate"
+    if c.id.startswith("addin"):
+        return "addin install"
+    return c.id.split("-")[0] if c.id.startswith(("dump", "template", "export")) else "validate"
+
+
+# --- export, annotate, addin --------------------------------------------------------------------
+
+@case("export-blocked", "导出：工作簿有错误（勾稽不平）", 1, ["B1"], "列出阻止导出的问题，不写任何文件")
+def _(d):
+    return ["export", str(edited(d, set_cell("t3.R01.C1", 3))), "--json"]
+
+
+@case("export-bad-input", "导出：输入是改了扩展名的 CSV", 2, ["input.not_xlsx"], "不是 .xlsx 工作簿")
+def _(d):
+    (d / "a.xlsx").write_text("机关,年度\n", encoding="utf-8")
+    return ["export", str(d / "a.xlsx")]
+
+
+@case("export-newer-output", "导出：已有比工作簿新的报告", 2, ["output.exists"], "如确要覆盖，请加 --force")
+def _(d):
+    p = example_copy(d)
+    (d / "年报.docx").write_bytes(b"edited by hand")
+    os.utime(p, (1, 1))                                # the workbook is older than the report
+    return ["export", str(p)]
+
+
+@case("export-locked-output", "导出：报告正被 Word 打开（有 ~$ 文件）", 2, ["output.locked"], "请先关闭该文件")
+def _(d):
+    p = example_copy(d)
+    (d / "~$年报.docx").write_bytes(b"owner")
+    return ["export", str(p), "--force"]
+
+
+@case("export-bad-format", "导出：--to 给了不支持的格式", 2, ["args.to"], "无效")
+def _(d):
+    return ["export", str(example_copy(d)), "--to", "pdf"]
+
+
+@case("export-no-folder", "导出：--out 文件夹不存在", 2, ["output.no_folder"], "输出文件夹不存在")
+def _(d):
+    return ["export", str(example_copy(d)), "--out", str(d / "没有")]
+
+
+@case("annotate-exists", "标注副本已存在", 2, ["output.exists"], "如需覆盖")
+def _(d):
+    p = example_copy(d)
+    (d / "年报.校验.xlsx").write_bytes(b"old")
+    return ["validate", str(p), "--annotate"]
+
+
+@case("annotate-bad-input", "标注：输入是空文件", 2, ["input.empty"], "是空的")
+def _(d):
+    (d / "a.xlsx").write_bytes(b"")
+    return ["validate", str(d / "a.xlsx"), "--annotate"]
+
+
+@case("annotate-hostile-text", "标注：文字以 = + - @ 开头（公式注入）", 1, ["N5"], "写成文本，不会被执行")
+def _(d):
+    def fn(wb):
+        b = layout.load().blocks["other"]
+        for i, text in enumerate(["=HYPERLINK(\"http://evil\",\"点我\")", "+cmd|'/c calc'!A0", "-1+1", "@SUM(1)"]):
+            wb[b.sheet].cell(b.first_row + i, b.col).value = text
+            wb[b.sheet].cell(b.first_row + i, b.col).data_type = "s"
+    return ["validate", str(edited(d, fn)), "--annotate", "--json"]
+
+
+@case("addin-install-linux", "在没有 Excel 的 Linux 上安装加载项", 2, ["addin.no_excel"], "没有 Microsoft Excel")
+def _(d):
+    return ["addin", "install"]

@@ -2,6 +2,8 @@
 value and label at the place the official template puts it, checked against the report document."""
 from __future__ import annotations
 
+import html as htmllib
+
 import copy
 import json
 import re
@@ -245,7 +247,8 @@ def test_html_and_markdown_escape_workbook_text(balanced, tmp_path):
     assert p.scripts == 0 and "img" not in p.external
     assert any("<script>alert(1)</script> & <b>粗</b>" in t for _, t in p.blocks)
     md = paths["md"].read_text(encoding="utf-8")
-    assert "<script>" not in md and "\\<script\\>" in md and "\\[链接\\]" in md
+    assert "<script>" not in md and "&lt;script&gt;" in md and "\\[链接\\]" in md
+    assert "<script>alert(1)</script> & <b>粗</b>" in htmllib.unescape(md)   # still reads as the text
 
 
 # --- Markdown ------------------------------------------------------------------------------------

@@ -167,3 +167,40 @@ def test_readonly_output_folder_is_a_clear_message(readonly_folder, capsys):
     err = capsys.readouterr().err
     assert str(readonly_folder) in err and "只读" in err and "Traceback" not in err
     assert list(readonly_folder.iterdir()) == []
+
+
+def test_export_killed_midway_leaves_each_report_old_or_complete(tmp_path):
+    """SIGKILL at random moments during `export --force`: every output is the old file or a complete new one."""
+    import docx
+
+    wb = tmp_path / "年报.xlsx"
+    shutil.copyfile(EXAMPLE_XLSX, wb)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "addin", "export", str(wb), "--force"]
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, capture_output=True)
+    full = time.perf_counter() - t
+    outputs = {k: tmp_path / f"年报.{k}" for k in ("docx", "html", "md")}
+    reference = {k: p.read_bytes() for k, p in outputs.items()}
+    paragraphs = len(docx.Document(outputs["docx"]).paragraphs)
+    rnd = random.Random(11)
+    seen = set()
+    for i in range(12):
+        for p in outputs.values():
+            p.write_bytes(b"OLD")
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rnd.uniform(0.75, 1.0) * full)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        for kind, p in outputs.items():
+            data = p.read_bytes()
+            if data == b"OLD":
+                seen.add("old")
+            elif kind == "docx":
+                assert len(docx.Document(p).paragraphs) == paragraphs, "torn .docx"
+                seen.add("new")
+            else:
+                assert data == reference[kind], f"torn .{kind}"
+                seen.add("new")
+    print("export kill outcomes:", seen)
+    assert seen

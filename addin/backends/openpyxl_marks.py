@@ -122,7 +122,7 @@ def annotate_file(path: Path, findings, force: bool = False, output: Path | None
     out = Path(output) if output else annotated_path(path)
     if out.resolve() == path.resolve():
         from ..errors import UserError
-        raise UserError(f"标注副本不能覆盖输入文件 {path}。请用另一个文件名。")
+        raise UserError(f"标注副本不能覆盖输入文件 {path}。请用另一个文件名。", code="output.is_input")
     atomic.check_writable(out, force)
     wb = reader.open_workbook(path)
     marks.mark(OpenpyxlBackend(wb), findings)

@@ -12,12 +12,14 @@ from pathlib import Path
 from ..report import Report
 from .html import table
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
 
 
 def md_escape(text: str) -> str:
-    """Backslash-escape Markdown and HTML specials; a leading '1.' or '-' cannot start a list."""
-    s = _MD_SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
+    """Backslash-escape Markdown specials and write &, <, > as entities (no text can open an HTML tag, in any
+    Markdown processor); a leading '1.' or '-' cannot start a list."""
+    s = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
     return re.sub(r"^(\d+)\.", r"\1\\.", re.sub(r"^([-+])", r"\\\1", s))
 
 
