@@ -311,8 +311,10 @@ def check_other_share(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     p = rule.params
     if total < p["min_total"] or other <= p["max_share"] * total:
         return []
-    msg = (f"（六）其他处理共 {other} 件，占（七）总计 {total} 件的 {other / total:.1%}，超过 {p['max_share']:.0%}"
-           f"（{layout.compress([ctx.locate(c) for c in parts])}）。请核实各申请是否确应归入其他处理。")
+    group = ctx.f.cells[parts[0]].row.path[-2]          # （六）其他处理, the group of the parts' rows
+    total_label = ctx.f.cells[total_cell].row.path[-1]  # （七）总计
+    msg = (f"{group}共 {other} 件，占{total_label} {total} 件的 {other / total:.1%}，超过 {p['max_share']:.0%}"
+           f"（{layout.compress([ctx.locate(c) for c in parts])}）。请核实各申请是否确应归入{group[3:]}。")
     return [ctx.finding(rule, msg, parts + [total_cell], other=other, total=total)]
 
 
@@ -321,7 +323,8 @@ def check_suit_after_review(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     after, review = ctx.value(after_cell), ctx.value(review_cell)
     if after is None or review is None or after <= review:
         return []
-    msg = (f"表四 复议后起诉总计 {after} 件（{ctx.locate(after_cell)}）多于行政复议总计 {review} 件"
+    msg = (f"{ctx.f.element_label(after_cell)} {after} 件（{ctx.locate(after_cell)}）多于"
+           f"{ctx.f.cells[review_cell].column_label()} {review} 件"
            f"（{ctx.locate(review_cell)}）。请核实（如复议机关为其他机关、含上年度案件），必要时在正文中说明。")
     return [ctx.finding(rule, msg, [after_cell, review_cell], after=after, review=review)]
 

@@ -206,7 +206,7 @@ def test_P2_suits_after_review_exceed_reviews(doc):
     c = doc["cells"]
     c["t4.suit_after.other"], c["t4.suit_after.total"] = 5, 5
     out = findings(doc, "P2")
-    assert len(out) == 1 and "复议后起诉总计 5 件" in out[0].message
+    assert len(out) == 1 and "复议后起诉·总计 5 件" in out[0].message and "行政复议·总计 3 件" in out[0].message
 
 
 def test_every_document_rule_has_a_check_or_is_schema_or_reader():
