@@ -314,8 +314,13 @@ def check_other_share(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     group = ctx.f.cells[parts[0]].row.path[-2]          # （六）其他处理, the group of the parts' rows
     total_label = ctx.f.cells[total_cell].row.path[-1]  # （七）总计
     msg = (f"{group}共 {other} 件，占{total_label} {total} 件的 {other / total:.1%}，超过 {p['max_share']:.0%}"
-           f"（{layout.compress([ctx.locate(c) for c in parts])}）。请核实各申请是否确应归入{group[3:]}。")
+           f"（{layout.compress([ctx.locate(c) for c in parts])}）。请核实各申请是否确应归入{_unnumbered(group)}。")
     return [ctx.finding(rule, msg, parts + [total_cell], other=other, total=total)]
+
+
+def _unnumbered(label: str) -> str:
+    """'（六）其他处理' → '其他处理'."""
+    return re.sub(r"^（[一二三四五六七八九十]+）|^[一二三四五六七八九十]+、|^\d+\.", "", label)
 
 
 def check_suit_after_review(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
