@@ -75,6 +75,13 @@ def main() -> None:
     rows.append(("读取工作簿（reader.read）", ours_read, load, "openpyxl 读取同一文件"))
     ours_val = median_time(lambda: validator.validate(doc), n)
     rows.append(("校验文档（validator.validate）", ours_val, one_schema, "一次 jsonschema 校验"))
+    from addin import labels
+
+    unnamed = openpyxl.load_workbook(EXAMPLE)
+    for name in list(unnamed.defined_names):
+        del unnamed.defined_names[name]
+    by_labels = median_time(lambda: labels.locate(unnamed), n)
+    rows.append(("按官方标签定位 200 格（labels.locate）", by_labels, load, "openpyxl 读取同一文件"))
 
     with tempfile.TemporaryDirectory() as d:
         copies = []

@@ -4,7 +4,6 @@ Every workbook is built with openpyxl from the format's own label paths, saved a
 """
 from __future__ import annotations
 
-import time
 
 import openpyxl
 import pytest
@@ -105,20 +104,6 @@ def test_all_tables_on_one_sheet(tmp_path):
     assert_located(wb, res, expected)
     assert res.ambiguous == []
     assert res.trial_2019 == []            # the 2021 （六）其他处理 group with its three sub-rows is no marker
-
-
-def test_locate_is_fast_for_a_template_sized_workbook(tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    r = 1
-    for table in F.tables:
-        _, r = put_table(ws, table, r, 1)
-    wb = reload(wb, tmp_path)
-    labels.locate(wb)                      # warm the format cache
-    t0 = time.perf_counter()
-    res = labels.locate(wb)
-    assert time.perf_counter() - t0 < 0.25
-    assert len(res.positions) == len(F.cells)
 
 
 # --- (2) separate sheets, offsets, blank rows/columns, half-width parentheses, broken labels --------
