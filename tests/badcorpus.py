@@ -604,3 +604,8 @@ def _(d):
 @case("addin-install-linux", "在没有 Excel 的 Linux 上安装加载项", 2, ["addin.no_excel"], "没有 Microsoft Excel")
 def _(d):
     return ["addin", "install"]
+
+
+@case("annotate-merged-cells", "标注：数据格被合并", 1, ["F4"], "标在合并区域的左上格")
+def _(d):
+    return ["validate", str(edited(d, lambda wb: wb["表三"].merge_cells("D7:E7"))), "--annotate", "--json"]

@@ -81,7 +81,9 @@ def test_fuzz_workbooks_never_crash_any_command(tmp_path_factory, values, edits,
         _edit_sheets(wb, e, rnd)
     wb.save(path)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    for args in (["validate", str(path), "--json"], ["dump", str(path)]):
+    for args in (["validate", str(path), "--json"], ["dump", str(path)],
+                 ["validate", str(path), "--annotate", "--force"],
+                 ["export", str(path), "--draft", "--force", "--out", str(d)]):
         assert main(args) in (0, 1, 2), args          # EXIT_INTERNAL (3) would mean an unhandled exception
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 

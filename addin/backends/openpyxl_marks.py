@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -24,15 +25,26 @@ def _fill(rgb: str | None) -> PatternFill:
 
 
 class OpenpyxlBackend(marks.OpenpyxlSource):
+    def _cell(self, sheet, row, col):
+        """The cell, or — when staff merged it into another — the merged range's top-left cell, which holds
+        the value, the fill and the note (openpyxl's inner merged cells are read-only)."""
+        ws = self.wb[sheet]
+        cell = ws.cell(row, col)
+        if isinstance(cell, MergedCell):
+            for rng in ws.merged_cells.ranges:
+                if cell.coordinate in rng:
+                    return ws.cell(rng.min_row, rng.min_col)
+        return cell
+
     def set_fill(self, sheet, row, col, rgb):
-        self.wb[sheet].cell(row, col).fill = _fill(rgb)
+        self._cell(sheet, row, col).fill = _fill(rgb)
 
     def note(self, sheet, row, col):
-        c = self.wb[sheet].cell(row, col).comment
+        c = self._cell(sheet, row, col).comment
         return None if c is None else c.text
 
     def set_note(self, sheet, row, col, text):
-        cell = self.wb[sheet].cell(row, col)
+        cell = self._cell(sheet, row, col)
         if text is None:
             cell.comment = None
             return
@@ -40,7 +52,7 @@ class OpenpyxlBackend(marks.OpenpyxlSource):
         cell.comment = Comment(text, "nianbao", height=min(600, 20 + 18 * lines), width=320)
 
     def set_text(self, sheet, row, col, value):
-        cell = self.wb[sheet].cell(row, col)
+        cell = self._cell(sheet, row, col)
         cell.value = value
         if marks.safe_text(value):
             cell.data_type = "s"      # stays text, never a formula
@@ -68,7 +80,7 @@ class OpenpyxlBackend(marks.OpenpyxlSource):
                     self.set_text(sheet, top + i, j, v)
 
     def set_link(self, sheet, row, col, target_sheet, target_ref, text):
-        cell = self.wb[sheet].cell(row, col)
+        cell = self._cell(sheet, row, col)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote(target_sheet)}!{target_ref}",
                                    display=text, tooltip=f"跳到 {target_sheet}!{target_ref}")
         cell.font = LINK_FONT
