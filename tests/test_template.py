@@ -14,18 +14,17 @@ from openpyxl.utils import column_index_from_string, range_boundaries
 from addin import fmt, layout, rulesheet, template
 from addin.errors import UserError
 
+from .conftest import shared_dir as conftest_shared_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbook_templates" / "年报模板-2021版.xlsx"
 SHEETS = ["填报说明", "基本信息", "总体情况", "表二", "表三", "表四", "问题与改进", "其他事项", "说明", "规则说明"]
 
 
 def shared_dir() -> Path:
-    here = Path(__file__).resolve().parents[2] / "shared"
+    here = conftest_shared_dir()
     if (here / "format" / "FORMAT.md").is_file():
         return here
-    env = os.environ.get("NIANBAO_SHARED")
-    if env and (Path(env) / "format" / "FORMAT.md").is_file():
-        return Path(env)
     if os.environ.get("CI"):
         pytest.fail("../shared/format/FORMAT.md not found: CI must check the labels against the spec")
     pytest.skip("../shared/format/FORMAT.md not found (set NIANBAO_SHARED)")
