@@ -12,16 +12,31 @@ from pathlib import Path
 from .errors import UserError
 
 
-def check_writable(target: Path, force: bool = False) -> None:
-    """Refuse to overwrite silently, or to replace a file another program has open; say so in Chinese."""
+def owner_files(target: Path) -> list[Path]:
+    """Lock files Excel/Word/WPS keep beside an open document: '~$' + name, or '~$' replacing its first two
+    characters (Word does that for longer names)."""
+    names = {"~$" + target.name}
+    if len(target.stem) > 2:
+        names.add("~$" + target.name[2:])
+    return [target.with_name(n) for n in sorted(names)]
+
+
+def check_free(target: Path) -> None:
+    """The target's folder exists and no program has the target open; say so in Chinese otherwise."""
     target = Path(target)
     if not target.parent.is_dir():
-        raise UserError(f"输出文件夹不存在：{target.parent}。请先创建该文件夹，或用 -o 指定其他位置。",
+        raise UserError(f"输出文件夹不存在：{target.parent}。请先创建该文件夹，或指定其他输出位置。",
                         code="output.no_folder")
-    owner = target.with_name("~$" + target.name)
-    if owner.exists():  # Excel/Word/WPS keep this owner file beside a document while it is open
-        raise UserError(f"输出文件 {target} 正被 Excel、Word 或 WPS 打开（存在 {owner.name}）。请先关闭它再试；"
-                        f"如程序已关闭，删除 {owner.name} 即可。", code="output.locked")
+    for owner in owner_files(target):
+        if owner.exists():
+            raise UserError(f"输出文件 {target} 正被 Excel、Word 或 WPS 打开（旁边有锁定文件 {owner.name}），未写入任何文件。"
+                            f"请先关闭该文件再试；如程序已关闭，删除 {owner.name} 即可。", code="output.locked")
+
+
+def check_writable(target: Path, force: bool = False) -> None:
+    """Refuse to overwrite silently, or to replace a file another program has open."""
+    target = Path(target)
+    check_free(target)
     if target.exists() and not force:
         raise UserError(f"输出文件已存在：{target}。如需覆盖，请加 --force；或用 -o 指定其他文件名。",
                         code="output.exists")

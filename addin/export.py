@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import reader, report, validator
-from .atomic import atomic_path
+from .atomic import atomic_path, check_free
 from .errors import UserError
 from .findings import Finding, summary
 from .writers import FORMATS, writer
@@ -72,22 +72,9 @@ def targets(workbook: Path, kinds: list[str], out_dir: Path | None, draft: bool)
     return {k: folder / (stem + EXTENSIONS[k]) for k in kinds}
 
 
-def owner_files(target: Path) -> list[Path]:
-    """Lock files Word/WPS keep beside an open document: '~$' + name, or '~$' replacing its first two chars."""
-    names = {"~$" + target.name}
-    if len(target.stem) > 2:
-        names.add("~$" + target.name[2:])
-    return [target.with_name(n) for n in sorted(names)]
-
-
 def check_target(target: Path, workbook: Path, force: bool) -> None:
     """Refuse a missing folder, an open (locked) output, and an output newer than the workbook (unless force)."""
-    if not target.parent.is_dir():
-        raise UserError(f"输出文件夹不存在：{target.parent}。请先创建该文件夹，或用 --out 指定其他文件夹。", code="output.no_folder")
-    for owner in owner_files(target):
-        if owner.exists():
-            raise UserError(f"输出文件 {target} 正被 Word 或 WPS 打开（旁边有锁定文件 {owner.name}），未导出任何文件。"
-                            f"请先关闭该文件再导出；如程序已关闭，删除 {owner.name} 即可。", code="output.locked")
+    check_free(target)
     if target.exists() and not force:
         try:
             newer = target.stat().st_mtime > workbook.stat().st_mtime

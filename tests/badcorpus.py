@@ -488,7 +488,7 @@ def _(d):
     return args
 
 
-@case("output-locked", "输出文件正被 Excel 打开（有 ~$ 文件）", 2, ["output.locked"], "请先关闭它")
+@case("output-locked", "输出文件正被 Excel 打开（有 ~$ 文件）", 2, ["output.locked"], "请先关闭该文件")
 def _(d):
     args = fill_json(d, example_doc())
     (d / "out.xlsx").write_bytes(b"old")

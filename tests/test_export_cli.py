@@ -98,7 +98,7 @@ def test_an_output_open_in_word_is_refused_even_with_force(book, capsys, owner):
     (book.parent / owner).write_bytes(b"lock")
     assert main(["export", str(book), "--force"]) == 2
     err = capsys.readouterr().err
-    assert "正被 Word 或 WPS 打开" in err and owner in err
+    assert "正被 Excel、Word 或 WPS 打开" in err and owner in err
     assert sorted(p.name for p in book.parent.iterdir()) == sorted([book.name, owner])   # nothing written
 
 
