@@ -50,12 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="出现内部错误时显示详细的调用栈（供开发者排查）")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
-    v = sub.add_parser("validate", help="校验填好的年报工作簿", description="校验年报工作簿：数据类型、勾稽关系、格式与文字要求。")
-    v.add_argument("file", metavar="文件.xlsx", help="填好的年报工作簿")
+    v = sub.add_parser("validate", help="校验填好的年报工作簿（一个文件，或整个文件夹）",
+                       description="校验年报工作簿：数据类型、勾稽关系、格式与文字要求。\n"
+                                   "给出文件夹或多个文件时批量校验，先列汇总表，再列各单位阻止导出的问题；"
+                                   "退出码取最差的一个（0 全部通过，1 有未通过的，2 有无法读取的）。")
+    v.add_argument("file", metavar="文件.xlsx", nargs="+", help="填好的年报工作簿，或含工作簿的文件夹（可给多个）")
     v.add_argument("--json", action="store_true", help="以 JSON 输出校验结果与汇总")
     v.add_argument("--annotate", action="store_true",
                    help="另存一份标注副本“<文件名>.校验.xlsx”：问题格标色、加批注，并附“校验结果”表（不修改原文件）")
     v.add_argument("--force", action="store_true", help="与 --annotate 同用：覆盖已存在的标注副本")
+    v.add_argument("--summary-csv", metavar="汇总.csv", help="批量校验时另存汇总表（CSV，Excel 可直接打开）")
+    v.add_argument("--jobs", type=int, metavar="N", help="批量校验时同时使用的进程数（默认：CPU 核数）")
     v.set_defaults(run=cmd_validate)
 
     d = sub.add_parser("dump", help="把工作簿读成 JSON 数据文档", description="把年报工作簿读成 JSON 数据文档（不做校验）。")
@@ -98,19 +103,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(args) -> int:
+    if len(args.file) > 1 or Path(args.file[0]).is_dir() or args.summary_csv:
+        return cmd_validate_batch(args)
     from . import printer, reader, validator
     from .findings import summary
 
-    r = reader.read(Path(args.file))
+    path = args.file[0]
+    r = reader.read(Path(path))
     findings = validator.validate(r.document, r.locate, extra=r.findings)
     show = printer.json_report if args.json else printer.text_report
-    print(show(args.file, r.document, findings, r.located_by))
+    print(show(path, r.document, findings, r.located_by))
     if getattr(args, "annotate", False):
         from .backends.openpyxl_marks import annotate_file
 
-        out = annotate_file(Path(args.file), findings, force=args.force)
+        out = annotate_file(Path(path), findings, force=args.force)
         print(f"已写入标注副本：{out}（原文件未修改）", file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK if summary(findings)["passed"] else EXIT_FINDINGS
+
+
+def cmd_validate_batch(args) -> int:
+    from . import batch
+
+    paths = batch.collect(args.file)
+    if args.summary_csv:
+        from .atomic import check_writable
+
+        check_writable(Path(args.summary_csv), args.force)       # refuse before the work, not after
+    rows = batch.run(paths, jobs=args.jobs, annotate=args.annotate, force=args.force)
+    if args.json:
+        print(json.dumps({"files": rows, "exit": batch.exit_code(rows)}, ensure_ascii=False, indent=1))
+    else:
+        print(batch.text_report(rows))
+    if args.summary_csv:
+        out = batch.write_csv(rows, Path(args.summary_csv), force=True)
+        print(f"已写入汇总表：{out}", file=sys.stderr if args.json else sys.stdout)
+    return batch.exit_code(rows)
 
 
 def cmd_addin(args) -> int:

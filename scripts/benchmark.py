@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -94,7 +95,14 @@ def main() -> None:
             r = reader.read(p)
             validator.validate(r.document, r.locate, extra=r.findings)
         batch = (time.perf_counter() - t) / len(copies)
+        from addin import batch as batchmod
+
+        jobs = os.cpu_count() or 1
+        t = time.perf_counter()
+        batchmod.run(batchmod.collect([d]), jobs=jobs)
+        folder = (time.perf_counter() - t) / len(copies)
     rows.append((f"批量：每个工作簿（{len(copies)} 个，读取+校验）", batch, load, "openpyxl 读取一个文件"))
+    rows.append((f"文件夹校验：每个工作簿（{jobs} 进程）", folder, load, "openpyxl 读取一个文件"))
 
     import docx  # export, warm and in-process: read + validate + report model + .docx/.html/.md written atomically
     from addin import export

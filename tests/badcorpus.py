@@ -250,10 +250,16 @@ def _(d):
     return validate(d / "没有这个文件.xlsx")
 
 
-@case("directory", "给出的是文件夹", 2, ["input.not_file"], "不是文件")
+@case("directory", "给出的是空文件夹（名字像 .xlsx）", 2, ["input.empty_folder"], "没有找到 .xlsx 工作簿")
 def _(d):
     (d / "a.xlsx").mkdir()
     return validate(d / "a.xlsx")
+
+
+@case("dump-directory", "dump 给出的是文件夹", 2, ["input.not_file"], "不是文件")
+def _(d):
+    (d / "a.xlsx").mkdir()
+    return ["dump", str(d / "a.xlsx")]
 
 
 @case("chinese-path", "路径含空格和中文", 0, ["N2"], "正常校验")

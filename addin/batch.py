@@ -1,0 +1,156 @@
+"""A reviewer's folder: validate many workbooks at once and show one summary table.
+
+`nianbao validate 文件夹/ [更多文件或文件夹…] [--json] [--summary-csv 汇总.csv] [--jobs N]`. Each workbook is read
+and validated exactly as `nianbao validate FILE` does (same reader, validator, findings); a file that cannot be read
+becomes a row that says why, never the end of the batch. Work is spread over processes (2 cores here); the order
+of the rows is the order of the files, whatever finished first.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .errors import UserError
+from .findings import EXPLAIN, summary
+
+PATTERNS = ("*.xlsx", "*.xlsm")
+ANNOTATED_SUFFIX = ".校验.xlsx"   # our own annotated copies (validate --annotate) are not units
+PARALLEL_FROM = 8                  # fewer files than this: one process is faster than starting more
+CSV_COLUMNS = ("序号", "文件", "机关", "年度", "结论", "错误", "需说明", "其中未说明", "提示", "首个问题")
+VERDICTS = {0: "通过", 1: "未通过", 2: "无法读取"}
+
+
+def collect(paths: list[str | Path]) -> list[Path]:
+    """Files as given; folders searched recursively for workbooks, skipping lock files and annotated copies."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted({f for pat in PATTERNS for f in p.rglob(pat)}, key=lambda f: str(f))
+            out.extend(f for f in found if f.is_file() and _is_unit(f))
+        else:
+            out.append(p)                   # a missing or odd file is reported in its row
+    if not out:
+        raise UserError(f"{'、'.join(map(str, paths))} 中没有找到 .xlsx 工作簿。", code="input.empty_folder")
+    return list(dict.fromkeys(out))
+
+
+def _is_unit(f: Path) -> bool:
+    return not f.name.startswith(("~$", ".~")) and not f.name.endswith(ANNOTATED_SUFFIX)
+
+
+def check(path: Path, annotate: bool = False, force: bool = False) -> dict:
+    """One workbook → one row (plain data, so it crosses process boundaries)."""
+    from . import reader, validator
+
+    row = {"file": str(path), "organ": None, "year": None, "exit": 2, "error": None, "findings": []}
+    try:
+        r = reader.read(path)
+        findings = validator.validate(r.document, r.locate, extra=r.findings)
+        row.update(organ=r.document["organ"].get("name"), year=r.document["organ"].get("year"),
+                   located_by=r.located_by, findings=[f.to_dict() for f in findings],
+                   summary=summary(findings), exit=0 if summary(findings)["passed"] else 1)
+        if annotate:
+            from .backends.openpyxl_marks import annotate_file
+
+            row["annotated"] = str(annotate_file(path, findings, force=force))
+    except UserError as e:
+        row["error"] = {"code": e.code, "message": e.message}
+    except Exception as e:  # noqa: BLE001 — one bad file must not end a reviewer's batch
+        row["error"] = {"code": "internal", "message": f"内部错误（{type(e).__name__}）：{e}。请把该文件发给维护人员。"}
+        row["exit"] = 3
+    return row
+
+
+def run(paths: list[Path], jobs: int | None = None, annotate: bool = False, force: bool = False) -> list[dict]:
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(paths) < PARALLEL_FROM:
+        return [check(p, annotate, force) for p in paths]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(check, paths, [annotate] * len(paths), [force] * len(paths),
+                             chunksize=max(1, len(paths) // (jobs * 4))))
+
+
+def exit_code(rows: list[dict]) -> int:
+    """The worst row decides: 0 all passed, 1 some did not pass, 2 some could not be read (3: an internal error)."""
+    return max(r["exit"] for r in rows)
+
+
+def _counts(row: dict) -> tuple:
+    if row["error"]:
+        return ("—",) * 4
+    c = row["summary"]["counts"]
+    unexplained = c[EXPLAIN] - row["summary"]["explained"]
+    return c["错误"], c[EXPLAIN], unexplained, c["提示"]
+
+
+def first_problem(row: dict) -> str:
+    if row["error"]:
+        return row["error"]["message"]
+    blocking = [f for f in row["findings"] if f["blocking"]]
+    return f"{blocking[0]['rule']} {blocking[0]['message']}" if blocking else ""
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cols(*cells: tuple[str, int]) -> str:
+    """Cells right-aligned to display widths (a Chinese character takes two columns in a terminal)."""
+    return "".join(" " * max(0, w - _width(str(t))) + str(t) for t, w in cells)
+
+
+def text_report(rows: list[dict]) -> str:
+    widths = (4, 10, 6, 16, 6)
+    lines = [f"批量校验：{len(rows)} 个工作簿",
+             _cols(*zip(("序号", "结论", "错误", "需说明(未说明)", "提示"), widths)) + "  机关 · 年度 · 文件"]
+    for i, row in enumerate(rows, 1):
+        err, exp, unexp, info = _counts(row)
+        verdict = VERDICTS.get(row["exit"], "内部错误")
+        organ = row["organ"] or "（机关未填）"
+        lines.append(_cols(*zip((i, verdict, err, f"{exp}({unexp})", info), widths))
+                     + f"  {organ} · {row['year'] or '—'} · {row['file']}")
+    tally = {v: sum(VERDICTS.get(r["exit"], "内部错误") == v for r in rows) for v in (*VERDICTS.values(), "内部错误")}
+    lines.append("合计：" + "，".join(f"{k} {n}" for k, n in tally.items() if n))
+    problems = [(i, r) for i, r in enumerate(rows, 1) if r["exit"] != 0]
+    if problems:
+        lines.append("── 未通过的工作簿：阻止导出的问题 ──")
+    for i, row in problems:
+        lines.append(f"[{i}] {row['file']}")
+        if row["error"]:
+            lines.append(f"    {row['error']['message']}")
+        for f in row["findings"]:
+            if f["blocking"]:
+                lines.append(f"    [{f['severity']}] {f['rule']} {f['message']}")
+    return "\n".join(lines)
+
+
+def csv_safe(value) -> str:
+    """A value from a workbook written into CSV so that Excel/WPS never run it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_text(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    for i, row in enumerate(rows, 1):
+        err, exp, unexp, info = _counts(row)
+        w.writerow([i, csv_safe(row["file"]), csv_safe(row["organ"]), csv_safe(row["year"]),
+                    VERDICTS.get(row["exit"], "内部错误"), err, exp, unexp, info, csv_safe(first_problem(row))])
+    return buf.getvalue()
+
+
+def write_csv(rows: list[dict], target: Path, force: bool = False) -> Path:
+    """UTF-8 with a byte-order mark, so that Excel opens the Chinese text correctly; written atomically."""
+    from .atomic import atomic_path, check_writable
+
+    target = Path(target)
+    check_writable(target, force)
+    with atomic_path(target) as tmp:
+        tmp.write_text(csv_text(rows), encoding="utf-8-sig", newline="")
+    return target

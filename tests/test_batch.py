@@ -1,0 +1,111 @@
+"""A reviewer's folder: many workbooks validated at once, one summary table, nothing changed."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+
+import openpyxl
+import pytest
+
+from addin import batch, layout
+from addin.cli import main
+
+from .conftest import EXAMPLE_XLSX
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A clean unit, a broken unit in a subfolder, a CSV renamed .xlsx, a lock file and an annotated copy."""
+    d = tmp_path / "各单位 2022"
+    (d / "乡镇").mkdir(parents=True)
+    shutil.copyfile(EXAMPLE_XLSX, d / "a-口岸办.xlsx")
+    broken = d / "乡镇" / "b-某镇.xlsx"
+    shutil.copyfile(EXAMPLE_XLSX, broken)
+    wb = openpyxl.load_workbook(broken)
+    sheet, ref = layout.load().sheet_and_ref("t3.R01.C1")
+    wb[sheet][ref] = 3
+    sheet, ref = layout.load().sheet_and_ref("organ.name")
+    wb[sheet][ref] = "=HYPERLINK(\"http://x\")"          # a hostile organ name
+    wb.save(broken)
+    (d / "c-表格.xlsx").write_text("机关,年度\n", encoding="utf-8")
+    (d / "~$a-口岸办.xlsx").write_bytes(b"lock")
+    shutil.copyfile(EXAMPLE_XLSX, d / "a-口岸办.校验.xlsx")
+    return d
+
+
+def digests(d):
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def test_collect_skips_lock_files_and_annotated_copies(folder):
+    assert [p.name for p in batch.collect([folder])] == ["a-口岸办.xlsx", "c-表格.xlsx", "b-某镇.xlsx"]
+
+
+def test_folder_summary_table_and_worst_exit_code(folder, capsys):
+    before = digests(folder)
+    assert main(["validate", str(folder)]) == 2
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "批量校验：3 个工作簿"
+    assert "通过" in lines[2] and "a-口岸办.xlsx" in lines[2]
+    assert "无法读取" in lines[3] and "c-表格.xlsx" in lines[3]
+    assert "未通过" in lines[4] and "b-某镇.xlsx" in lines[4]
+    assert "合计：通过 1，未通过 1，无法读取 1" in out
+    assert "B1 表三 自然人 列" in out and "不是 .xlsx 工作簿" in out
+    assert digests(folder) == before                      # no input changed
+
+
+def test_exit_codes_by_the_worst_unit(folder, capsys):
+    assert main(["validate", str(folder / "a-口岸办.xlsx"), str(folder / "a-口岸办.xlsx"), "--json"]) == 0
+    assert main(["validate", str(folder / "a-口岸办.xlsx"), str(folder / "乡镇")]) == 1
+    capsys.readouterr()
+
+
+def test_json_has_every_unit_with_its_findings(folder, capsys):
+    main(["validate", str(folder), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    by_name = {r["file"].rsplit("/", 1)[-1]: r for r in report["files"]}
+    assert report["exit"] == 2 and set(by_name) == {"a-口岸办.xlsx", "b-某镇.xlsx", "c-表格.xlsx"}
+    assert by_name["a-口岸办.xlsx"]["summary"]["passed"]
+    assert {"B1", "B2"} <= {f["rule"] for f in by_name["b-某镇.xlsx"]["findings"]}
+    assert by_name["c-表格.xlsx"]["error"]["code"] == "input.not_xlsx"
+
+
+def test_summary_csv_opens_in_excel_and_runs_no_formula(folder, tmp_path, capsys):
+    out = tmp_path / "汇总.csv"
+    main(["validate", str(folder), "--summary-csv", str(out)])
+    raw = out.read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8"))      # BOM: Excel reads UTF-8 Chinese correctly
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][:5] == ["序号", "文件", "机关", "年度", "结论"]
+    town = next(r for r in rows if r[1].endswith("b-某镇.xlsx"))
+    assert town[2] == "'=HYPERLINK(\"http://x\")"      # formula injection defused
+    assert town[4] == "未通过" and town[9].startswith("B1 ")
+    assert main(["validate", str(folder), "--summary-csv", str(out)]) == 2     # exists: refused before the work
+    assert "已存在" in capsys.readouterr().err
+
+
+def test_parallel_and_serial_give_the_same_rows(tmp_path):
+    for i in range(batch.PARALLEL_FROM + 2):
+        shutil.copyfile(EXAMPLE_XLSX, tmp_path / f"unit{i:02d}.xlsx")
+    paths = batch.collect([tmp_path])
+    serial, parallel = batch.run(paths, jobs=1), batch.run(paths, jobs=2)
+    assert serial == parallel and [r["file"] for r in parallel] == [str(p) for p in paths]
+
+
+def test_empty_folder_is_a_clear_message(tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "没有找到 .xlsx 工作簿" in capsys.readouterr().err
+
+
+def test_annotate_every_unit_of_a_folder(folder, capsys):
+    assert main(["validate", str(folder / "乡镇"), str(folder / "a-口岸办.xlsx"), "--annotate", "--force"]) == 1
+    assert (folder / "乡镇" / "b-某镇.校验.xlsx").is_file()
+    capsys.readouterr()
+
+
+def test_csv_safe():
+    assert [batch.csv_safe(v) for v in ("=1+1", "+1", "-1", "@A", "正常", None, 2022)] == \
+        ["'=1+1", "'+1", "'-1", "'@A", "正常", "", "2022"]
