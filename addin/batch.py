@@ -42,14 +42,37 @@ def _is_unit(f: Path) -> bool:
     return not f.name.startswith(("~$", ".~")) and not f.name.endswith(ANNOTATED_SUFFIX)
 
 
-def check(path: Path, annotate: bool = False, force: bool = False) -> dict:
-    """One workbook → one row (plain data, so it crosses process boundaries)."""
-    from . import reader, validator
+def identify(path: Path) -> tuple | None:
+    """(organ, year) of a workbook for matching with next year's units; None when it cannot be read."""
+    from . import prior, reader
 
-    row = {"file": str(path), "organ": None, "year": None, "exit": 2, "error": None, "findings": []}
+    try:
+        return prior.key(reader.read(path).document)
+    except Exception:  # noqa: BLE001 — an unreadable prior workbook is simply not matched
+        return None
+
+
+def prior_index(where: str | Path, jobs: int | None = None) -> dict[tuple, str]:
+    """Last year's workbooks (a folder, or one file) by (organ, year)."""
+    paths = collect([where])
+    keys = _map(identify, paths, jobs)
+    return {k: str(p) for p, k in zip(paths, keys) if k is not None}
+
+
+def check(path: Path, annotate: bool = False, force: bool = False, priors: dict | None = None) -> dict:
+    """One workbook → one row (plain data, so it crosses process boundaries)."""
+    from . import prior, reader, validator
+
+    row = {"file": str(path), "organ": None, "year": None, "exit": 2, "error": None, "findings": [], "prior": None,
+           "prior_searched": priors is not None}
     try:
         r = reader.read(path)
-        findings = validator.validate(r.document, r.locate, extra=r.findings)
+        last_year = None
+        if priors is not None:
+            name, year = prior.key(r.document)
+            row["prior"] = priors.get((name, year - 1)) if isinstance(year, int) else None
+            last_year = prior.read(row["prior"]) if row["prior"] else None
+        findings = validator.validate(r.document, r.locate, extra=r.findings, prior=last_year)
         row.update(organ=r.document["organ"].get("name"), year=r.document["organ"].get("year"),
                    located_by=r.located_by, findings=[f.to_dict() for f in findings],
                    summary=summary(findings), exit=0 if summary(findings)["passed"] else 1)
@@ -65,13 +88,19 @@ def check(path: Path, annotate: bool = False, force: bool = False) -> dict:
     return row
 
 
-def run(paths: list[Path], jobs: int | None = None, annotate: bool = False, force: bool = False) -> list[dict]:
+def run(paths: list[Path], jobs: int | None = None, annotate: bool = False, force: bool = False,
+        priors: dict | None = None) -> list[dict]:
+    n = len(paths)
+    return _map(check, paths, jobs, [annotate] * n, [force] * n, [priors] * n)
+
+
+def _map(fn, paths: list[Path], jobs: int | None, *more):
+    """fn over the paths, in processes when there are enough of them; results in the order of the paths."""
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(paths) < PARALLEL_FROM:
-        return [check(p, annotate, force) for p in paths]
+        return [fn(*args) for args in zip(paths, *more)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(check, paths, [annotate] * len(paths), [force] * len(paths),
-                             chunksize=max(1, len(paths) // (jobs * 4))))
+        return list(pool.map(fn, paths, *more, chunksize=max(1, len(paths) // (jobs * 4))))
 
 
 def exit_code(rows: list[dict]) -> int:
@@ -115,6 +144,9 @@ def text_report(rows: list[dict]) -> str:
                      + f"  {organ} · {row['year'] or '—'} · {row['file']}")
     tally = {v: sum(VERDICTS.get(r["exit"], "内部错误") == v for r in rows) for v in (*VERDICTS.values(), "内部错误")}
     lines.append("合计：" + "，".join(f"{k} {n}" for k, n in tally.items() if n))
+    if any(r["prior_searched"] for r in rows):
+        matched = sum(r["prior"] is not None for r in rows)
+        lines.append(f"跨年核对：{matched} 个单位找到上年工作簿，{len(rows) - matched} 个没有找到（按机关名称和年度对应）")
     problems = [(i, r) for i, r in enumerate(rows, 1) if r["exit"] != 0]
     if problems:
         lines.append("── 未通过的工作簿：阻止导出的问题 ──")

@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--annotate", action="store_true",
                    help="另存一份标注副本“<文件名>.校验.xlsx”：问题格标色、加批注，并附“校验结果”表（不修改原文件）")
     v.add_argument("--force", action="store_true", help="与 --annotate 同用：覆盖已存在的标注副本")
+    v.add_argument("--prior", metavar="上年.xlsx", help="上年的年报工作簿（批量校验时为上年各单位工作簿所在的文件夹，"
+                                                      "按机关名称对应）：核对上年结转、现行有效件数、问题与改进是否雷同")
     v.add_argument("--summary-csv", metavar="汇总.csv", help="批量校验时另存汇总表（CSV，Excel 可直接打开）")
     v.add_argument("--jobs", type=int, metavar="N", help="批量校验时同时使用的进程数（默认：CPU 核数）")
     v.set_defaults(run=cmd_validate)
@@ -110,7 +112,13 @@ def cmd_validate(args) -> int:
 
     path = args.file[0]
     r = reader.read(Path(path))
-    findings = validator.validate(r.document, r.locate, extra=r.findings)
+    last_year = None
+    if args.prior:
+        from . import prior
+
+        last_year = prior.read(args.prior)
+        prior.check_year(r.document, last_year)
+    findings = validator.validate(r.document, r.locate, extra=r.findings, prior=last_year)
     show = printer.json_report if args.json else printer.text_report
     print(show(path, r.document, findings, r.located_by))
     if getattr(args, "annotate", False):
@@ -129,7 +137,8 @@ def cmd_validate_batch(args) -> int:
         from .atomic import check_writable
 
         check_writable(Path(args.summary_csv), args.force)       # refuse before the work, not after
-    rows = batch.run(paths, jobs=args.jobs, annotate=args.annotate, force=args.force)
+    priors = batch.prior_index(args.prior, jobs=args.jobs) if args.prior else None
+    rows = batch.run(paths, jobs=args.jobs, annotate=args.annotate, force=args.force, priors=priors)
     if args.json:
         print(json.dumps({"files": rows, "exit": batch.exit_code(rows)}, ensure_ascii=False, indent=1))
     else:

@@ -18,8 +18,10 @@ from .findings import EXPLAIN, Finding, sort_key
 Locate = Callable[[str], str]
 
 
-def validate(doc: dict, locate: Locate | None = None, extra: list[Finding] | None = None) -> list[Finding]:
-    """All findings for one document; `extra` are the reader's own (format) findings."""
+def validate(doc: dict, locate: Locate | None = None, extra: list[Finding] | None = None,
+             prior=None) -> list[Finding]:
+    """All findings for one document; `extra` are the reader's own (format) findings; `prior` (an
+    addin.prior.Prior: last year's document) adds the cross-year rules."""
     f = fmtmod.load()
     locate = locate or layout.load().address
     ctx = _Context(f, doc, locate)
@@ -28,6 +30,10 @@ def validate(doc: dict, locate: Locate | None = None, extra: list[Finding] | Non
         for rule in f.rules:
             if rule.active and rule.id in CHECKS:
                 findings.extend(CHECKS[rule.id](ctx, rule))
+        if prior is not None:
+            from . import prior as priormod
+
+            findings.extend(priormod.findings(doc, locate, prior))
     findings.extend(extra or [])
     for x in findings:
         if not x.addresses:
