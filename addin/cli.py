@@ -96,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="以 JSON 输出写入的文件、大小和校验结果")
     e.set_defaults(run=cmd_export)
 
+    ru = sub.add_parser("rollup", help="汇总各单位工作簿为一本（县、市、省级汇总）",
+                        description="把各单位工作簿的表二、表三、表四逐格相加，生成一本标准工作簿（文字部分由汇总单位填写），"
+                                    "并立即校验。退出码：0 全部单位计入；1 有单位未计入（列出原因）；2 无法汇总。")
+    ru.add_argument("paths", metavar="文件夹或文件", nargs="+", help="各单位的年报工作簿，或它们所在的文件夹")
+    ru.add_argument("-o", "--output", metavar="汇总.xlsx", required=True, help="汇总工作簿")
+    ru.add_argument("--organ", metavar="名称", required=True, help="汇总报告的机关名称，如“某县人民政府”")
+    ru.add_argument("--year", type=int, metavar="年度", help="汇总年度（默认：各单位共同的年度）")
+    ru.add_argument("--level", metavar="层级", help="机关层级，如 县级")
+    ru.add_argument("--jobs", type=int, metavar="N", help="同时使用的进程数（默认：CPU 核数）")
+    ru.add_argument("--force", action="store_true", help="覆盖已存在的汇总工作簿")
+    ru.set_defaults(run=cmd_rollup)
+
     a = sub.add_parser("addin", help="安装或移除 Excel 加载项（年报选项卡）",
                        description="把“年报”Excel 加载项安装到 Excel 启动文件夹（XLSTART），并写入当前 Python 环境。")
     a.add_argument("action", choices=["install", "remove"], metavar="install|remove", help="install 安装；remove 移除")
@@ -147,6 +159,21 @@ def cmd_validate_batch(args) -> int:
         out = batch.write_csv(rows, Path(args.summary_csv), force=True)
         print(f"已写入汇总表：{out}", file=sys.stderr if args.json else sys.stdout)
     return batch.exit_code(rows)
+
+
+def cmd_rollup(args) -> int:
+    from . import batch, printer, reader, rollup, validator
+
+    out = Path(args.output)
+    doc, included, left_out = rollup.write(batch.collect(args.paths), out, args.organ, args.year, args.level,
+                                           force=args.force, jobs=args.jobs)
+    print(f"已汇总 {len(included)} 个单位到 {out}（“{rollup.SOURCES_SHEET}”表列出计入的单位）。")
+    for u in left_out:
+        print(f"  未计入：{u.file}：{u.left_out}")
+    r = reader.read(out)
+    print("汇总工作簿的校验结果（文字部分请汇总单位填写）：")
+    print(printer.text_report(out, r.document, validator.validate(r.document, r.locate, extra=r.findings)))
+    return EXIT_FINDINGS if left_out else EXIT_OK
 
 
 def cmd_addin(args) -> int:

@@ -543,6 +543,8 @@ def _command_of(c: Case) -> str:
         return "validate --annotate"
     if c.id.startswith("addin"):
         return "addin install"
+    if c.id.startswith("rollup"):
+        return "rollup"
     return c.id.split("-")[0] if c.id.startswith(("dump", "template", "export")) else "validate"
 
 
@@ -615,3 +617,15 @@ def _(d):
 @case("annotate-merged-cells", "标注：数据格被合并", 1, ["F4"], "标在合并区域的左上格")
 def _(d):
     return ["validate", str(edited(d, lambda wb: wb["表三"].merge_cells("D7:E7"))), "--annotate", "--json"]
+
+
+@case("rollup-nothing", "汇总：没有一个单位可以汇总（都读不了）", 2, ["input.nothing_to_roll_up"], "没有可以汇总的单位")
+def _(d):
+    (d / "a.xlsx").write_bytes(b"")
+    return ["rollup", str(d / "a.xlsx"), "-o", str(d / "汇总.xlsx"), "--organ", "某县人民政府"]
+
+
+@case("rollup-output-exists", "汇总：输出文件已存在", 2, ["output.exists"], "如需覆盖")
+def _(d):
+    (d / "汇总.xlsx").write_bytes(b"old")
+    return ["rollup", str(example_copy(d)), "-o", str(d / "汇总.xlsx"), "--organ", "某县人民政府"]
