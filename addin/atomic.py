@@ -38,8 +38,15 @@ def check_writable(target: Path, force: bool = False) -> None:
     target = Path(target)
     check_free(target)
     if target.exists() and not force:
-        raise UserError(f"输出文件已存在：{target}。如需覆盖，请加 --force；或用 -o 指定其他文件名。",
+        raise UserError(f"输出文件已存在：{target}。如需覆盖，请加 --force；也可以先把它移走或改名。",
                         code="output.exists")
+
+
+def check_suffix(target: Path, suffix: str) -> None:
+    """A workbook written under another name (.csv, none) would not open as what it is: refuse it."""
+    if Path(target).suffix.lower() != suffix:
+        raise UserError(f"输出文件名 {target} 应以 {suffix} 结尾（写出的是 Excel 工作簿）。请改用如 "
+                        f"{Path(target).with_suffix(suffix).name} 的文件名。", code="output.suffix")
 
 
 @contextmanager
@@ -54,6 +61,7 @@ def atomic_path(target: Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; outputs are ordinary files for colleagues too
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -61,3 +69,9 @@ def atomic_path(target: Path):
         except OSError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

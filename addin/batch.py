@@ -24,22 +24,30 @@ CSV_COLUMNS = ("序号", "文件", "机关", "年度", "结论", "错误", "需�
 VERDICTS = {0: "通过", 1: "未通过", 2: "无法读取"}
 
 
-def collect(paths: list[str | Path]) -> list[Path]:
-    """Files as given; folders searched recursively for workbooks, skipping lock files and annotated copies."""
+def collect(paths: list[str | Path], skipped: list[Path] | None = None) -> list[Path]:
+    """Files as given; folders searched recursively for workbooks. Skipped (and appended to `skipped`): lock
+    files, our temp files, and annotated copies whose original workbook is in the same folder."""
     out: list[Path] = []
+    skipped = [] if skipped is None else skipped
     for p in map(Path, paths):
         if p.is_dir():
             found = sorted({f for pat in PATTERNS for f in p.rglob(pat)}, key=lambda f: str(f))
-            out.extend(f for f in found if f.is_file() and _is_unit(f))
+            for f in found:
+                (out if f.is_file() and _is_unit(f) else skipped).append(f)
         else:
             out.append(p)                   # a missing or odd file is reported in its row
     if not out:
-        raise UserError(f"{'、'.join(map(str, paths))} 中没有找到 .xlsx 工作簿。", code="input.empty_folder")
+        extra = f"（跳过了 {len(skipped)} 个锁定文件或标注副本）" if skipped else ""
+        raise UserError(f"{'、'.join(map(str, paths))} 中没有找到 .xlsx 工作簿{extra}。", code="input.empty_folder")
     return list(dict.fromkeys(out))
 
 
 def _is_unit(f: Path) -> bool:
-    return not f.name.startswith(("~$", ".~")) and not f.name.endswith(ANNOTATED_SUFFIX)
+    if f.name.startswith(("~$", ".~")):
+        return False
+    if f.name.endswith(ANNOTATED_SUFFIX):    # a unit may send only its annotated copy: then it is the unit
+        return not f.with_name(f.name[: -len(ANNOTATED_SUFFIX)] + ".xlsx").exists()
+    return True
 
 
 def identify(path: Path) -> tuple | None:
@@ -147,6 +155,7 @@ def text_report(rows: list[dict]) -> str:
     if any(r["prior_searched"] for r in rows):
         matched = sum(r["prior"] is not None for r in rows)
         lines.append(f"跨年核对：{matched} 个单位找到上年工作簿，{len(rows) - matched} 个没有找到（按机关名称和年度对应）")
+    lines += _notes(rows)
     problems = [(i, r) for i, r in enumerate(rows, 1) if r["exit"] != 0]
     if problems:
         lines.append("── 未通过的工作簿：阻止导出的问题 ──")
@@ -158,6 +167,24 @@ def text_report(rows: list[dict]) -> str:
             if f["blocking"]:
                 lines.append(f"    [{f['severity']}] {f['rule']} {f['message']}")
     return "\n".join(lines)
+
+
+def _notes(rows: list[dict]) -> list[str]:
+    """What a reviewer should know about the folder as a whole: one organ twice, a year unlike the others."""
+    from collections import Counter
+
+    out = []
+    names = Counter(r["organ"] for r in rows if r["organ"])
+    for name, n in names.items():
+        if n > 1:
+            files = "、".join(Path(r["file"]).name for r in rows if r["organ"] == name)
+            out.append(f"注意：同一机关“{name}”有 {n} 份工作簿（{files}），汇总时只能计入一份。")
+    years = Counter(r["year"] for r in rows if isinstance(r["year"], int)).most_common()
+    if len(years) > 1:
+        odd = "、".join(f"{Path(r['file']).name}（{r['year']}）" for r in rows
+                       if isinstance(r["year"], int) and r["year"] != years[0][0])
+        out.append(f"注意：多数单位为 {years[0][0]} 年度，以下不同：{odd}。")
+    return out
 
 
 def csv_safe(value) -> str:

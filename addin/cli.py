@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def cmd_validate(args) -> int:
     if args.prior:
         from . import prior
 
-        last_year = prior.read(args.prior)
+        last_year = prior.read(_prior_file(args.prior, r.document))
         prior.check_year(r.document, last_year)
     findings = validator.validate(r.document, r.locate, extra=r.findings, prior=last_year)
     show = printer.json_report if args.json else printer.text_report
@@ -141,10 +142,28 @@ def cmd_validate(args) -> int:
     return EXIT_OK if summary(findings)["passed"] else EXIT_FINDINGS
 
 
+def _prior_file(where: str, doc: dict) -> Path:
+    """--prior names last year's workbook, or a folder holding it (found by organ and year)."""
+    if not Path(where).is_dir():
+        return Path(where)
+    from . import batch, prior
+
+    name, year = prior.key(doc)
+    found = batch.prior_index(where).get((name, year - 1 if isinstance(year, int) else None))
+    if not found:
+        raise UserError(f"在文件夹 {where} 中没有找到“{doc['organ'].get('name')}”{year - 1 if isinstance(year, int) else ''}"
+                        f" 年度的工作簿（按机关名称和年度对应）。请直接给出上年工作簿的文件名。", code="input.prior_missing")
+    return Path(found)
+
+
 def cmd_validate_batch(args) -> int:
     from . import batch
 
-    paths = batch.collect(args.file)
+    skipped: list[Path] = []
+    paths = batch.collect(args.file, skipped)
+    if skipped:
+        print(f"（跳过 {len(skipped)} 个文件：Excel 锁定文件 ~$…，或旁边有原工作簿的标注副本 *.校验.xlsx）",
+              file=sys.stderr if args.json else sys.stdout)
     if args.summary_csv:
         from .atomic import check_writable
 
@@ -222,6 +241,13 @@ def cmd_export(args) -> int:
 def cmd_template(args) -> int:
     from . import template
 
+    if args.year is not None:
+        from . import fmt
+
+        spec = next(x.spec for x in fmt.load().organ_fields if x.id == "year")
+        if not spec["minimum"] <= args.year <= spec["maximum"]:
+            raise UserError(f"--year {args.year} 不在 {spec['minimum']}–{spec['maximum']} 之间"
+                            f"（本格式自 {spec['minimum']} 年度起适用）。", code="args.year")
     out = Path(args.output or "年报模板-2021版.xlsx")
     template.write(out, organ=args.organ, year=args.year, force=args.force)
     print(f"已生成标准模板：{out}")
@@ -235,7 +261,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INPUT
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()       # a closed pipe shows here, inside the handlers below, not at interpreter exit
+        return code
     except UserError as e:
         print(e.message, file=sys.stderr)
         if getattr(args, "json", False):
@@ -244,6 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `nianbao validate … | head`: the reader of our output left; nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as e:
         if args.debug:
             raise

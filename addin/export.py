@@ -9,7 +9,6 @@ is complete, so a failure leaves no half-written report and no half of a set.
 """
 from __future__ import annotations
 
-import os
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,16 +110,9 @@ def write_all(model: report.Report, paths: dict[str, Path]) -> None:
         for kind, target in paths.items():
             tmp = stack.enter_context(atomic_path(target))
             try:
-                writer(kind).write(model, tmp)
-                os.chmod(tmp, 0o666 & ~_umask())   # a report for the web: not the temp file's private 0600
+                writer(kind).write(model, tmp)    # atomic_path gives it the umask's mode: a report for the web
             except OSError as e:
                 raise UserError(f"无法写入 {target}（{e.strerror}），未导出任何文件。请检查磁盘空间和文件夹权限。", code="output.readonly")
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def text_summary(result: Result) -> str:

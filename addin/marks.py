@@ -291,9 +291,9 @@ def plan(findings: list[Finding], sheets: Iterable[str], typed: list[dict] | Non
                     marked.append(f"{sheet}!{laymod.ref(r, c)}" + (f"={el}" if el else ""))
                 if key not in severities or rank.get(x.severity, 9) < rank.get(severities[key], 9):
                     severities[key] = x.severity
-                if i == 0:
-                    notes.setdefault(key, []).append(f"[{x.severity}] {x.rule} {x.message}"
-                                                     + (f"\n说明：{x.explanation}" if x.explanation else ""))
+                line = f"[{x.severity}] {x.rule} {x.message}" + (f"\n说明：{x.explanation}" if x.explanation else "")
+                if i == 0 and line not in notes.get(key, []):
+                    notes.setdefault(key, []).append(line)
         link = next((lk for lk in (_link(a, sheets) for a in x.addresses) if lk), None)
         rows.append(ResultRow(x.severity, x.rule, x.sheet or "工作簿", laymod.compress(x.addresses) if x.addresses else "",
                               link, x.message, x.explanation or "", x.target, " ".join(marked)))

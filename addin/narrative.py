@@ -171,10 +171,17 @@ def _table_cells(ctx, rule: fmtmod.Rule) -> list[str]:
 
 
 def _where(ctx, text_id: str, paragraph: int) -> str:
+    """'总体情况!A23 一、总体情况': the cell of the paragraph (one paragraph a row) when the text is a block of rows."""
     t = ctx.f.text(text_id)
     heading = ctx.f.section(t.section)["heading"] if t.section else t.label
     part = t.label if t.label not in heading else ""
-    return f"{ctx.locate('text.' + text_id)} {heading}{('·' + part) if part else ''} 第{paragraph}段"
+    where = ctx.locate("text." + text_id)
+    m = re.fullmatch(r"(.+!)([A-Z]+)(\d+):([A-Z]+)(\d+)", where)
+    if m and int(m.group(3)) + paragraph - 1 <= int(m.group(5)):
+        where = f"{m.group(1)}{m.group(2)}{int(m.group(3)) + paragraph - 1}"
+    else:
+        where = f"{where} 第{paragraph}行"
+    return f"{where} {heading}{('·' + part) if part else ''}"
 
 
 def _excerpt(sentence: str, limit: int = 60) -> str:

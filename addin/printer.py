@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from . import layout
-from .findings import EXPLAIN, Finding, summary
+from .findings import EXPLAIN, SEVERITIES, Finding, summary
 
 
 def verdict(s: dict) -> str:
@@ -13,6 +13,19 @@ def verdict(s: dict) -> str:
     if s["passed"]:
         return f"{head} —— 通过，可以导出报告。"
     return f"{head} —— 未通过：请改正错误，并在“说明”表中说明需说明的项目。"
+
+
+def _position(x: Finding):
+    """Severity first, then where on the sheet (row, column of the first address), as staff read a sheet."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    order = (SEVERITIES.index(x.severity) if x.severity in SEVERITIES else 9,)
+    ref = x.addresses[0].split("!")[-1].split(":")[0] if x.addresses else ""
+    try:
+        col, row = coordinate_from_string(ref)
+        return order + (row, column_index_from_string(col), x.rule)
+    except Exception:  # noqa: BLE001 — a sheet name alone, or no address: after the located ones
+        return order + (10**7, 0, x.rule)
 
 
 def text_report(path, doc: dict, findings: list[Finding], located_by: str = "names") -> str:
@@ -27,7 +40,7 @@ def text_report(path, doc: dict, findings: list[Finding], located_by: str = "nam
     order = layout.sheet_order()
     for sheet, items in sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)):
         lines.append(f"── {sheet} ──")
-        for x in items:
+        for x in sorted(items, key=_position):
             tag = x.severity
             if x.severity == EXPLAIN:
                 tag += "·已说明" if x.explanation else "·未说明"

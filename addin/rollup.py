@@ -29,6 +29,7 @@ class Unit:
     year: int | None = None
     cells: dict = field(default_factory=dict)
     left_out: str | None = None    # why the unit is not in the sums
+    verdict: str = ""              # the unit's own validation, for the 汇总来源 sheet
 
 
 def read_unit(path: Path) -> Unit:
@@ -43,14 +44,17 @@ def read_unit(path: Path) -> Unit:
         return unit
     doc = r.document
     unit.organ, unit.year, unit.cells = doc["organ"].get("name"), doc["organ"].get("year"), doc["cells"]
-    bad = [f for f in validator.validate(doc, r.locate, extra=r.findings) if f.rule in UNSUMMABLE]
+    findings = validator.validate(doc, r.locate, extra=r.findings)
+    blocking = [f for f in findings if f.blocking]
+    unit.verdict = "通过" if not blocking else f"未通过：{len(blocking)} 项，如 {blocking[0].rule} {blocking[0].message}"
+    bad = [f for f in findings if f.rule in UNSUMMABLE]
     if bad:
         unit.left_out = f"有 {len(bad)} 个数据格的值无法相加，如 {bad[0].message}"
     return unit
 
 
-def combine(units: list[Unit], year: int | None) -> tuple[list[Unit], list[Unit], int]:
-    """(units in the sums, units left out, the year) — same year, each organ once."""
+def combine(units: list[Unit], year: int | None, organ: str | None = None) -> tuple[list[Unit], list[Unit], int]:
+    """(units in the sums, units left out, the year) — same year, each organ once, not the roll-up itself."""
     readable = [u for u in units if not u.left_out]
     if not readable:
         return [], units, year
@@ -66,8 +70,11 @@ def combine(units: list[Unit], year: int | None) -> tuple[list[Unit], list[Unit]
             u.left_out = f"报告年度为 {u.year or '（未填写）'}，不是 {year}"
         elif not u.organ:
             u.left_out = "机关名称未填写，无法确认是哪个单位"
+        elif organ and u.organ.strip() == organ.strip():
+            u.left_out = f"机关名称与汇总报告相同（{organ}），可能是以前生成的汇总工作簿，不计入"
         elif u.organ in seen:
-            u.left_out = f"与 {seen[u.organ]} 是同一机关（{u.organ}），只计一次"
+            u.left_out = (f"与 {Path(seen[u.organ]).name} 是同一机关（{u.organ}），只计入了 {Path(seen[u.organ]).name}；"
+                          f"如应计入本文件，请把另一份移出文件夹后重新汇总")
         else:
             seen[u.organ] = u.file
     return [u for u in units if not u.left_out], [u for u in units if u.left_out], year
@@ -100,12 +107,12 @@ SOURCE_QUANTITIES = ("new", "carried_in", "handled", "carried_out", "review", "s
 def sources_rows(included: list[Unit], left_out: list[Unit]) -> list[list]:
     from . import sentences
 
-    head = ["序号", "单位", "年度", "文件", "是否计入"] + [sentences.label(q) for q in SOURCE_QUANTITIES]
+    head = ["序号", "单位", "年度", "文件", "是否计入", "单位自身校验"] + [sentences.label(q) for q in SOURCE_QUANTITIES]
     rows = [head]
     for i, u in enumerate(included + left_out, 1):
         values = ["" if u.left_out else sentences.value({"cells": u.cells}, q) for q in SOURCE_QUANTITIES]
-        rows.append([i, u.organ or "", u.year or "", u.file, "计入" if not u.left_out else f"未计入：{u.left_out}"]
-                    + values)
+        rows.append([i, u.organ or "", u.year or "", u.file, "计入" if not u.left_out else f"未计入：{u.left_out}",
+                     u.verdict] + values)
     return rows
 
 
@@ -114,9 +121,11 @@ def write(units_paths: list[Path], output: Path, organ: str, year: int | None, l
     from . import atomic, template
     from .backends.openpyxl_marks import OpenpyxlBackend
 
+    atomic.check_suffix(output, ".xlsx")
     atomic.check_writable(output, force)
+    units_paths = [p for p in units_paths if p.resolve() != Path(output).resolve()]   # never our own earlier output
     units = batch._map(read_unit, units_paths, jobs)
-    included, left_out, year = combine(units, year)
+    included, left_out, year = combine(units, year, organ)
     if not included:
         raise UserError("没有可以汇总的单位：" + "；".join(f"{Path(u.file).name}：{u.left_out}" for u in left_out),
                         code="input.nothing_to_roll_up")

@@ -106,6 +106,7 @@ def write(path, doc: dict | None = None, organ: str | None = None, year: int | N
           force: bool = False) -> Path:
     """Build and save atomically; refuses to overwrite an existing file unless `force`."""
     target = Path(path)
+    atomic.check_suffix(target, ".xlsx")
     atomic.check_writable(target, force)
     wb = build(doc, organ, year)
     with atomic.atomic_path(target) as tmp:

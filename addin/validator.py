@@ -40,7 +40,11 @@ def validate(doc: dict, locate: Locate | None = None, extra: list[Finding] | Non
             x.addresses = [locate(e) for e in x.cells if _locatable(e)]
         if not x.target:
             x.target = x.cells[0] if x.cells else x.rule
-    apply_explanations(findings, doc.get("explanations") or [])
+    unmatched = apply_explanations(findings, doc.get("explanations") or [])
+    if f.rule("F8").active and unmatched:
+        for x in _unmatched_findings(f, unmatched, locate):
+            x.addresses = [locate("explanations")]
+            findings.append(x)
     return sorted(findings, key=sort_key)
 
 
@@ -161,6 +165,9 @@ def _text_in_number(v: str, what: str) -> str:
         return f"显示错误值 {s}，请改为直接填写数字。"
     if s in _DASHES or s == "":
         return f"填的是“{shown}”，没有的请填 0，不要留空或填符号。"
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", v):   # ASCII digits stored as text: the cell is formatted as 文本
+        return (f"填的“{v}”是文本格式的数字（单元格格式为“文本”，或粘贴时带了文本格式）。请把单元格格式改为“常规”"
+                f"或“数值”后重新输入 {v}。")
     norm = unicodedata.normalize("NFKC", s).replace(",", "").strip()
     m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(件|个|项|万元|元)?", norm)
     if m:
@@ -354,19 +361,51 @@ CHECKS.update(_NARRATIVE_TABLE)
 
 # --- explanations -----------------------------------------------------------------------------
 
-def apply_explanations(findings: list[Finding], explanations: list[dict]) -> None:
-    """A 需说明 finding passes when 说明 has a row with its rule id and its target (id or address)."""
+def apply_explanations(findings: list[Finding], explanations: list[dict]) -> list[dict]:
+    """A 需说明 finding passes when 说明 has a row with its rule id and its target; returns the rows that
+    matched nothing.
+
+    Lenient about how staff write the object: the element id, the address with or without the sheet, the
+    first cell of a range, the sheet alone, or the whole 单元格 text pasted from 校验结果; rule ids in any case.
+    """
+    used: set[int] = set()
     for x in findings:
         if x.severity != EXPLAIN:
             continue
-        keys = {x.target, *x.cells, *x.addresses, *(a.split("!")[-1] for a in x.addresses)}
-        for e in explanations:
-            if not isinstance(e, dict) or e.get("rule") != x.rule or not str(e.get("text", "")).strip():
+        keys = _explanation_keys(x)
+        for i, e in enumerate(explanations):
+            if not isinstance(e, dict) or str(e.get("rule", "")).strip().upper() != x.rule:
                 continue
-            target = str(e.get("target") or "").strip()
-            if not target or target in keys:
+            tokens = [t for t in re.split(r"[;；,，、\s]+", str(e.get("target") or "")) if t]
+            if str(e.get("text", "")).strip() and (not tokens or any(t in keys for t in tokens)):
                 x.explanation = e["text"].strip()
+                used.add(i)
                 break
+    return [e for i, e in enumerate(explanations) if i not in used and isinstance(e, dict)]
+
+
+def _explanation_keys(x: Finding) -> set[str]:
+    keys = {x.target, *x.cells}
+    for a in x.addresses:
+        sheet, _, ref = a.partition("!")
+        first = ref.split(":")[0]
+        keys |= {a, ref, first, f"{sheet}!{first}", sheet}
+    return keys
+
+
+def _unmatched_findings(f: fmtmod.Format, rows: list[dict], locate: Locate) -> list[Finding]:
+    rule = f.rule("F8")
+    out = []
+    for e in rows:
+        text = str(e.get("text") or "").strip()
+        what = f"规则“{e.get('rule') or '（空）'}”、对象“{e.get('target') or '（空）'}”"
+        why = "说明为空" if not text else "没有对应任何需说明的问题"
+        msg = (f"{locate('explanations')} “说明”表中的说明（{what}）{why}。请核对规则编号和对象（可从“校验结果”表复制）；"
+               f"问题已改正的可删去这条说明；“错误”不能用说明放行，必须改正。")
+        out.append(Finding(rule.id, rule.severity, msg, cells=["explanations"],
+                           values={"rule": e.get("rule"), "target": e.get("target")},
+                           target=f"F8:{e.get('rule')}:{e.get('target')}"))
+    return out
 
 
 def schema_problems(doc: dict) -> list[str]:

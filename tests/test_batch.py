@@ -40,7 +40,14 @@ def digests(d):
 
 
 def test_collect_skips_lock_files_and_annotated_copies(folder):
-    assert [p.name for p in batch.collect([folder])] == ["a-口岸办.xlsx", "c-表格.xlsx", "b-某镇.xlsx"]
+    skipped = []
+    assert [p.name for p in batch.collect([folder], skipped)] == ["a-口岸办.xlsx", "c-表格.xlsx", "b-某镇.xlsx"]
+    assert sorted(p.name for p in skipped) == ["a-口岸办.校验.xlsx", "~$a-口岸办.xlsx"]
+
+
+def test_an_annotated_copy_sent_alone_is_the_unit(tmp_path):
+    shutil.copyfile(EXAMPLE_XLSX, tmp_path / "某镇.校验.xlsx")
+    assert [p.name for p in batch.collect([tmp_path])] == ["某镇.校验.xlsx"]
 
 
 def test_folder_summary_table_and_worst_exit_code(folder, capsys):
@@ -48,10 +55,11 @@ def test_folder_summary_table_and_worst_exit_code(folder, capsys):
     assert main(["validate", str(folder)]) == 2
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0] == "批量校验：3 个工作簿"
-    assert "通过" in lines[2] and "a-口岸办.xlsx" in lines[2]
-    assert "无法读取" in lines[3] and "c-表格.xlsx" in lines[3]
-    assert "未通过" in lines[4] and "b-某镇.xlsx" in lines[4]
+    assert lines[0].startswith("（跳过 2 个文件")                # the lock file and the annotated copy
+    assert lines[1] == "批量校验：3 个工作簿"
+    assert "通过" in lines[3] and "a-口岸办.xlsx" in lines[3]
+    assert "无法读取" in lines[4] and "c-表格.xlsx" in lines[4]
+    assert "未通过" in lines[5] and "b-某镇.xlsx" in lines[5]
     assert "合计：通过 1，未通过 1，无法读取 1" in out
     assert "B1 表三 自然人 列" in out and "不是 .xlsx 工作簿" in out
     assert digests(folder) == before                      # no input changed
@@ -109,3 +117,16 @@ def test_annotate_every_unit_of_a_folder(folder, capsys):
 def test_csv_safe():
     assert [batch.csv_safe(v) for v in ("=1+1", "+1", "-1", "@A", "正常", None, 2022)] == \
         ["'=1+1", "'+1", "'-1", "'@A", "正常", "", "2022"]
+
+
+def test_notes_on_one_organ_twice_and_an_odd_year(tmp_path, example_doc, capsys):
+    from addin import template
+
+    shutil.copyfile(EXAMPLE_XLSX, tmp_path / "a.xlsx")
+    shutil.copyfile(EXAMPLE_XLSX, tmp_path / "a(1).xlsx")
+    example_doc["organ"].update(name="另一个局", year=2021)
+    template.write(tmp_path / "c.xlsx", doc=example_doc)
+    main(["validate", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "注意：同一机关“中卫市口岸和投资促进办公室”有 2 份工作簿（a(1).xlsx、a.xlsx）" in out
+    assert "注意：多数单位为 2022 年度，以下不同：c.xlsx（2021）" in out

@@ -77,8 +77,10 @@ def test_annotate_writes_a_copy_and_leaves_the_input_byte_identical(tmp_path):
     assert cli.main(["validate", str(src), "--annotate"]) == 2
     assert cli.main(["validate", str(src), "--annotate", "--force"]) == cli.EXIT_FINDINGS
     assert sha(src) == before
-    # an annotated copy annotated again gets its own name, never the input's
-    assert openpyxl_marks.annotated_path(out).name == "年报.校验.校验.xlsx"
+    # an annotated copy annotated again is updated in place (no '.校验.校验' chain); the original is untouched
+    assert openpyxl_marks.annotated_path(out) == out
+    assert cli.main(["validate", str(out), "--annotate"]) == cli.EXIT_FINDINGS
+    assert sha(src) == before and not (tmp_path / "年报.校验.校验.xlsx").exists()
 
 
 def test_marks_at_the_right_cells_with_notes_and_links(tmp_path):

@@ -197,3 +197,12 @@ def test_published_pingtan_2025_narrative_matches_and_a_drifted_copy_does_not():
     assert [f.message for f in validator.validate(d) if f.rule.startswith("T")] == []
     d["texts"]["overview"] = PINGTAN_2025.replace("结转至2026年6件", "结转至2026年5件")
     assert [f.rule for f in validator.validate(d) if f.rule.startswith("T")] == ["T3"]
+
+
+def test_a_narrative_finding_names_the_cell_of_its_paragraph(example_doc):
+    """One paragraph a row: the message points at the row, blank rows included (not a paragraph count)."""
+    from addin import validator
+
+    example_doc["texts"]["other"] = "第一段。\n\n本年度共收到政府信息公开申请5件。\n本年度未收取信息处理费。"
+    out = [f for f in validator.validate(example_doc) if f.rule == "T1"]
+    assert out and out[0].message.startswith("其他事项!A8 ")      # block starts at A6: third row

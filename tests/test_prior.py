@@ -109,3 +109,17 @@ def test_batch_matches_units_with_last_years_by_organ(tmp_path, pair, capsys):
     assert rows["另一个局.xlsx"]["prior"] is None
     main(["validate", str(tmp_path / "2022"), "--prior", str(tmp_path / "2021")])
     assert "跨年核对：2 个单位找到上年工作簿，1 个没有找到" in capsys.readouterr().out
+
+
+def test_prior_folder_for_one_workbook(tmp_path, pair, capsys):
+    this, last = pair
+    (tmp_path / "2021").mkdir()
+    template.write(tmp_path / "2022.xlsx", doc=this)
+    last["cells"]["t3.R25.C1"] += 1
+    template.write(tmp_path / "2021" / "上年.xlsx", doc=last)
+    assert main(["validate", str(tmp_path / "2022.xlsx"), "--prior", str(tmp_path / "2021"), "--json"]) == 1
+    assert "X1" in {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    (tmp_path / "空").mkdir()
+    shutil.copyfile(tmp_path / "2022.xlsx", tmp_path / "空" / "本年.xlsx")
+    assert main(["validate", str(tmp_path / "2022.xlsx"), "--prior", str(tmp_path / "空")]) == 2
+    assert "没有找到" in capsys.readouterr().err

@@ -46,7 +46,7 @@ def test_rollup_sums_every_cell_and_lists_what_was_left_out(units, tmp_path, cap
     text = capsys.readouterr().out
     assert "已汇总 2 个单位" in text
     assert "丙.xlsx：有 1 个数据格的值无法相加" in text and "丁.xlsx：报告年度为 2021，不是 2022" in text
-    assert ("甲-重复.xlsx：与" in text or "甲.xlsx：与" in text) and text.count("只计一次") == 1
+    assert ("甲-重复.xlsx：与" in text or "甲.xlsx：与" in text) and text.count("是同一机关") == 1
     doc = reader.read(out).document
     for cid, cell in F.cells.items():
         expected = (a["cells"][cid] or 0) + (b["cells"][cid] or 0)
@@ -66,7 +66,8 @@ def test_sources_sheet_lists_units_as_text(units, tmp_path, capsys):
     ws = openpyxl.load_workbook(out)[rollup.SOURCES_SHEET]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:5] == ("序号", "单位", "年度", "文件", "是否计入")
-    assert [r[1] for r in rows[1:]] == ["甲镇人民政府", "乙镇人民政府"] and rows[2][5] == 23
+    assert [r[1] for r in rows[1:]] == ["甲镇人民政府", "乙镇人民政府"] and rows[2][6] == 23
+    assert rows[1][5] == "通过"                    # each unit's own validation is there to see
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
 
 

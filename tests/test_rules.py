@@ -80,7 +80,7 @@ def test_B3_results_total_is_sum_of_22_rows(doc):
 @pytest.mark.parametrize("value, words", [
     ("3件", "请只填数字 3"), ("５", "请只填数字 5"), (" 5 ", "请只填数字 5"), ("—", "没有的请填 0"),
     ("/", "没有的请填 0"), (-1, "负数"), (2.5, "小数"), (True, "逻辑值"), ("=SUM(D9:D29)", "公式"),
-    ("#REF!", "错误值 #REF!"), (10**12, "超出合理范围"), ("abc", "应填件数数字"),
+    ("#REF!", "错误值 #REF!"), (10**12, "超出合理范围"), ("abc", "应填件数数字"), ("2", "单元格格式改为“常规”"),
 ])
 def test_B4_counts_are_whole_numbers(doc, value, words):
     doc["cells"]["t3.R05.C2"] = value
@@ -167,6 +167,28 @@ def test_N2_overview_length_needs_explanation(doc):
     assert out[0].explanation == "理由" and not out[0].blocking
 
 
+@pytest.mark.parametrize("rule, target", [
+    ("N2", "text.overview"), ("n2", "总体情况!A19:A78"), ("N2", "总体情况!A19"), ("N2", "A19:A78"),
+    ("N2", "总体情况"), ("N2", "总体情况!A19:A78; 表三!J7, J8"), ("N2", ""),
+])
+def test_explanations_match_however_staff_write_the_object(doc, rule, target):
+    doc["texts"]["overview"] = "字" * 1001
+    doc["explanations"] = [{"rule": rule, "target": target, "text": "理由"}]
+    out = findings(doc)
+    assert [f.explanation for f in out if f.rule == "N2"] == ["理由"] and not [f for f in out if f.rule == "F8"]
+
+
+def test_F8_explanation_that_matches_nothing(doc):
+    doc["explanations"] = [{"rule": "N9", "target": "text.overview", "text": "理由"},
+                           {"rule": "B1", "target": "表三!D7", "text": "错误不能说明"},
+                           {"rule": "N2", "target": "text.problems", "text": "对象写错了"}]
+    out = findings(doc, "F8")
+    assert len(out) == 3 and all(f.severity == "提示" and f.addresses == ["说明!A3:C202"] for f in out)
+    assert "规则“N9”" in out[0].message or "规则“N9”" in " ".join(f.message for f in out)
+    doc["explanations"] = [{"rule": "N2", "target": "", "text": "  "}]
+    assert "说明为空" in findings(doc, "F8")[0].message
+
+
 def test_N3_problems_required(doc):
     assert findings(doc, "N3") == []
     doc["texts"]["problems"] = ""
@@ -216,4 +238,4 @@ def test_every_document_rule_has_a_check_or_is_schema_or_reader():
     reader_rules = {"F1", "F2", "F3", "F6", "F7"}
     for r in f.rules:
         assert (r.id in validator.CHECKS or r.kind == "schema" or r.id in reader_rules
-                or (r.kind == "prior" and r.id in prior.CHECKS)), r.id
+                or (r.kind == "prior" and r.id in prior.CHECKS) or r.id == "F8"), r.id

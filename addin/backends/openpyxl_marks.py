@@ -122,9 +122,15 @@ class OpenpyxlBackend(marks.OpenpyxlSource):
         ws.print_area = f"A1:{get_column_letter(hidden_col - 1)}{max(last_row, header_row)}"
 
 
+def is_annotated_copy(path: Path) -> bool:
+    return Path(path).stem.endswith(SUFFIX)
+
+
 def annotated_path(path: Path) -> Path:
-    """'年报.xlsx' → '年报.校验.xlsx' beside it (an annotated copy gets a new name too: never the input)."""
-    return path.with_name(f"{path.stem}{SUFFIX}.xlsx")
+    """'年报.xlsx' → '年报.校验.xlsx' beside it. An annotated copy is updated in place: staff who wrote reasons
+    into its 校验结果 sheet and run --annotate on it again get them saved into its 说明 sheet, not a chain of
+    '.校验.校验' copies."""
+    return path if is_annotated_copy(path) else path.with_name(f"{path.stem}{SUFFIX}.xlsx")
 
 
 def annotate_file(path: Path, findings, force: bool = False, output: Path | None = None) -> Path:
@@ -133,9 +139,12 @@ def annotate_file(path: Path, findings, force: bool = False, output: Path | None
     path = Path(path)
     out = Path(output) if output else annotated_path(path)
     if out.resolve() == path.resolve():
-        from ..errors import UserError
-        raise UserError(f"标注副本不能覆盖输入文件 {path}。请用另一个文件名。", code="output.is_input")
-    atomic.check_writable(out, force)
+        if not is_annotated_copy(path):
+            from ..errors import UserError
+            raise UserError(f"标注副本不能覆盖输入文件 {path}。请用另一个文件名。", code="output.is_input")
+        atomic.check_free(out)           # our own copy, named by the user: updated in place (atomically)
+    else:
+        atomic.check_writable(out, force)
     wb = reader.open_workbook(path)
     marks.mark(OpenpyxlBackend(wb), findings)
     with atomic.atomic_path(out) as tmp:
