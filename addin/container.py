@@ -13,6 +13,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 2000
 MAX_UNCOMPRESSED = 300 * 1024 * 1024
 MAX_RATIO = 200           # per entry, for entries above 1 MB uncompressed
+PROLOG_MAX = 64 * 1024    # bytes of a part read to find where its root element starts
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
@@ -77,10 +78,31 @@ def _check_parts(path: Path, z: zipfile.ZipFile, names: set[str]) -> None:
         raise _fail("input.not_workbook", f"文件 {path} 是压缩包，但不含 Excel 工作簿的内容。请使用年报标准模板填报。")
     for name in names:
         # OOXML never declares a DTD: a DOCTYPE (entity expansion, external entities) means a crafted file.
-        # It must stand in the prolog, before the root element, so the first bytes of each part suffice.
-        if name.endswith((".xml", ".rels", ".vml")) and b"<!DOCTYPE" in z.open(name).read(4096).upper():
+        if name.endswith((".xml", ".rels", ".vml")) and _prolog_declares_dtd(z.open(name).read(PROLOG_MAX)):
             raise _fail("input.unsafe_xml", f"文件 {path} 的部件 {name} 含不安全的 XML（文档类型声明：实体扩展或外部实体），"
                                             f"可能是恶意文件，已拒绝读取。")
     head = z.open("xl/workbook.xml").read(4000)
     if b"purl.oclc.org/ooxml" in head:
         raise _fail("input.strict", f"文件 {path} 是“Strict Open XML”格式。请在 Excel 中另存为“Excel 工作簿（*.xlsx）”。")
+
+
+def _prolog_declares_dtd(head: bytes) -> bool:
+    """Whether the part's prolog (what stands before the root element) holds a <!DOCTYPE …>.
+
+    Walks the XML declaration, processing instructions, comments and whitespace; a prolog that does not end
+    within PROLOG_MAX bytes is treated as hostile too (no real workbook part has one)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    i = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while i < len(head) and head[i] in b" \t\r\n":
+            i += 1
+        for start, end in ((b"<?", b"?>"), (b"<!--", b"-->")):
+            if head.startswith(start, i):
+                j = head.find(end, i + len(start))
+                if j < 0:
+                    return True
+                i = j + len(end)
+                break
+        else:
+            return head.startswith(b"<!", i) or i >= len(head) == PROLOG_MAX

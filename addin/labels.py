@@ -57,6 +57,16 @@ _PUNCT = _punct_table()
 _DITTO = {'"', "〃", "同上"}   # "same as above" marks do not end a label's extent
 
 
+def _cells(ws):
+    """(row, col, value) of the cells a sheet really has, in reading order — not its whole declared grid: one
+    cell typed at XFD1048576 must not make us walk 17 billion empty ones."""
+    cells = getattr(ws, "_cells", None)
+    if cells is not None:
+        return ((r, c, cell.value) for (r, c), cell in sorted(cells.items()))
+    return ((r, c, v) for r, row in enumerate(ws.iter_rows(values_only=True), start=1)  # read-only sheets stream
+            for c, v in enumerate(row, start=1))
+
+
 def norm(value) -> str:
     """Text for comparing labels: no whitespace at all, punctuation variants folded to one form."""
     return "".join(str(value).split()).translate(_PUNCT)
@@ -75,21 +85,20 @@ class _Sheet:
         self.merged: dict[tuple[int, int], tuple[int, int]] = {}   # top-left → (max_row, max_col)
         for rng in getattr(getattr(ws, "merged_cells", None), "ranges", ()) or ():
             self.merged[(rng.min_row, rng.min_col)] = (rng.max_row, rng.max_col)
-        for r, row in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
-            for c, v in enumerate(row, start=1):
-                if v is None or isinstance(v, bool):
-                    continue
-                if isinstance(v, Number):
-                    self.numbers.setdefault(r, []).append(c)
-                    continue
-                text = str(getattr(v, "text", v))
-                n = norm(text)
-                if not n:
-                    continue
-                self.strings[(r, c)] = n
-                self.raw[(r, c)] = text.strip()
-                self.by_row.setdefault(r, []).append(c)
-                self.by_col.setdefault(c, []).append(r)
+        for r, c, v in _cells(ws):
+            if v is None or isinstance(v, bool):
+                continue
+            if isinstance(v, Number):
+                self.numbers.setdefault(r, []).append(c)
+                continue
+            text = str(getattr(v, "text", v))
+            n = norm(text)
+            if not n:
+                continue
+            self.strings[(r, c)] = n
+            self.raw[(r, c)] = text.strip()
+            self.by_row.setdefault(r, []).append(c)
+            self.by_col.setdefault(c, []).append(r)
 
     def bottom(self, r: int, c: int) -> int:
         return self.merged.get((r, c), (r, c))[0]

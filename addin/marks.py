@@ -25,6 +25,8 @@ from . import layout as laymod
 from .findings import EXPLAIN, SEVERITIES, Finding, summary
 
 RESULTS_SHEET = "校验结果"
+RESULT_ROWS_MAX = 5000   # a 校验结果 sheet is one row a finding; a hostile one cannot make us read a million
+
 NOTE_TAG = "【年报校验】"
 NOTE_MAX = 1500                      # characters of one note; longer lists end in “……”
 TITLE_ROW, HINT_ROW, HEADER_ROW = 1, 2, 3
@@ -91,7 +93,7 @@ def typed_explanations(source: CellSource) -> list[dict]:
     """{rule, target, text} of every row of 校验结果 whose explanation cell holds text."""
     if RESULTS_SHEET not in source.sheet_names():
         return []
-    grid = source.grid(RESULTS_SHEET, max_cols=len(COLUMNS) + 10)
+    grid = source.grid(RESULTS_SHEET, max_rows=RESULT_ROWS_MAX, max_cols=len(COLUMNS) + 10)
     cols = result_columns(grid)
     if not cols:
         return []
@@ -384,7 +386,7 @@ def marked_cells(source: CellSource) -> list[tuple[str, int, int, str | None]]:
     """(sheet, row, col, element) of every cell the last run marked, from 校验结果's 标记格 column."""
     if RESULTS_SHEET not in source.sheet_names():
         return []
-    grid = source.grid(RESULTS_SHEET, max_cols=len(COLUMNS) + 10)
+    grid = source.grid(RESULTS_SHEET, max_rows=RESULT_ROWS_MAX, max_cols=len(COLUMNS) + 10)
     cols = result_columns(grid)
     if not cols or "标记格" not in cols:
         return []

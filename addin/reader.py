@@ -54,14 +54,23 @@ def open_workbook(path: Path, data_only: bool = False):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; we only read
             wb = openpyxl.load_workbook(path, data_only=data_only, keep_links=False, rich_text=False)
-    except DefusedXmlException:
-        raise UserError(f"文件 {path} 含不安全的 XML（实体声明或外部实体），可能是恶意文件，已拒绝读取。",
-                        code="input.unsafe_xml")
-    except Exception as e:  # openpyxl raises many kinds on broken parts
+    except Exception as e:  # openpyxl raises many kinds on broken parts, and wraps defusedxml's refusals
+        if _caused_by(e, DefusedXmlException):
+            raise UserError(f"文件 {path} 含不安全的 XML（实体声明或外部实体），可能是恶意文件，已拒绝读取。",
+                            code="input.unsafe_xml")
         raise UserError(f"无法读取工作簿 {path}：文件已损坏或不是 Excel 工作簿（{type(e).__name__}）。"
                         f"请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”再试。", code="input.corrupt")
     _check_version(wb, path)
     return wb
+
+
+def _caused_by(e: BaseException, kind: type) -> bool:
+    seen = 0
+    while e is not None and seen < 10:
+        if isinstance(e, kind):
+            return True
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return False
 
 
 def _check_version(wb, path: Path) -> None:
@@ -82,6 +91,9 @@ def read_workbook(wb, path: Path) -> Read:
     f = fmtmod.load()
     named = _with_template_places(wb, f, _defined(wb))
     positions, findings, located_by = _positions(wb, f, named)
+    if not any(e in f.cells for e in positions):
+        raise UserError(f"文件 {path} 不是年报工作簿：找不到表二、表三、表四的任何数据格（没有标准模板的定义名称，"
+                        f"也找不到官方标签）。请使用标准模板（nianbao template 生成）填报。", code="input.not_template")
     by_name = {e for e in positions if e in named}
     addresses = {e: f"{s}!{layout.ref(r, c)}" for e, (s, r, c) in positions.items()}
     doc = document.empty()

@@ -109,15 +109,31 @@ def _element_and_rule(f: fmtmod.Format, path: list) -> tuple[str, str]:
     return "/" + "/".join(map(str, path)), "S0"
 
 
+_JSON_TYPES = {"object": "对象（{…}）", "array": "数组（[…]）", "string": "文字", "integer": "整数", "number": "数字",
+               "null": "空值 null", "boolean": "逻辑值"}
+
+
+def _type_words(expected) -> str:
+    names = expected if isinstance(expected, list) else [expected]
+    return "或".join(_JSON_TYPES.get(n, n) for n in names)
+
+
 def _structure_words(err) -> str:
+    """Structural schema errors in Chinese; the names in the document are quoted as they are."""
     if err.validator == "required":
-        missing = re.findall(r"'([^']+)' is a required property", err.message)
-        return f"缺少 {'、'.join(missing) or err.message}"
+        missing = [k for k in err.validator_value if isinstance(err.instance, dict) and k not in err.instance]
+        return f"缺少 {'、'.join(missing)}"
     if err.validator == "additionalProperties":
-        return f"含有格式之外的项目（{err.message}）"
+        allowed = set(err.schema.get("properties", {}))
+        extra = [str(k) for k in err.instance if k not in allowed] if isinstance(err.instance, dict) else []
+        return f"含有格式之外的项目：{'、'.join(extra[:10])}{'等' if len(extra) > 10 else ''}"
     if err.validator == "const":
-        return f"format 应为 {err.validator_value!r}"
-    return f"类型不对（{err.message}）"
+        return f"format 应为 “{err.validator_value}”，这里是 “{err.instance}”"
+    if err.validator == "type":
+        return f"应为{_type_words(err.validator_value)}"
+    if err.validator == "maxItems":
+        return f"最多 {err.validator_value} 项，这里有 {len(err.instance)} 项"
+    return f"不符合数据文档的格式（{err.validator}）"
 
 
 def _jsonable(v):
@@ -132,8 +148,15 @@ def _value_problem(f: fmtmod.Format, element: str, v, err) -> str:
     if element.startswith("organ."):
         return _organ_problem(f, element, v, err)
     if element.startswith("text.") or element == "explanations":
-        limit = err.validator_value if err.validator == "maxLength" else ""
-        return f"文字过长（上限 {limit} 字），请精简。" if limit else f"内容不符合要求（{err.message}）。"
+        if err.validator == "maxLength":
+            return f"文字过长（上限 {err.validator_value} 字），请精简。"
+        if err.validator == "type":
+            return f"应为{_type_words(err.validator_value)}。"
+        if err.validator == "maxItems":
+            return f"说明最多 {err.validator_value} 条，这里有 {len(err.instance)} 条。"
+        if err.validator == "required":
+            return "每条说明须有 规则编号(rule)、对象(target)、说明(text)。"
+        return f"不符合数据文档的格式（{err.validator}）。"
     spec = f.values[f.cells[element].value]
     is_amount = f.cells[element].value == "amount"
     what = "金额（万元）" if is_amount else "件数"
@@ -153,7 +176,7 @@ def _value_problem(f: fmtmod.Format, element: str, v, err) -> str:
         return f"填的是小数 {_num(v)}，件数应为整数。"
     if is_amount and err.validator == "multipleOf":
         return f"金额 {_num(v)} 超过 {spec['decimals']} 位小数（单位为万元，精确到元为 {spec['decimals']} 位小数），请四舍五入。"
-    return f"数值 {_num(v)} 不符合要求（{err.message}）。"
+    return f"数值 {_num(v)} 不符合要求（{err.validator} {err.validator_value}）。"
 
 
 def _text_in_number(v: str, what: str) -> str:
@@ -194,7 +217,7 @@ def _organ_problem(f: fmtmod.Format, element: str, v, err) -> str:
         return f"过长（上限 {err.validator_value} 字）。"
     if err.validator == "type":
         return f"“{v}”应为{'四位年份数字' if fld.type == 'integer' else '文字'}。"
-    return f"“{v}”不符合要求（{err.message}）。"
+    return f"“{v}”不符合要求（{err.validator}）。"
 
 
 # --- balance rules ----------------------------------------------------------------------------

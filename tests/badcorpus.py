@@ -214,6 +214,13 @@ def _(d):
     return validate(d / "a.xlsx")
 
 
+@case("late-doctype", "XML 文档类型声明藏在 6 KB 注释之后", 2, ["input.unsafe_xml"], "不安全的 XML")
+def _(d):
+    late = b'<?xml version="1.0"?><!--' + b"x" * 6000 + b'--><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+    rezip(EXAMPLE_XLSX, d / "a.xlsx", lambda n, b: late + without_declaration(b) if n == "xl/workbook.xml" else b)
+    return validate(d / "a.xlsx")
+
+
 @case("zip-bomb-declared", "压缩包声明的解压大小巨大（约 4 GB）", 2, ["input.zip_bomb"], "压缩炸弹")
 def _(d):
     p = example_copy(d, "a.xlsx")
@@ -333,6 +340,23 @@ def _(d):
     return validate(edited(d, lambda wb: wb["表三"].merge_cells("D7:E7")))
 
 
+@case("merges-overlapping", "标注：数据格被重叠合并（D7:E7 与 E7:F7）", 1, ["F4"], "不崩溃，照常标注")
+def _(d):
+    def fn(wb):
+        wb["表三"].merge_cells("D7:E7")
+        wb["表三"].merge_cells("E7:F7")
+    return ["validate", str(edited(d, fn)), "--annotate", "--json"]
+
+
+@case("far-away-cell", "没有定义名称，且在 XFD1048576 格写了字（巨大的工作表范围）", 0, ["F7"], "不会卡住")
+def _(d):
+    def fn(wb):
+        for name in list(wb.defined_names):
+            del wb.defined_names[name]
+        wb["表三"]["XFD1048576"] = "x"
+    return validate(edited(d, fn))
+
+
 @case("header-unmerged", "表头合并被取消", 0, ["N2"], "不影响")
 def _(d):
     return validate(edited(d, lambda wb: wb["表三"].unmerge_cells("D4:J4")))
@@ -376,7 +400,7 @@ def _(d):
     return validate(d / "a.xlsx")
 
 
-@case("other-xlsx", "其他工作簿（工资表）", 1, ["F3"], "找不到数据格")
+@case("other-xlsx", "其他工作簿（工资表）", 2, ["input.not_template"], "不是年报工作簿")
 def _(d):
     wb = openpyxl.Workbook()
     wb.active.append(["姓名", "工资"])

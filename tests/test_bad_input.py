@@ -77,3 +77,37 @@ def test_every_refusal_in_the_package_has_a_message_id():
                 if not any(k.arg == "code" for k in node.keywords):
                     missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not missing, missing
+
+
+def test_the_xml_parser_is_the_second_wall(tmp_path, monkeypatch):
+    """With the DOCTYPE pre-check switched off, the parser still neither expands entities nor reads files."""
+    from addin import container, reader
+
+    from .badcorpus import CASES
+
+    monkeypatch.setattr(container, "_prolog_declares_dtd", lambda head: False)
+    for case_id in ("billion-laughs", "external-entity"):
+        d = tmp_path / case_id
+        d.mkdir()
+        path = Path(next(c for c in CASES if c.id == case_id).build(d)[1])
+        try:
+            r = reader.read(path)
+        except UserError as e:                      # refused by defusedxml, or unreadable: fine either way
+            assert e.code in ("input.unsafe_xml", "input.corrupt"), e.code
+            continue
+        text = json.dumps(r.document, ensure_ascii=False)
+        assert "lollollol" not in text and "root:" not in text    # nothing expanded, /etc/passwd not read
+
+
+def test_schema_errors_are_translated_not_leaked_in_english(tmp_path):
+    """jsonschema's English ('is not of type', 'Additional properties', 'is a required property') never reaches staff."""
+    from .badcorpus import CASES
+
+    for case in [c for c in CASES if c.id.startswith("json-") and c.expect == ["json.schema"]]:
+        d = tmp_path / case.id
+        d.mkdir()
+        parsed = build_parser().parse_args(case.build(d))
+        with pytest.raises(UserError) as e:
+            parsed.run(parsed)
+        for english in ("is not", "property", "properties", "Additional", "required", "expected"):
+            assert english not in e.value.message, (case.id, e.value.message)

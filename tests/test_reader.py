@@ -158,14 +158,14 @@ def test_docx_renamed_and_zip_without_workbook(tmp_path):
         reader.read(p)
 
 
-def test_other_xlsx_is_F3_not_a_crash(tmp_path):
+def test_other_xlsx_is_one_clear_message_not_findings(tmp_path):
     p = tmp_path / "other.xlsx"
     wb = openpyxl.Workbook()
     wb.active["A1"] = "工资表"
     wb.save(p)
-    r, out = rules(p)
-    assert any(f.rule == "F3" for f in out)
-    assert not [f for f in out if f.rule in ("B1", "B2", "B3", "B6")]
+    with pytest.raises(UserError) as e:
+        reader.read(p)
+    assert e.value.code == "input.not_template" and str(p) in e.value.message and e.value.exit_code == 2
 
 
 def test_cli_exit_codes(filled, tmp_path, capsys):

@@ -27,24 +27,33 @@ def _fill(rgb: str | None) -> PatternFill:
 class OpenpyxlBackend(marks.OpenpyxlSource):
     def _cell(self, sheet, row, col):
         """The cell, or — when staff merged it into another — the merged range's top-left cell, which holds
-        the value, the fill and the note (openpyxl's inner merged cells are read-only)."""
+        the value, the fill and the note (openpyxl's inner merged cells are read-only). None when even that is
+        inside another range (overlapping merges, which Excel itself would refuse): nothing can be marked."""
         ws = self.wb[sheet]
         cell = ws.cell(row, col)
-        if isinstance(cell, MergedCell):
-            for rng in ws.merged_cells.ranges:
-                if cell.coordinate in rng:
-                    return ws.cell(rng.min_row, rng.min_col)
-        return cell
+        for _ in range(4):
+            if not isinstance(cell, MergedCell):
+                return cell
+            rng = next((r for r in ws.merged_cells.ranges if cell.coordinate in r), None)
+            if rng is None or (rng.min_row, rng.min_col) == (cell.row, cell.column):
+                return None
+            cell = ws.cell(rng.min_row, rng.min_col)
+        return None
 
     def set_fill(self, sheet, row, col, rgb):
-        self._cell(sheet, row, col).fill = _fill(rgb)
+        cell = self._cell(sheet, row, col)
+        if cell is not None:
+            cell.fill = _fill(rgb)
 
     def note(self, sheet, row, col):
-        c = self._cell(sheet, row, col).comment
+        cell = self._cell(sheet, row, col)
+        c = None if cell is None else cell.comment
         return None if c is None else c.text
 
     def set_note(self, sheet, row, col, text):
         cell = self._cell(sheet, row, col)
+        if cell is None:
+            return
         if text is None:
             cell.comment = None
             return
@@ -53,6 +62,8 @@ class OpenpyxlBackend(marks.OpenpyxlSource):
 
     def set_text(self, sheet, row, col, value):
         cell = self._cell(sheet, row, col)
+        if cell is None:
+            return
         cell.value = value
         if marks.safe_text(value):
             cell.data_type = "s"      # stays text, never a formula
@@ -81,6 +92,8 @@ class OpenpyxlBackend(marks.OpenpyxlSource):
 
     def set_link(self, sheet, row, col, target_sheet, target_ref, text):
         cell = self._cell(sheet, row, col)
+        if cell is None:
+            return
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote(target_sheet)}!{target_ref}",
                                    display=text, tooltip=f"跳到 {target_sheet}!{target_ref}")
         cell.font = LINK_FONT
