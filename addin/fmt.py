@@ -170,6 +170,10 @@ class Rule:
     def params(self) -> dict:
         return self.spec.get("params", {})
 
+    def message(self, variant: str = "default", **fields) -> str:
+        """The rule's Chinese message template (schema/rules-*.json "messages") with its fields filled in."""
+        return self.spec["messages"][variant].format(**fields)
+
     @property
     def active(self) -> bool:
         return self.spec.get("active", True)

@@ -222,8 +222,8 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
                     ("按" if i else "") + _quantity_words(ctx, q, v) + ("，也不相符" if i else "")
                     for i, (q, v) in enumerate(vals))
                 neither = "两种读法都不相符。" if len(vals) == 2 else ("各种读法都不相符。" if len(vals) > 2 else "")
-                msg = (f"{_where(ctx, tid, m.paragraph)} {quote}：写的是“{m.keyword}”{m.written}件，"
-                       f"表中{said}。{neither}请核对文字与表格，改正其一；口径确实不同的，在“说明”表中写明。")
+                msg = rule.message("drift", where=_where(ctx, tid, m.paragraph), quote=quote, keyword=m.keyword,
+                                   written=m.written, said=said, neither=neither)
                 out.append(Finding(rule.id, rule.severity, msg, cells=[element] + cells,
                                    values={"written": m.number, "keyword": m.keyword, "paragraph": m.paragraph,
                                            "readings": {q: v for q, v in vals}, "matched": None},
@@ -232,9 +232,9 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
             if matched != m.readings[0] and note_rule is not None and note_rule.active:
                 first_q, first_v = vals[0]
                 parts = "+".join(f"{sentences.value(ctx.doc, q2)}" for q2 in _components(matched))
-                msg = (f"{_where(ctx, tid, m.paragraph)} {quote}：“{m.keyword}”{m.number}件与"
-                       f"{sentences.label(first_q)} {first_v} 件不符，按“{sentences.label(matched)}”"
-                       f"（{parts}={m.number}）计算相符。建议写明“含上年结转”，或改用{sentences.label(first_q)}件数。")
+                msg = note_rule.message("note", where=_where(ctx, tid, m.paragraph), quote=quote, keyword=m.keyword,
+                                        number=m.number, first_label=sentences.label(first_q), first=first_v,
+                                        matched_label=sentences.label(matched), parts=parts)
                 out.append(Finding(note_rule.id, note_rule.severity, msg, cells=[element] + cells,
                                    values={"written": m.number, "keyword": m.keyword, "matched": matched},
                                    target=f"{element}:{m.keyword}:{m.number}"))
@@ -244,8 +244,10 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
                     exact = m.number / whole * 100
                     decimals = len(str(m.percent).split(".")[1]) if "." in str(m.percent) else 0
                     if abs(exact - m.percent) > 0.5 * 10 ** -decimals + 1e-9:
-                        msg = (f"{_where(ctx, tid, m.paragraph)} {quote}：{m.keyword}{m.number}件写作占 {m.percent:g}%，"
-                               f"按{sentences.label(pct_of)} {whole} 件计算应为 {exact:.{max(decimals, 1)}f}%。请改正百分比。")
+                        msg = rule.message("percent", where=_where(ctx, tid, m.paragraph), quote=quote,
+                                           keyword=m.keyword, number=m.number, percent=f"{m.percent:g}",
+                                           whole_label=sentences.label(pct_of), whole=whole,
+                                           exact=f"{exact:.{max(decimals, 1)}f}")
                         out.append(Finding(rule.id, rule.severity, msg,
                                            cells=[element] + sentences.quantities()[pct_of]["cells"],
                                            values={"written_percent": m.percent, "percent": round(exact, 4)},
@@ -255,8 +257,8 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
             v = sentences.value(ctx.doc, q)
             if v is None or v == 0:
                 continue
-            msg = (f"{_where(ctx, tid, pi)} “{_excerpt(sent)}”：文字说“{words}”，但表中{_quantity_words(ctx, q, v)}。"
-                   f"请核对文字与表格，改正其一；确有理由的，在“说明”表中写明。")
+            msg = rule.message("zero", where=_where(ctx, tid, pi), excerpt=_excerpt(sent), words=words,
+                               table_says=_quantity_words(ctx, q, v))
             out.append(Finding(rule.id, rule.severity, msg,
                                cells=[element] + sentences.quantities()[q]["cells"],
                                values={"claim": words, "quantity": q, "value": v, "paragraph": pi},

@@ -52,9 +52,9 @@ def check_carry_over(f: fmtmod.Format, rule: fmtmod.Rule, doc: dict, locate: Loc
         if now is None or before is None or now == before:
             continue
         cell = f.cells[this_cell]
-        msg = (f"{cell.table.sheet} {cell.column.label} 列：本年“{f.cells[this_cell].row.label}” = {now}（{locate(this_cell)}），"
-               f"{prior.source}“{f.cells[prior_cell].row.label}” = {before}（{prior.locate(prior_cell)}），"
-               f"相差 {now - before}。请核对；口径确有变化的，在“说明”表中写明。")
+        msg = rule.message(sheet=cell.table.sheet, column=cell.column.label, this_label=cell.row.label, this=now,
+                           this_cell=locate(this_cell), source=prior.source, prior_label=f.cells[prior_cell].row.label,
+                           prior=before, prior_cell=prior.locate(prior_cell), difference=now - before)
         out.append(Finding(rule.id, rule.severity, msg, cells=[this_cell],
                            values={"this": now, "prior": before, "difference": now - before, "binding": b},
                            target=f"{rule.id}:{b['C']}"))
@@ -73,10 +73,11 @@ def check_in_force(f: fmtmod.Format, rule: fmtmod.Rule, doc: dict, locate: Locat
         if now == expected:
             continue
         cell = f.cells[this]
-        words = lambda cid: f.cells[cid].column.label  # noqa: E731
-        msg = (f"{cell.table.sheet} {cell.table.title} {cell.row.label}：{words(this)} {now}（{locate(this)}），"
-               f"而上年{words(before_cell)} {before} + {words(plus)} {added} − {words(minus)} {removed} = {expected}，"
-               f"相差 {now - expected}。请核对（到期自然失效等情况可在正文中说明）。")
+        msg = rule.message(sheet=cell.table.sheet, title=cell.table.title, row=cell.row.label,
+                           in_force_label=cell.column.label, now=now, this_cell=locate(this), before=before,
+                           issued_label=f.cells[plus].column.label, added=added,
+                           repealed_label=f.cells[minus].column.label, removed=removed, expected=expected,
+                           difference=now - expected)
         out.append(Finding(rule.id, rule.severity, msg, cells=[this, plus, minus],
                            values={"reported": now, "expected": expected}, target=f"{rule.id}:{b['R']}"))
     return out
@@ -108,9 +109,8 @@ def check_same_as_last_year(f: fmtmod.Format, rule: fmtmod.Rule, doc: dict, loca
         if s < p["max_similarity"]:
             continue
         t = f.text(key)
-        msg = (f"{locate(element)} {f.section(t.section)['heading']}——{t.label}：与{prior.source}的同一部分相似度 "
-               f"{s:.0%}（{prior.locate(element)}），通知要求不得年年雷同。请结合本年实际重写；确有理由的，"
-               f"在“说明”表中写明。")
+        msg = rule.message(address=locate(element), heading=f.section(t.section)["heading"], label=t.label,
+                           source=prior.source, similarity=f"{s:.0%}", prior_address=prior.locate(element))
         out.append(Finding(rule.id, rule.severity, msg, cells=[element], values={"similarity": round(s, 3)},
                            target=element))
     return out
@@ -121,8 +121,7 @@ def check_same_organ(f: fmtmod.Format, rule: fmtmod.Rule, doc: dict, locate: Loc
     now, before = doc["organ"].get("name") or "", (prior.doc.get("organ") or {}).get("name") or ""
     if _plain(now) == _plain(before):
         return []
-    msg = (f"{locate('organ.name')} 机关名称为“{now}”，{prior.source}为“{before}”。跨年核对应使用同一机关的报告；"
-           f"机关更名或合并的，请留意跨年核对的结果。")
+    msg = rule.message(address=locate("organ.name"), this=now, source=prior.source, prior=before)
     return [Finding(rule.id, rule.severity, msg, cells=["organ.name"], values={"this": now, "prior": before})]
 
 

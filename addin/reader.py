@@ -178,11 +178,9 @@ def _positions(wb, f: fmtmod.Format, named: dict):
         if found.positions:
             located_by = "labels" if len(missing) == len(f.cells) else "names"
             rule = f.rule("F7")
-            where = ("工作簿中没有标准模板的定义名称" if located_by == "labels"
-                     else f"{len(missing)} 个数据格的定义名称缺失或失效")
-            findings.append(Finding("F7", rule.severity,
-                                    f"{where}，已按官方标签找到 {len(found.positions)} 个数据格。"
-                                    f"请核对读取的数字；今后请使用标准模板填报。",
+            msg = rule.message("default" if located_by == "labels" else "partial", missing=len(missing),
+                               found=len(found.positions))
+            findings.append(Finding("F7", rule.severity, msg,
                                     cells=sorted(found.positions, key=list(f.cells).index), target="F7"))
         for sheet, r, c, text in found.trial_2019:
             findings.append(_trial_finding(f, sheet, r, c, text))
@@ -201,8 +199,8 @@ def _not_found(f: fmtmod.Format, elements: list[str]) -> list[Finding]:
         if not ids:
             continue
         names = "、".join(f.cells[e].label() for e in ids[:5]) + ("等" if len(ids) > 5 else "")
-        msg = (f"{table.sheet}{' ' + table.title if table.title else ''}：找不到 {len(ids)} 个数据格（{names}），"
-               f"定义名称不存在，按官方标签也找不到。请使用标准模板填报。")
+        msg = rule.message(where=f"{table.sheet}{' ' + table.title if table.title else ''}", count=len(ids),
+                           names=names)
         out.append(Finding("F3", rule.severity, msg, cells=ids, addresses=[table.sheet], target=f"F3:{table.id}"))
     return out
 
@@ -211,8 +209,7 @@ def _trial_finding(f: fmtmod.Format, sheet: str, r: int, c: int, text: str) -> F
     rule = f.rule("F1")
     addr = f"{sheet}!{layout.ref(r, c)}"
     replaced = f.trial_2019["replaced_labels"].get(text)
-    now = f"，2021 年格式为“{replaced}”" if replaced else ""
-    msg = f"{addr} “{text}”是 2019 年试行格式的标签{now}。本工作簿使用了旧格式，请改用 2021 年标准模板（nianbao template）。"
+    msg = rule.message("replaced" if replaced else "default", address=addr, text=text, official=replaced)
     return Finding("F1", rule.severity, msg, addresses=[addr], values={"text": text}, target=addr)
 
 
@@ -347,8 +344,7 @@ def _label_finding(f: fmtmod.Format, sheet: str, r: int, c: int, actual, officia
     if f.trial_2019["replaced_labels"].get(_norm(text)) == official or _norm(text) in f.trial_2019["markers"]:
         return _trial_finding(f, sheet, r, c, text)
     rule = f.rule("F2")
-    found = f"为“{text}”" if text else "为空"
-    msg = f"{addr} 标签{found}，官方格式为“{official}”。请恢复官方文字；确有理由的在“说明”表中写明。"
+    msg = rule.message("default" if text else "empty", address=addr, found=text, official=official)
     return Finding("F2", rule.severity, msg, addresses=[addr], values={"found": text, "official": official},
                    target=addr)
 
@@ -358,8 +354,6 @@ def _sheet_findings(wb, f: fmtmod.Format) -> list[Finding]:
     for ws in wb.worksheets:
         if ws.title.strip().lower() == XLWINGS_CONF_SHEET:
             rule = f.rule("F6")
-            out.append(Finding("F6", rule.severity,
-                               f"工作表“{ws.title}”：年报数据工作簿不应包含 xlwings.conf 工作表，它可被用来让加载项运行"
-                               f"其他程序。请删除该工作表；如工作簿来自他人，请先确认来源。",
+            out.append(Finding("F6", rule.severity, rule.message(sheet=ws.title),
                                addresses=[f"{ws.title}!A1"], target=ws.title))
     return out

@@ -83,15 +83,17 @@ def _schema_findings(ctx: _Context) -> list[Finding]:
         if element in seen:
             continue
         if rule_id == "S0":
-            msg = f"数据文档结构不符合格式 {f.version}：{_structure_words(err)}（位置：/{'/'.join(map(str, path))}）"
-            seen[element] = Finding("S0", f.rule("S0").severity, msg, cells=[], target="/" + "/".join(map(str, path)))
+            where = "/" + "/".join(map(str, path))
+            msg = f.rule("S0").message(version=f.version, problem=_structure_words(err), path=where)
+            seen[element] = Finding("S0", f.rule("S0").severity, msg, cells=[], target=where)
             continue
         ctx.invalid.add(element)
         value = err.instance
         problem = _value_problem(f, element, value, err)
         label = f.element_label(element) if element != "explanations" else "说明"
         where = ctx.locate(element)
-        seen[element] = Finding(rule_id, f.rule(rule_id).severity, f"{where} {label}：{problem}",
+        seen[element] = Finding(rule_id, f.rule(rule_id).severity,
+                                f.rule(rule_id).message(address=where, label=label, problem=problem),
                                 cells=[element], values={"value": _jsonable(value)})
     return list(seen.values())
 
@@ -241,8 +243,8 @@ def check_balance(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
             where = where.replace("{" + var + "}", ctx.f.substitute_label(spec["table"], var, val))
         cells = lc + rc
         refs = layout.compress([ctx.locate(c) for c in cells])
-        msg = (f"{where}：{_side(ll, lv, lsum)}，{_side(rl, rv, rsum)}，相差 {_num(lsum - rsum)}（{refs}）。"
-               f"请逐格核对后改正。")
+        msg = rule.message(where=where, lhs=_side(ll, lv, lsum), rhs=_side(rl, rv, rsum),
+                           difference=_num(lsum - rsum), cells=refs)
         out.append(Finding(rule.id, rule.severity, msg, cells=cells,
                            values={"lhs": lsum, "rhs": rsum, "difference": lsum - rsum, "binding": b},
                            target=f"{rule.id}:{','.join(b.values())}"))
@@ -270,7 +272,7 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
                 continue
             refs = layout.compress([ctx.locate(c) for c in blank])
             name = " ".join(x for x in (table.sheet, table.title, row.label) if x)
-            msg = f"{name}：{len(blank)} 格为空（{refs}）。没有发生的请填 0，不要留空。"
+            msg = rule.message(where=name, count=len(blank), cells=refs)
             out.append(ctx.finding(rule, msg, blank, count=len(blank)))
     return out
 
@@ -281,8 +283,8 @@ def check_fee_magnitude(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     for cid in ctx.f.match(rule.spec["cells"][0]):
         v = ctx.value(cid)
         if v is not None and v >= limit:
-            msg = (f"{ctx.locate(cid)} {ctx.f.element_label(cid)}：{_num(v)} 万元即 {_num(v / 10000)} 亿元，数额很大。"
-                   f"单位是万元，请确认没有把“元”填成“万元”。")
+            msg = rule.message(address=ctx.locate(cid), label=ctx.f.element_label(cid), value=_num(v),
+                               yi=_num(v / 10000))
             out.append(ctx.finding(rule, msg, [cid], value=v))
     return out
 
@@ -299,7 +301,7 @@ def check_not_empty(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
         return []
     t = ctx.f.text(element[5:])
     heading = ctx.f.section(t.section)["heading"]
-    msg = f"{ctx.locate(element)} {heading}——{t.label}：未填写。{rule.explain}"
+    msg = rule.message(address=ctx.locate(element), heading=heading, label=t.label)
     return [ctx.finding(rule, msg, [element])]
 
 
@@ -314,8 +316,7 @@ def check_length(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     if n <= limit:
         return []
     heading = ctx.f.section(ctx.f.text(element[5:]).section)["heading"]
-    msg = (f"{ctx.locate(element)} {heading}：共 {n} 字，超过 {limit} 字（通知要求篇幅原则上不超过一千字）。"
-           f"请精简；确需超出的，在“说明”表中写明理由。")
+    msg = rule.message(address=ctx.locate(element), heading=heading, chars=n, limit=limit)
     return [ctx.finding(rule, msg, [element], chars=n, limit=limit)]
 
 
@@ -327,12 +328,8 @@ def check_fee_statement(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     r22 = [c for p in rule.spec["cells"] if not p.startswith("text.") for c in ctx.f.match(p)]
     dropped = sum(v for v in (ctx.value(c) for c in r22) if v) if r22 else 0
     heading = ctx.f.section(ctx.f.text(element[5:]).section)["heading"]
-    msg = f"{ctx.locate(element)} {heading}：没有报告收取信息处理费的情况。"
-    if dropped:
-        row = ctx.f.cells[r22[0]].row.label
-        msg += f"表三“{row}”共 {dropped} 件，说明发出过收费通知，须在此写明信息处理费收取情况。"
-    else:
-        msg += "未收取的也要写明，如“本年度未收取信息处理费”。"
+    msg = rule.message("dropped" if dropped else "default", address=ctx.locate(element), heading=heading,
+                       row=ctx.f.cells[r22[0]].row.label if r22 else "", dropped=dropped)
     return [ctx.finding(rule, msg, [element] + (r22 if dropped else []), dropped=dropped)]
 
 
@@ -349,8 +346,9 @@ def check_other_share(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
         return []
     group = ctx.f.cells[parts[0]].row.path[-2]          # （六）其他处理, the group of the parts' rows
     total_label = ctx.f.cells[total_cell].row.path[-1]  # （七）总计
-    msg = (f"{group}共 {other} 件，占{total_label} {total} 件的 {other / total:.1%}，超过 {p['max_share']:.0%}"
-           f"（{layout.compress([ctx.locate(c) for c in parts])}）。请核实各申请是否确应归入{_unnumbered(group)}。")
+    msg = rule.message(group=group, other=other, total_label=total_label, total=total, share=f"{other / total:.1%}",
+                       max_share=f"{p['max_share']:.0%}", cells=layout.compress([ctx.locate(c) for c in parts]),
+                       group_name=_unnumbered(group))
     return [ctx.finding(rule, msg, parts + [total_cell], other=other, total=total)]
 
 
@@ -364,9 +362,9 @@ def check_suit_after_review(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     after, review = ctx.value(after_cell), ctx.value(review_cell)
     if after is None or review is None or after <= review:
         return []
-    msg = (f"{ctx.f.element_label(after_cell)} {after} 件（{ctx.locate(after_cell)}）多于"
-           f"{ctx.f.cells[review_cell].column_label()} {review} 件"
-           f"（{ctx.locate(review_cell)}）。请核实（如复议机关为其他机关、含上年度案件），必要时在正文中说明。")
+    msg = rule.message(after_label=ctx.f.element_label(after_cell), after=after, after_cell=ctx.locate(after_cell),
+                       review_label=ctx.f.cells[review_cell].column_label(), review=review,
+                       review_cell=ctx.locate(review_cell))
     return [ctx.finding(rule, msg, [after_cell, review_cell], after=after, review=review)]
 
 
@@ -421,10 +419,8 @@ def _unmatched_findings(f: fmtmod.Format, rows: list[dict], locate: Locate) -> l
     out = []
     for e in rows:
         text = str(e.get("text") or "").strip()
-        what = f"规则“{e.get('rule') or '（空）'}”、对象“{e.get('target') or '（空）'}”"
-        why = "说明为空" if not text else "没有对应任何需说明的问题"
-        msg = (f"{locate('explanations')} “说明”表中的说明（{what}）{why}。请核对规则编号和对象（可从“校验结果”表复制）；"
-               f"问题已改正的可删去这条说明；“错误”不能用说明放行，必须改正。")
+        msg = rule.message("empty" if not text else "default", address=locate("explanations"),
+                           rule=e.get("rule") or "（空）", target=e.get("target") or "（空）")
         out.append(Finding(rule.id, rule.severity, msg, cells=["explanations"],
                            values={"rule": e.get("rule"), "target": e.get("target")},
                            target=f"F8:{e.get('rule')}:{e.get('target')}"))

@@ -78,3 +78,15 @@ def test_amount_multiple_of_is_exact_in_decimal():
     amount = cls({"$defs": docschema.load_schema()["$defs"], "$ref": "#/$defs/amount"})
     assert amount.is_valid(1.2345) and amount.is_valid(0.0001) and amount.is_valid(12) and amount.is_valid(None)
     assert not amount.is_valid(1.23456) and not amount.is_valid(-0.5) and not amount.is_valid("1.2")
+
+
+def test_every_rule_has_chinese_message_templates():
+    import string
+
+    for r in fmt.load().rules:
+        messages = r.spec.get("messages")
+        assert isinstance(messages, dict) and messages, r.id
+        for variant, text in messages.items():
+            fields = [name for _, name, _, _ in string.Formatter().parse(text) if name]
+            assert not text.isascii(), (r.id, variant)               # written for staff, in Chinese
+            assert all(name.isidentifier() for name in fields), (r.id, variant, fields)
