@@ -37,6 +37,13 @@ def value(doc: dict, qid: str):
     return total
 
 
+def _applicant(qid: str) -> str:
+    """自然人 / 法人或其他组织: the applicant column (or its group) the quantity's cells stand under."""
+    cells = [fmtmod.load().cells[c] for c in quantities()[qid]["cells"]]
+    paths = [c.column.path for c in cells]
+    return paths[0][-1] if len(paths) == 1 else paths[0][-2]
+
+
 def label(qid: str) -> str:
     return quantities()[qid]["label"]
 
@@ -118,7 +125,7 @@ def section3(doc: dict) -> list[str]:
         return ["本年度未收到政府信息公开申请，无上年结转的申请。"]
     first = f"本年新收政府信息公开申请{new}件" if new else "本年度未收到新的政府信息公开申请"
     if new and (q["natural"] or q["legal"]):
-        who = [f"{w}申请{v}件" for w, v in (("自然人", q["natural"]), ("法人或其他组织", q["legal"])) if v]
+        who = [f"{w}申请{v}件" for w, v in ((_applicant("natural"), q["natural"]), (_applicant("legal"), q["legal"])) if v]
         first += f"（其中{_join(who)}）"
     first += f"，上年结转{carried}件" if carried else "，无上年结转申请"
     second = ""
