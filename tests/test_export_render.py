@@ -79,6 +79,14 @@ def test_body_lines_hold_28_characters_and_the_cjk_fonts_are_used(rendered):
         assert face in fonts, fonts
 
 
+def test_full_text_pages_hold_22_lines(rendered):
+    """GB/T 9704: 22 lines a page. Pages 2 and 3 of the example are all running text (section 一)."""
+    for n in (2, 3):
+        page = _pages(rendered[0])[n - 1]
+        lines = [x for x in page.splitlines() if x.strip() and not re.search(r"—\s*\d+\s*—", x)]
+        assert len(lines) == 22, (n, len(lines))
+
+
 def test_draft_marks_every_page(rendered):
     pages = _pages(rendered[1])
     assert len(pages) >= 5
