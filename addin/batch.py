@@ -154,7 +154,9 @@ def text_report(rows: list[dict]) -> str:
     lines.append("合计：" + "，".join(f"{k} {n}" for k, n in tally.items() if n))
     if any(r["prior_searched"] for r in rows):
         matched = sum(r["prior"] is not None for r in rows)
-        lines.append(f"跨年核对：{matched} 个单位找到上年工作簿，{len(rows) - matched} 个没有找到（按机关名称和年度对应）")
+        lacking = [Path(r["file"]).name for r in rows if r["prior"] is None]
+        lines.append(f"跨年核对：{matched} 个单位找到上年工作簿，{len(rows) - matched} 个没有找到（按机关名称和年度对应）"
+                     + (f"：{'、'.join(lacking[:20])}{'等' if len(lacking) > 20 else ''}" if lacking else ""))
     lines += _notes(rows)
     problems = [(i, r) for i, r in enumerate(rows, 1) if r["exit"] != 0]
     if problems:

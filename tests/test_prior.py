@@ -108,7 +108,7 @@ def test_batch_matches_units_with_last_years_by_organ(tmp_path, pair, capsys):
     assert rows["同一机关另一份.xlsx"]["prior"] == rows["口岸办.xlsx"]["prior"]
     assert rows["另一个局.xlsx"]["prior"] is None
     main(["validate", str(tmp_path / "2022"), "--prior", str(tmp_path / "2021")])
-    assert "跨年核对：2 个单位找到上年工作簿，1 个没有找到" in capsys.readouterr().out
+    assert "跨年核对：2 个单位找到上年工作簿，1 个没有找到（按机关名称和年度对应）：另一个局.xlsx" in capsys.readouterr().out
 
 
 def test_prior_folder_for_one_workbook(tmp_path, pair, capsys):
