@@ -115,3 +115,22 @@ def rectangles(cells: set[tuple[int, int]]) -> list[str]:
         a, b = laymod.ref(r, c), laymod.ref(r2, c2)
         refs.append(a if a == b else f"{a}:{b}")
     return refs
+
+
+def markdown() -> str:
+    """docs/rules.md: the same rows as the 规则说明 sheet, for readers of the repository."""
+    f = fmtmod.load()
+    lines = [f"# 校验规则（{f.name}，{f.notice}）", "",
+             "由 `python -m addin.rulesheet` 从 `schema/rules-2021.json` 生成（与模板的“规则说明”表相同）。"
+             "级别：" + "；".join(f"**{k}**：{v}" for k, v in f.severities.items()) + "。", "",
+             "| " + " | ".join(COLUMNS.values()) + " |", "|" + "---|" * len(COLUMNS)]
+    for row in rows():
+        cells = [str(row[k]).replace("|", "\\|").replace("\n", " ") for k in COLUMNS]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # python -m addin.rulesheet → docs/rules.md
+    from pathlib import Path
+
+    (Path(__file__).resolve().parents[1] / "docs" / "rules.md").write_text(markdown(), encoding="utf-8")

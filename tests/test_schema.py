@@ -90,3 +90,12 @@ def test_every_rule_has_chinese_message_templates():
             fields = [name for _, name, _, _ in string.Formatter().parse(text) if name]
             assert not text.isascii(), (r.id, variant)               # written for staff, in Chinese
             assert all(name.isidentifier() for name in fields), (r.id, variant, fields)
+
+
+def test_docs_rules_md_is_current():
+    from addin import rulesheet
+
+    from .conftest import ROOT
+
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rulesheet.markdown(), \
+        "run: python -m addin.rulesheet"
