@@ -17,7 +17,7 @@ from pathlib import Path
 from .errors import UserError
 from .findings import EXPLAIN, summary
 
-PATTERNS = ("*.xlsx", "*.xlsm")
+PATTERNS = ("*.xlsx", "*.xlsm", "*.xls", "*.et", "*.ods")   # the last three become rows that say “re-save as .xlsx”
 ANNOTATED_SUFFIX = ".校验.xlsx"   # our own annotated copies (validate --annotate) are not units
 PARALLEL_FROM = 8                  # fewer files than this: one process is faster than starting more
 CSV_COLUMNS = ("序号", "文件", "机关", "年度", "结论", "错误", "需说明", "其中未说明", "提示", "首个问题")

@@ -130,3 +130,14 @@ def test_notes_on_one_organ_twice_and_an_odd_year(tmp_path, example_doc, capsys)
     out = capsys.readouterr().out
     assert "注意：同一机关“中卫市口岸和投资促进办公室”有 2 份工作簿（a(1).xlsx、a.xlsx）" in out
     assert "注意：多数单位为 2022 年度，以下不同：c.xlsx（2021）" in out
+
+
+def test_old_and_other_spreadsheet_files_are_rows_not_silence(tmp_path, capsys):
+    """A unit that sends .xls, WPS .et or .ods is told to re-save as .xlsx, not silently left out."""
+    shutil.copyfile(EXAMPLE_XLSX, tmp_path / "a.xlsx")
+    (tmp_path / "b.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000)
+    (tmp_path / "c.docx").write_bytes(b"not a unit")
+    assert main(["validate", str(tmp_path)]) == 2
+    out = capsys.readouterr().out
+    assert "批量校验：2 个工作簿" in out and "b.xls" in out and "另存为“Excel 工作簿（*.xlsx）”" in out
+    assert "c.docx" not in out
