@@ -293,8 +293,6 @@ class Format:
         group = [c for c in table.columns if c.id.startswith(value + ".")]
         return "·".join(group[0].path[:-1]) if group else value
 
-    def count_cells(self) -> list[str]:
-        return [cid for cid, c in self.cells.items() if c.value == "count"]
 
 
 @lru_cache(maxsize=None)

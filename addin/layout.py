@@ -262,26 +262,28 @@ def compress(addresses: list[str], list_up_to: int = 6) -> str:
     for sheet, refs in by_sheet.items():
         refs = list(dict.fromkeys(refs))
         if len(refs) > list_up_to and all(":" not in r for r in refs):
-            refs = _rectangles(refs)
+            from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+            refs = rectangles({(row, column_index_from_string(col))
+                               for col, row in map(coordinate_from_string, refs)})
         parts.append(f"{sheet}!" + ", ".join(refs))
     return "; ".join(parts)
 
 
-def _rectangles(refs: list[str]) -> list[str]:
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-
-    cells = sorted((column_index_from_string(c), r) for c, r in map(coordinate_from_string, refs))
-    runs = []  # vertical runs: [col, r1, r2]
-    for c, r in cells:
-        if runs and runs[-1][0] == c and runs[-1][2] == r - 1:
-            runs[-1][2] = r
-        else:
-            runs.append([c, r, r])
-    rects = []  # [c1, c2, r1, r2]
-    for c, r1, r2 in sorted(runs, key=lambda x: (x[1], x[2], x[0])):
-        if rects and rects[-1][2:] == [r1, r2] and rects[-1][1] == c - 1:
-            rects[-1][1] = c
-        else:
-            rects.append([c, c, r1, r2])
-    rects.sort(key=lambda x: (x[2], x[0]))
-    return [ref(r1, c1) if (c1, r1) == (c2, r2) else f"{ref(r1, c1)}:{ref(r2, c2)}" for c1, c2, r1, r2 in rects]
+def rectangles(cells: set[tuple[int, int]]) -> list[str]:
+    """Cover (row, col) cells with few rectangles, row-major: ['D7:I8', 'D30:I31']."""
+    refs = []
+    left = set(cells)
+    for r, c in sorted(cells):
+        if (r, c) not in left:
+            continue
+        c2 = c
+        while (r, c2 + 1) in left:
+            c2 += 1
+        r2 = r
+        while all((r2 + 1, k) in left for k in range(c, c2 + 1)):
+            r2 += 1
+        left -= {(i, k) for i in range(r, r2 + 1) for k in range(c, c2 + 1)}
+        a, b = ref(r, c), ref(r2, c2)
+        refs.append(a if a == b else f"{a}:{b}")
+    return refs

@@ -95,26 +95,8 @@ def compress(lay: laymod.Layout, elements: list[str]) -> str:
     for e in elements:
         sheet, r1, c1, r2, c2 = _boxes(lay, e)
         cells.setdefault(sheet, set()).update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-    return "; ".join(f"{sheet}!" + ", ".join(rectangles(todo)) for sheet, todo in cells.items())
+    return "; ".join(f"{sheet}!" + ", ".join(laymod.rectangles(todo)) for sheet, todo in cells.items())
 
-
-def rectangles(cells: set[tuple[int, int]]) -> list[str]:
-    """Cover (row, col) cells with few rectangles, row-major: ['D7:I8', 'D30:I31']."""
-    refs = []
-    left = set(cells)
-    for r, c in sorted(cells):
-        if (r, c) not in left:
-            continue
-        c2 = c
-        while (r, c2 + 1) in left:
-            c2 += 1
-        r2 = r
-        while all((r2 + 1, k) in left for k in range(c, c2 + 1)):
-            r2 += 1
-        left -= {(i, k) for i in range(r, r2 + 1) for k in range(c, c2 + 1)}
-        a, b = laymod.ref(r, c), laymod.ref(r2, c2)
-        refs.append(a if a == b else f"{a}:{b}")
-    return refs
 
 
 def markdown() -> str:

@@ -342,7 +342,7 @@ def _table_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout, name: str):
         unit = next(t.unit for t in tables if t.value == value)
         dv = _value_validation(f.values[value], unit)
         ws.add_data_validation(dv)
-        for rng in rulesheet.rectangles(where):
+        for rng in laymod.rectangles(where):
             dv.add(rng)
 
     # live check cells
