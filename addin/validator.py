@@ -142,7 +142,7 @@ def _jsonable(v):
     return v if isinstance(v, (int, float, str, bool, type(None))) else str(v)
 
 
-_DASHES = {"—", "-", "－", "/", "／", "\\", "无", "空", "×", "——", "–", "/ "}
+_DASHES = {"—", "-", "－", "/", "／", "\\", "无", "空", "×", "——", "–"}  # compared after strip()
 
 
 def _value_problem(f: fmtmod.Format, element: str, v, err) -> str:
