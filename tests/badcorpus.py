@@ -653,3 +653,10 @@ def _(d):
 def _(d):
     (d / "汇总.xlsx").write_bytes(b"old")
     return ["rollup", str(example_copy(d)), "-o", str(d / "汇总.xlsx"), "--organ", "某县人民政府"]
+
+
+@case("annotate-xlsm-named-like-copy", "标注：输入是宏工作簿，名字像标注副本（报表.校验.xlsm）", 0, ["N2"],
+      "另存为 报表.校验.校验.xlsx，原文件（含宏）不被改写")
+def _(d):
+    from .test_input_untouched import make_input
+    return ["validate", str(make_input(d, "报表.校验.xlsm")), "--annotate", "--json"]

@@ -135,8 +135,29 @@ class OpenpyxlBackend(marks.OpenpyxlSource):
         ws.print_area = f"A1:{get_column_letter(hidden_col - 1)}{max(last_row, header_row)}"
 
 
+# The package of a plain .xlsx workbook: what --annotate writes. A macro-enabled (.xlsm), template or binary
+# package under our suffix is someone's input: saving it as .xlsx would drop its VBA project and content type.
+_XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
 def is_annotated_copy(path: Path) -> bool:
-    return Path(path).stem.endswith(SUFFIX)
+    """An annotated copy is ours only when it is a `<name>.校验.xlsx` holding the plain .xlsx package we write
+    and our 校验结果 sheet; anything else is an input and is never written."""
+    path = Path(path)
+    if not path.name.endswith(SUFFIX + ".xlsx") or not path.is_file():
+        return False
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if "xl/vbaProject.bin" in names or "xl/workbook.xml" not in names:
+                return False
+            types = z.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+            book = z.read("xl/workbook.xml") if z.getinfo("xl/workbook.xml").file_size < 2**20 else b""
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError):
+        return False
+    return _XLSX_MAIN in types and f'name="{marks.RESULTS_SHEET}"'.encode() in book
 
 
 def annotated_path(path: Path) -> Path:
