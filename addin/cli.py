@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import UserError
+from addin import __version__
+from addin.errors import UserError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -120,14 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_validate(args) -> int:
     if len(args.file) > 1 or Path(args.file[0]).is_dir() or args.summary_csv:
         return cmd_validate_batch(args)
-    from . import printer, reader, validator
-    from .findings import summary
+    from addin.review import printer
+    from addin.io import reader
+    from addin.checks import validator
+    from addin.checks.findings import summary
 
     path = args.file[0]
     r = reader.read(Path(path))
     last_year = None
     if args.prior:
-        from . import prior
+        from addin.checks import prior
 
         last_year = prior.read(_prior_file(args.prior, r.document))
         prior.check_year(r.document, last_year)
@@ -135,7 +137,7 @@ def cmd_validate(args) -> int:
     show = printer.json_report if args.json else printer.text_report
     print(show(path, r.document, findings, r.located_by))
     if getattr(args, "annotate", False):
-        from .backends.openpyxl_marks import annotate_file
+        from addin.review.backends.openpyxl_marks import annotate_file
 
         out = annotate_file(Path(path), findings, force=args.force)
         print(f"已写入标注副本：{out}（原文件未修改）", file=sys.stderr if args.json else sys.stdout)
@@ -146,7 +148,8 @@ def _prior_file(where: str, doc: dict) -> Path:
     """--prior names last year's workbook, or a folder holding it (found by organ and year)."""
     if not Path(where).is_dir():
         return Path(where)
-    from . import batch, prior
+    from addin.review import batch
+    from addin.checks import prior
 
     name, year = prior.key(doc)
     found = batch.prior_index(where).get((name, year - 1 if isinstance(year, int) else None))
@@ -157,7 +160,7 @@ def _prior_file(where: str, doc: dict) -> Path:
 
 
 def cmd_validate_batch(args) -> int:
-    from . import batch
+    from addin.review import batch
 
     skipped: list[Path] = []
     paths = batch.collect(args.file, skipped)
@@ -165,7 +168,7 @@ def cmd_validate_batch(args) -> int:
         print(f"（跳过 {len(skipped)} 个文件：Excel 锁定文件 ~$…，或旁边有原工作簿的标注副本 *.校验.xlsx）",
               file=sys.stderr if args.json else sys.stdout)
     if args.summary_csv:
-        from .atomic import check_writable
+        from addin.io.atomic import check_writable
 
         check_writable(Path(args.summary_csv), args.force)       # refuse before the work, not after
     priors = batch.prior_index(args.prior, jobs=args.jobs) if args.prior else None
@@ -181,7 +184,9 @@ def cmd_validate_batch(args) -> int:
 
 
 def cmd_rollup(args) -> int:
-    from . import batch, printer, reader, rollup, validator
+    from addin.review import batch, printer, rollup
+    from addin.io import reader
+    from addin.checks import validator
 
     out = Path(args.output)
     doc, included, left_out = rollup.write(batch.collect(args.paths), out, args.organ, args.year, args.level,
@@ -196,20 +201,20 @@ def cmd_rollup(args) -> int:
 
 
 def cmd_addin(args) -> int:
-    from . import install
+    from addin.excel import install
 
     print(install.run(args.action, dry_run=args.dry_run))
     return EXIT_OK
 
 
 def cmd_dump(args) -> int:
-    from . import document, reader
+    from addin.io import document, reader
 
     text = document.dumps(reader.read(Path(args.file)).document)
     if not args.output:
         sys.stdout.write(text)
         return EXIT_OK
-    from .atomic import atomic_path, check_writable
+    from addin.io.atomic import atomic_path, check_writable
 
     out = Path(args.output)
     check_writable(out, args.force)
@@ -220,7 +225,8 @@ def cmd_dump(args) -> int:
 
 
 def cmd_fill(args) -> int:
-    from . import document, template, validator
+    from addin.io import document, template
+    from addin.checks import validator
 
     doc = document.load_json(Path(args.doc))
     bad = validator.schema_problems(doc)
@@ -233,16 +239,16 @@ def cmd_fill(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from . import export
+    from addin.report import export
 
     return export.cmd(args)
 
 
 def cmd_template(args) -> int:
-    from . import template
+    from addin.io import template
 
     if args.year is not None:
-        from . import fmt
+        from addin.format import fmt
 
         spec = next(x.spec for x in fmt.load().organ_fields if x.id == "year")
         if not spec["minimum"] <= args.year <= spec["maximum"]:

@@ -5,7 +5,7 @@ traceback: every error ends in a Chinese message box (xlwings `alert`), and the 
 xlwings shows no error popup of its own.
 
 Security: staff open workbooks others sent them. The add-in's VBA takes its settings only from itself
-and the user's own configuration and puts no workbook folder on sys.path (addin/xlam/xlwings.bas);
+and the user's own configuration and puts no workbook folder on sys.path (addin/excel/xlam/xlwings.bas);
 `harden_sys_path` is the second line of defence here: '' (the current folder) and the active workbook's
 folder and `<workbook>.zip` are removed from sys.path before anything else is imported.
 """
@@ -54,7 +54,7 @@ def _main(action, book=None):
 
         book = xw.Book.caller()
     harden_sys_path(book.fullname)
-    from .errors import UserError
+    from addin.errors import UserError
 
     try:
         action(book)
@@ -70,9 +70,11 @@ def _alert(book, text: str, mode: str = "info") -> None:
 
 
 def _validate(book):
-    from . import live, marks, printer, validator
-    from .backends.xlwings_marks import XlwingsBackend
-    from .findings import summary
+    from addin.io import live
+    from addin.review import marks, printer
+    from addin.checks import validator
+    from addin.review.backends.xlwings_marks import XlwingsBackend
+    from addin.checks.findings import summary
 
     backend = XlwingsBackend(book)
     r = live.read(backend, book.fullname)
@@ -82,8 +84,8 @@ def _validate(book):
 
 
 def _clear(book):
-    from . import marks
-    from .backends.xlwings_marks import XlwingsBackend
+    from addin.review import marks
+    from addin.review.backends.xlwings_marks import XlwingsBackend
 
     backend = XlwingsBackend(book)
     had = marks.RESULTS_SHEET in backend.sheet_names()
@@ -117,7 +119,7 @@ def run_export(path: Path) -> tuple[int, str]:
     import contextlib
     import io
 
-    from . import cli
+    from addin import cli
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
@@ -133,7 +135,7 @@ def run_export(path: Path) -> tuple[int, str]:
 
 
 def new_template_path(folder: Path) -> Path:
-    from . import fmt
+    from addin.format import fmt
 
     base = f"年报模板-{fmt.FORMAT_VERSION}版"
     target, n = folder / f"{base}.xlsx", 2
@@ -143,7 +145,7 @@ def new_template_path(folder: Path) -> Path:
 
 
 def _new_template(book):
-    from . import template
+    from addin.io import template
 
     docs = Path.home() / "Documents"
     target = new_template_path(docs if docs.is_dir() else Path.home())
@@ -152,7 +154,7 @@ def _new_template(book):
 
 
 def _rules(book):
-    from .layout import RULES_SHEET
+    from addin.format.layout import RULES_SHEET
 
     if RULES_SHEET in [s.name for s in book.sheets]:
         book.sheets[RULES_SHEET].activate()

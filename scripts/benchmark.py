@@ -58,7 +58,9 @@ def main() -> None:
     import openpyxl
     from jsonschema import Draft202012Validator
 
-    from addin import docschema, reader, validator
+    from addin.format import docschema
+    from addin.io import reader
+    from addin.checks import validator
 
     rows = []
     start, start_rss = child_median("pass", n)
@@ -76,7 +78,7 @@ def main() -> None:
     rows.append(("读取工作簿（reader.read）", ours_read, load, "openpyxl 读取同一文件"))
     ours_val = median_time(lambda: validator.validate(doc), n)
     rows.append(("校验文档（validator.validate）", ours_val, one_schema, "一次 jsonschema 校验"))
-    from addin import labels
+    from addin.io import labels
 
     unnamed = openpyxl.load_workbook(EXAMPLE)
     for name in list(unnamed.defined_names):
@@ -95,7 +97,7 @@ def main() -> None:
             r = reader.read(p)
             validator.validate(r.document, r.locate, extra=r.findings)
         batch = (time.perf_counter() - t) / len(copies)
-        from addin import batch as batchmod
+        from addin.review import batch as batchmod
 
         jobs = os.cpu_count() or 1
         t = time.perf_counter()
@@ -105,7 +107,7 @@ def main() -> None:
     rows.append((f"文件夹校验：每个工作簿（{jobs} 进程）", folder, load, "openpyxl 读取一个文件"))
 
     import docx  # export, warm and in-process: read + validate + report model + .docx/.html/.md written atomically
-    from addin import export
+    from addin.report import export
     with tempfile.TemporaryDirectory() as d:
         book = Path(d) / EXAMPLE.name
         book.write_bytes(EXAMPLE.read_bytes())

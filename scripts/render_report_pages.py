@@ -28,7 +28,7 @@ def main() -> None:
     ap.add_argument("--dpi", type=int, default=60)
     ap.add_argument("--out", default=str(ROOT / "docs"))
     args = ap.parse_args()
-    from addin import export
+    from addin.report import export
 
     with tempfile.TemporaryDirectory() as d:
         book = Path(d) / EXAMPLE.name

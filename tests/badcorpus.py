@@ -19,7 +19,8 @@ from typing import Callable
 
 import openpyxl
 
-from addin import layout, template
+from addin.format import layout
+from addin.io import template
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_XLSX = ROOT / "examples" / "zhongwei-ports-office-2022.xlsx"

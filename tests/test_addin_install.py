@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from addin import cli, install, xlambuild
+from addin import cli
+from addin.excel import install, xlambuild
 
 WIN = dict(platform="win32", home=Path("C:/Users/zhang"), env={"APPDATA": r"C:\Users\zhang\AppData\Roaming"},
            executable=r"C:\Users\zhang\nianbao\Scripts\python.exe")

@@ -9,7 +9,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from addin import reader, xl, xlambuild
+from addin.io import reader
+from addin import xl
+from addin.excel import xlambuild
 
 olevba = pytest.importorskip("oletools.olevba")
 
@@ -106,7 +108,7 @@ def test_entry_point_runs_from_a_folder_with_planted_modules(tmp_path):
     (tmp_path / "addin" / "__init__.py").write_text("raise SystemExit('planted package imported')")
     root = Path(__file__).resolve().parents[1]
     code = ("import sys; sys.path[:] = [p for p in sys.path if p]; import addin.xl; addin.xl.harden_sys_path(); "
-            "import openpyxl, addin.marks; print(openpyxl.__file__); print(addin.xl.__file__)")
+            "import openpyxl, addin.review.marks; print(openpyxl.__file__); print(addin.xl.__file__)")
     env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}
     p = subprocess.run([sys.executable, "-B", "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert p.returncode == 0, p.stderr

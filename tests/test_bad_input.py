@@ -57,7 +57,7 @@ def test_docs_table_is_current():
 
 
 def test_readme_states_the_limits_in_force():
-    from addin import container, document
+    from addin.io import container, document
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8").replace("\n", "")
     for phrase in (f"文件不超过 {container.MAX_FILE_BYTES // 2**20} MB", f"部件不超过 {container.MAX_ENTRIES} 个",
@@ -81,7 +81,7 @@ def test_every_refusal_in_the_package_has_a_message_id():
 
 def test_the_xml_parser_is_the_second_wall(tmp_path, monkeypatch):
     """With the DOCTYPE pre-check switched off, the parser still neither expands entities nor reads files."""
-    from addin import container, reader
+    from addin.io import container, reader
 
     from .badcorpus import CASES
 

@@ -9,7 +9,8 @@ import shutil
 import openpyxl
 import pytest
 
-from addin import batch, layout
+from addin.review import batch
+from addin.format import layout
 from addin.cli import main
 
 from .conftest import EXAMPLE_XLSX
@@ -120,7 +121,7 @@ def test_csv_safe():
 
 
 def test_notes_on_one_organ_twice_and_an_odd_year(tmp_path, example_doc, capsys):
-    from addin import template
+    from addin.io import template
 
     shutil.copyfile(EXAMPLE_XLSX, tmp_path / "a.xlsx")
     shutil.copyfile(EXAMPLE_XLSX, tmp_path / "a(1).xlsx")

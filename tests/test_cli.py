@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from addin import reader
+from addin.io import reader
 from addin.cli import main
 
 from .conftest import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT

@@ -9,7 +9,8 @@ import time
 import docx
 import pytest
 
-from addin import export, template
+from addin.report import export
+from addin.io import template
 from addin.cli import main
 
 from .conftest import EXAMPLE_JSON, EXAMPLE_XLSX
@@ -103,7 +104,7 @@ def test_an_output_open_in_word_is_refused_even_with_force(book, capsys, owner):
 
 
 def test_a_failing_writer_leaves_no_file_at_all(book, monkeypatch):
-    from addin.writers import markdown
+    from addin.report.writers import markdown
 
     def boom(model, path):
         path.write_text("half", encoding="utf-8")

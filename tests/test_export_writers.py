@@ -16,9 +16,10 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from addin import fmt, report
-from addin.report import format_value
-from addin.writers import writer
+from addin.format import fmt
+from addin.report import model as report
+from addin.report.model import format_value
+from addin.report.writers import writer
 
 from .conftest import EXAMPLE_JSON, balanced_doc
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from addin.backends import openpyxl_marks
+from addin.review.backends import openpyxl_marks
 from addin.cli import main
 
 from .conftest import EXAMPLE_JSON, EXAMPLE_XLSX

@@ -1,4 +1,4 @@
-"""addin.labels: data cells found by the official labels in workbooks without defined names.
+"""addin.io.labels: data cells found by the official labels in workbooks without defined names.
 
 Every workbook is built with openpyxl from the format's own label paths, saved and loaded again.
 """
@@ -8,9 +8,9 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from addin import fmt as fmtmod
-from addin import labels
-from addin.layout import path_spans
+from addin.format import fmt as fmtmod
+from addin.io import labels
+from addin.format.layout import path_spans
 
 F = fmtmod.load()
 T = {t.id: t for t in F.tables}
@@ -424,7 +424,7 @@ def test_table_on_the_sheet_with_its_other_labels_wins(tmp_path):
 # --- the standard template's own layout, names removed ------------------------------------------
 
 def _layout_workbook():
-    from addin import layout
+    from addin.format import layout
 
     lay = layout.load()
     wb = openpyxl.Workbook()

@@ -1,7 +1,8 @@
 """A workbook re-saved by LibreOffice (as staff on LibreOffice or WPS would) still reads to the same document."""
 from __future__ import annotations
 
-from addin import reader, template, validator
+from addin.io import reader, template
+from addin.checks import validator
 
 from . import lo
 from .conftest import EXAMPLE_XLSX, balanced_doc

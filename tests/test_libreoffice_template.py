@@ -11,7 +11,8 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from addin import fmt, layout, template
+from addin.format import fmt, layout
+from addin.io import template
 
 from . import lo
 

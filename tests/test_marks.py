@@ -9,10 +9,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin import cli, layout, marks, reader, validator
-from addin.backends import openpyxl_marks
-from addin.findings import EXPLAIN
-from addin.template import SEVERITY_FILLS
+from addin import cli
+from addin.format import layout
+from addin.review import marks
+from addin.io import reader
+from addin.checks import validator
+from addin.review.backends import openpyxl_marks
+from addin.checks.findings import EXPLAIN
+from addin.io.template import SEVERITY_FILLS
 from tests.conftest import EXAMPLE_XLSX
 
 SEVERITY_OF_FILL = {v: k for k, v in SEVERITY_FILLS.items()}
@@ -215,7 +219,7 @@ def test_explanations_typed_in_results_are_read_back_and_kept_in_one_place(tmp_p
 
 
 def test_edited_explanation_replaces_the_stored_one():
-    from addin.findings import Finding
+    from addin.checks.findings import Finding
 
     f = Finding("N2", EXPLAIN, "太长", cells=["text.overview"], addresses=["总体情况!A19:A78"], target="text.overview")
     existing = [marks.ExplainRow(3, "N2", "总体情况!A19:A78", "旧理由")]

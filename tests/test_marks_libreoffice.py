@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from addin.backends import openpyxl_marks
+from addin.review.backends import openpyxl_marks
 from tests import lo
 from tests.test_marks import findings_of, make_bad
 

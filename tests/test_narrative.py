@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from addin import fmt, narrative, validator
+from addin.format import fmt
+from addin.checks import narrative, validator
 
 from .conftest import EXAMPLE_JSON, balanced_doc, shared_dir
 
@@ -201,7 +202,7 @@ def test_published_pingtan_2025_narrative_matches_and_a_drifted_copy_does_not():
 
 def test_a_narrative_finding_names_the_cell_of_its_paragraph(example_doc):
     """One paragraph a row: the message points at the row, blank rows included (not a paragraph count)."""
-    from addin import validator
+    from addin.checks import validator
 
     example_doc["texts"]["other"] = "第一段。\n\n本年度共收到政府信息公开申请5件。\n本年度未收取信息处理费。"
     out = [f for f in validator.validate(example_doc) if f.rule == "T1"]

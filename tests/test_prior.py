@@ -7,7 +7,9 @@ import shutil
 
 import pytest
 
-from addin import layout, prior, template, validator
+from addin.format import layout
+from addin.checks import prior, validator
+from addin.io import template
 from addin.cli import main
 from addin.errors import UserError
 

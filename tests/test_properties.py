@@ -6,7 +6,8 @@ import copy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin import fmt, validator
+from addin.format import fmt
+from addin.checks import validator
 
 from .conftest import EXAMPLE_JSON, balanced_doc
 import json

@@ -10,7 +10,8 @@ import os
 
 import pytest
 
-from addin import fmt, validator
+from addin.format import fmt
+from addin.checks import validator
 
 from .conftest import shared_dir
 

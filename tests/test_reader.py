@@ -9,7 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin import layout, reader, template, validator
+from addin.format import layout
+from addin.io import reader, template
+from addin.checks import validator
 from addin.errors import UserError
 
 from .conftest import balanced_doc

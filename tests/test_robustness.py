@@ -19,7 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from addin import fmt, layout, reader
+from addin.format import fmt, layout
+from addin.io import reader
 from addin.cli import EXIT_INTERNAL, main
 
 from .conftest import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
@@ -189,7 +190,7 @@ def test_export_killed_midway_leaves_each_report_old_or_complete(tmp_path, examp
     """SIGKILL during a large `export --force`: every report is the old file or a complete new one."""
     import docx
 
-    from addin import template
+    from addin.io import template
 
     example_doc["texts"]["overview"] = "\n".join(["加强政务公开工作，提升政府信息公开质量和服务水平。" * 4] * 60)
     wb = tmp_path / "年报.xlsx"

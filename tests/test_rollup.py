@@ -6,7 +6,10 @@ import copy
 import openpyxl
 import pytest
 
-from addin import fmt, reader, rollup, template, validator
+from addin.format import fmt
+from addin.io import reader, template
+from addin.review import rollup
+from addin.checks import validator
 from addin.cli import main
 
 from .conftest import balanced_doc

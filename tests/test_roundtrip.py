@@ -6,7 +6,8 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from addin import docschema, fmt, reader, template
+from addin.format import docschema, fmt
+from addin.io import reader, template
 
 F = fmt.load()
 CHARS = st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn"), blacklist_characters="\r")

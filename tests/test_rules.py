@@ -9,8 +9,9 @@ import copy
 
 import pytest
 
-from addin import fmt, validator
-from addin.findings import summary
+from addin.format import fmt
+from addin.checks import validator
+from addin.checks.findings import summary
 
 from .conftest import balanced_doc
 
@@ -232,7 +233,7 @@ def test_P2_suits_after_review_exceed_reviews(doc):
 
 
 def test_every_document_rule_has_a_check_or_is_schema_or_reader():
-    from addin import prior
+    from addin.checks import prior
 
     f = fmt.load()
     reader_rules = {"F1", "F2", "F3", "F6", "F7"}

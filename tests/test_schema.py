@@ -5,7 +5,7 @@ import json
 
 from jsonschema import Draft202012Validator
 
-from addin import docschema, fmt, layout
+from addin.format import docschema, fmt, layout
 
 
 def test_document_schema_is_valid_draft_2020_12():
@@ -16,7 +16,7 @@ def test_document_schema_is_valid_draft_2020_12():
 
 def test_committed_document_schema_matches_the_format():
     committed = (fmt.schema_dir() / docschema.SCHEMA_FILE).read_text(encoding="utf-8")
-    assert committed == docschema.dumps(docschema.build()), "run: python -m addin.docschema"
+    assert committed == docschema.dumps(docschema.build()), "run: python -m addin.format.docschema"
 
 
 def test_every_cell_of_sections_2_3_4_has_an_id():
@@ -93,9 +93,9 @@ def test_every_rule_has_chinese_message_templates():
 
 
 def test_docs_rules_md_is_current():
-    from addin import rulesheet
+    from addin.format import rulesheet
 
     from .conftest import ROOT
 
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rulesheet.markdown(), \
-        "run: python -m addin.rulesheet"
+        "run: python -m addin.format.rulesheet"

@@ -9,7 +9,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin import fmt, sentences, validator
+from addin.format import fmt
+from addin.report import sentences
+from addin.checks import validator
 
 from .conftest import EXAMPLE_JSON, balanced_doc
 

@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, range_boundaries
 
-from addin import fmt, layout, rulesheet, template
+from addin.format import fmt, layout, rulesheet
+from addin.io import template
 from addin.errors import UserError
 
 from .conftest import shared_dir as conftest_shared_dir
@@ -134,7 +135,7 @@ def zip_members(p: Path) -> dict[str, bytes]:
 
 
 def test_committed_template_matches_build(path):
-    assert COMMITTED.is_file(), "regenerate it: python -m addin.template"
+    assert COMMITTED.is_file(), "regenerate it: python -m addin.io.template"
     built, committed = zip_members(path), zip_members(COMMITTED)
     assert sorted(built) == sorted(committed)
     drift = [n for n in built if built[n] != committed[n]]

@@ -15,7 +15,7 @@ olevba = pytest.importorskip("oletools.olevba")
 
 from lxml import etree  # noqa: E402
 
-from addin import xlambuild  # noqa: E402
+from addin.excel import xlambuild  # noqa: E402
 
 BUTTONS = {"Validate": "validate", "ClearMarks": "clear", "ExportReport": "export", "NewTemplate": "new_template",
            "ShowRules": "rules"}
@@ -34,12 +34,12 @@ def _vba_bin(data: bytes) -> bytes:
 
 def test_committed_xlam_is_what_the_builder_makes(xlam):
     assert xlambuild.build() == xlam, "two builds differ"
-    assert xlambuild.XLAM.read_bytes() == xlam, "addin/xlam/nianbao.xlam drifted: run python -m addin.xlambuild"
+    assert xlambuild.XLAM.read_bytes() == xlam, "addin/excel/xlam/nianbao.xlam drifted: run python -m addin.excel.xlambuild"
 
 
 def test_package_ships_the_xlam():
     text = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
-    assert re.search(r'"addin"\s*=\s*\[[^\]]*"xlam/\*\.xlam"', text), "pyproject package-data must ship the .xlam"
+    assert re.search(r'"addin\.excel"\s*=\s*\[[^\]]*"xlam/\*\.xlam"', text), "pyproject package-data must ship the .xlam"
 
 
 def test_zip_parts_and_content_types(xlam):

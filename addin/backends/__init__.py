@@ -1,1 +1,0 @@
-"""Thin backends that apply a mark plan (addin.marks) to a workbook."""

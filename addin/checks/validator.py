@@ -1,0 +1,433 @@
+"""report document → findings. Sees only the document, never cells.
+
+Order: the JSON Schema (types and bounds, translated into Chinese), then every active rule of
+schema/rules-*.json by kind. Cells whose value is invalid are left out of the arithmetic (they are
+already reported), blanks count as 0 in sums (and are reported by F4). Every finding names the element
+ids it concerns; `locate` maps them to workbook addresses (the reader's, or the template layout's).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable
+
+from addin.format import docschema, layout
+from addin.format import fmt as fmtmod
+from addin.checks.findings import EXPLAIN, Finding, sort_key
+
+Locate = Callable[[str], str]
+
+
+def validate(doc: dict, locate: Locate | None = None, extra: list[Finding] | None = None,
+             prior=None) -> list[Finding]:
+    """All findings for one document; `extra` are the reader's own (format) findings; `prior` (an
+    addin.checks.prior.Prior: last year's document) adds the cross-year rules."""
+    f = fmtmod.load()
+    locate = locate or layout.load().address
+    ctx = _Context(f, doc, locate)
+    findings = _schema_findings(ctx)
+    if not any(x.rule == "S0" for x in findings):
+        for rule in f.rules:
+            if rule.active and rule.id in CHECKS:
+                findings.extend(CHECKS[rule.id](ctx, rule))
+        if prior is not None:
+            from addin.checks import prior as priormod
+
+            findings.extend(priormod.findings(doc, locate, prior))
+    findings.extend(extra or [])
+    for x in findings:
+        if not x.addresses:
+            x.addresses = [locate(e) for e in x.cells if _locatable(e)]
+        if not x.target:
+            x.target = x.cells[0] if x.cells else x.rule
+    unmatched = apply_explanations(findings, doc.get("explanations") or [])
+    if f.rule("F8").active and unmatched:
+        for x in _unmatched_findings(f, unmatched, locate):
+            x.addresses = [locate("explanations")]
+            findings.append(x)
+    return sorted(findings, key=sort_key)
+
+
+def _locatable(element: str) -> bool:
+    return element == "explanations" or "." in element
+
+
+class _Context:
+    def __init__(self, f: fmtmod.Format, doc: dict, locate: Locate):
+        self.f, self.doc, self.locate = f, doc, locate
+        self.invalid: set[str] = set()
+
+    def value(self, cid: str):
+        """A cell's number for arithmetic: blank → 0, invalid → None (left out)."""
+        if cid in self.invalid:
+            return None
+        v = self.doc["cells"].get(cid)
+        return 0 if v is None else v
+
+    def text(self, tid: str) -> str:
+        return self.doc["texts"].get(tid) or ""
+
+    def finding(self, rule: fmtmod.Rule, message: str, cells: list[str], **values) -> Finding:
+        return Finding(rule.id, rule.severity, message, cells=cells, values=values)
+
+
+# --- JSON Schema, translated ------------------------------------------------------------------
+
+def _schema_findings(ctx: _Context) -> list[Finding]:
+    f = ctx.f
+    seen: dict[str, Finding] = {}
+    errors = sorted(docschema.validator().iter_errors(ctx.doc), key=lambda e: list(map(str, e.absolute_path)))
+    for err in errors:
+        path = list(err.absolute_path)
+        element, rule_id = _element_and_rule(f, path)
+        if element in seen:
+            continue
+        if rule_id == "S0":
+            where = "/" + "/".join(map(str, path))
+            msg = f.rule("S0").message(version=f.version, problem=_structure_words(err), path=where)
+            seen[element] = Finding("S0", f.rule("S0").severity, msg, cells=[], target=where)
+            continue
+        ctx.invalid.add(element)
+        value = err.instance
+        problem = _value_problem(f, element, value, err)
+        label = f.element_label(element) if element != "explanations" else "说明"
+        where = ctx.locate(element)
+        seen[element] = Finding(rule_id, f.rule(rule_id).severity,
+                                f.rule(rule_id).message(address=where, label=label, problem=problem),
+                                cells=[element], values={"value": _jsonable(value)})
+    return list(seen.values())
+
+
+def _element_and_rule(f: fmtmod.Format, path: list) -> tuple[str, str]:
+    if len(path) >= 2 and path[0] == "cells" and path[1] in f.cells:
+        cell = f.cells[path[1]]
+        return path[1], ("S1" if cell.value == "amount" else "B4")
+    if len(path) >= 2 and path[0] == "organ":
+        return f"organ.{path[1]}", "S2"
+    if len(path) >= 2 and path[0] == "texts":
+        return f"text.{path[1]}", "S3"
+    if len(path) >= 2 and path[0] == "explanations":
+        return "explanations", "S3"
+    return "/" + "/".join(map(str, path)), "S0"
+
+
+_JSON_TYPES = {"object": "对象（{…}）", "array": "数组（[…]）", "string": "文字", "integer": "整数", "number": "数字",
+               "null": "空值 null", "boolean": "逻辑值"}
+
+
+def _type_words(expected) -> str:
+    names = expected if isinstance(expected, list) else [expected]
+    return "或".join(_JSON_TYPES.get(n, n) for n in names)
+
+
+def _structure_words(err) -> str:
+    """Structural schema errors in Chinese; the names in the document are quoted as they are."""
+    if err.validator == "required":
+        missing = [k for k in err.validator_value if isinstance(err.instance, dict) and k not in err.instance]
+        return f"缺少 {'、'.join(missing)}"
+    if err.validator == "additionalProperties":
+        allowed = set(err.schema.get("properties", {}))
+        extra = [str(k) for k in err.instance if k not in allowed] if isinstance(err.instance, dict) else []
+        return f"含有格式之外的项目：{'、'.join(extra[:10])}{'等' if len(extra) > 10 else ''}"
+    if err.validator == "const":
+        return f"format 应为 “{err.validator_value}”，这里是 “{err.instance}”"
+    if err.validator == "type":
+        return f"应为{_type_words(err.validator_value)}"
+    if err.validator == "maxItems":
+        return f"最多 {err.validator_value} 项，这里有 {len(err.instance)} 项"
+    return f"不符合数据文档的格式（{err.validator}）"
+
+
+def _jsonable(v):
+    return v if isinstance(v, (int, float, str, bool, type(None))) else str(v)
+
+
+_DASHES = {"—", "-", "－", "/", "／", "\\", "无", "空", "×", "——", "–"}  # compared after strip()
+
+
+def _value_problem(f: fmtmod.Format, element: str, v, err) -> str:
+    """What is wrong with a value, in words for staff, and what to write instead."""
+    if element.startswith("organ."):
+        return _organ_problem(f, element, v, err)
+    if element.startswith("text.") or element == "explanations":
+        if err.validator == "maxLength":
+            return f"文字过长（上限 {err.validator_value} 字），请精简。"
+        if err.validator == "type":
+            return f"应为{_type_words(err.validator_value)}。"
+        if err.validator == "maxItems":
+            return f"说明最多 {err.validator_value} 条，这里有 {len(err.instance)} 条。"
+        if err.validator == "required":
+            return "每条说明须有 规则编号(rule)、对象(target)、说明(text)。"
+        return f"不符合数据文档的格式（{err.validator}）。"
+    spec = f.values[f.cells[element].value]
+    is_amount = f.cells[element].value == "amount"
+    what = "金额（万元）" if is_amount else "件数"
+    if isinstance(v, bool):
+        return f"填的是逻辑值 {'TRUE' if v else 'FALSE'}，应填{what}数字。"
+    if isinstance(v, str):
+        return _text_in_number(v, what)
+    if not isinstance(v, (int, float)):
+        return f"不是数字（{type(v).__name__}），应填{what}。"
+    if isinstance(v, float) and v != v:
+        return f"不是有效数字，应填{what}。"
+    if v < 0:
+        return f"填的是负数 {_num(v)}，{what}不能为负数；没有的填 0。"
+    if v > spec["maximum"]:
+        return f"数值 {_num(v)} 超出合理范围（上限 {spec['maximum']}），请核实。"
+    if not is_amount and isinstance(v, float):
+        return f"填的是小数 {_num(v)}，件数应为整数。"
+    if is_amount and err.validator == "multipleOf":
+        return f"金额 {_num(v)} 超过 {spec['decimals']} 位小数（单位为万元，精确到元为 {spec['decimals']} 位小数），请四舍五入。"
+    return f"数值 {_num(v)} 不符合要求（{err.validator} {err.validator_value}）。"
+
+
+def _text_in_number(v: str, what: str) -> str:
+    s = v.strip()
+    shown = v if len(v) <= 30 else v[:30] + "…"
+    if s.startswith("="):
+        return "是公式且没有计算结果（工作簿未经 Excel 等程序重新计算保存），请直接填写数字。"
+    if s.startswith("#"):
+        return f"显示错误值 {s}，请改为直接填写数字。"
+    if s in _DASHES or s == "":
+        return f"填的是“{shown}”，没有的请填 0，不要留空或填符号。"
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", v):   # ASCII digits stored as text: the cell is formatted as 文本
+        return (f"填的“{v}”是文本格式的数字（单元格格式为“文本”，或粘贴时带了文本格式）。请把单元格格式改为“常规”"
+                f"或“数值”后重新输入 {v}。")
+    norm = unicodedata.normalize("NFKC", s).replace(",", "").strip()
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(件|个|项|万元|元)?", norm)
+    if m:
+        return f"填的是文本“{shown}”，请只填数字 {m.group(1)}（不要带单位、空格或全角字符）。"
+    return f"填的是文本“{shown}”，应填{what}数字；没有的填 0。"
+
+
+def _num(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _organ_problem(f: fmtmod.Format, element: str, v, err) -> str:
+    fld = next(x for x in f.organ_fields if x.element == element)
+    if v is None or v == "" or err.validator == "minLength":
+        return "未填写，此项必填。"
+    if err.validator == "enum":
+        return f"“{v}”不在可选范围内，请从下拉列表中选择：{'、'.join(fld.spec['enum'])}。"
+    if err.validator == "pattern":
+        return f"“{v}”格式不对：{fld.prompt or '请按要求填写'}"
+    if err.validator in ("minimum", "maximum"):
+        return (f"{v} 不在 {fld.spec['minimum']}–{fld.spec['maximum']} 之间"
+                f"（本格式自 {fld.spec['minimum']} 年度起适用）。")
+    if err.validator == "maxLength":
+        return f"过长（上限 {err.validator_value} 字）。"
+    if err.validator == "type":
+        return f"“{v}”应为{'四位年份数字' if fld.type == 'integer' else '文字'}。"
+    return f"“{v}”不符合要求（{err.validator}）。"
+
+
+# --- balance rules ----------------------------------------------------------------------------
+
+def check_balance(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
+    out = []
+    spec = rule.spec
+    for b in fmtmod.bindings_of(spec):
+        sides = []
+        for side in ("lhs", "rhs"):
+            cells = [e for p in spec[side]["cells"] for e in fmtmod.expand_ids(p, b)]
+            sides.append((spec[side]["label"], cells, [ctx.value(c) for c in cells]))
+        if any(v is None for _, _, vals in sides for v in vals):
+            continue  # an invalid cell is reported on its own; its sum would mean nothing
+        (ll, lc, lv), (rl, rc, rv) = sides
+        lsum, rsum = sum(lv), sum(rv)
+        if lsum == rsum:
+            continue
+        where = spec["where"]
+        for var, val in b.items():
+            where = where.replace("{" + var + "}", ctx.f.substitute_label(spec["table"], var, val))
+        cells = lc + rc
+        refs = layout.compress([ctx.locate(c) for c in cells])
+        msg = rule.message(where=where, lhs=_side(ll, lv, lsum), rhs=_side(rl, rv, rsum),
+                           difference=_num(lsum - rsum), cells=refs)
+        out.append(Finding(rule.id, rule.severity, msg, cells=cells,
+                           values={"lhs": lsum, "rhs": rsum, "difference": lsum - rsum, "binding": b},
+                           target=f"{rule.id}:{','.join(b.values())}"))
+    return out
+
+
+def _side(label: str, values: list, total) -> str:
+    if len(values) == 1:
+        return f"{label} = {_num(total)}"
+    if len(values) <= 6:
+        return f"{label} = {'+'.join(_num(v) for v in values)} = {_num(total)}"
+    return f"{label} = {_num(total)}"
+
+
+# --- format rules the document can show -------------------------------------------------------
+
+def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
+    """F4: blank table cells, one finding per table row."""
+    out = []
+    for table in ctx.f.tables:
+        for row in table.rows:
+            blank = [table.cell_id_of(row, c) for c in table.columns
+                     if ctx.doc["cells"].get(table.cell_id_of(row, c)) is None]
+            if not blank:
+                continue
+            refs = layout.compress([ctx.locate(c) for c in blank])
+            name = " ".join(x for x in (table.sheet, table.title, row.label) if x)
+            msg = rule.message(where=name, count=len(blank), cells=refs)
+            out.append(ctx.finding(rule, msg, blank, count=len(blank)))
+    return out
+
+
+def check_fee_magnitude(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
+    out = []
+    limit = rule.params["max_plausible"]
+    for cid in ctx.f.match(rule.spec["cells"][0]):
+        v = ctx.value(cid)
+        if v is not None and v >= limit:
+            msg = rule.message(address=ctx.locate(cid), label=ctx.f.element_label(cid), value=_num(v),
+                               yi=_num(v / 10000))
+            out.append(ctx.finding(rule, msg, [cid], value=v))
+    return out
+
+
+# --- narrative rules --------------------------------------------------------------------------
+
+def _text_rule_target(rule: fmtmod.Rule) -> str:
+    return next(c for c in rule.spec["cells"] if c.startswith("text."))
+
+
+def check_not_empty(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
+    element = _text_rule_target(rule)
+    if ctx.text(element[5:]).strip():
+        return []
+    t = ctx.f.text(element[5:])
+    heading = ctx.f.section(t.section)["heading"]
+    msg = rule.message(address=ctx.locate(element), heading=heading, label=t.label)
+    return [ctx.finding(rule, msg, [element])]
+
+
+def char_count(text: str) -> int:
+    """字数 as staff count it: every character but whitespace (punctuation counts)."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def check_length(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
+    element = _text_rule_target(rule)
+    n, limit = char_count(ctx.text(element[5:])), rule.params["max_chars"]
+    if n <= limit:
+        return []
+    heading = ctx.f.section(ctx.f.text(element[5:]).section)["heading"]
+    msg = rule.message(address=ctx.locate(element), heading=heading, chars=n, limit=limit)
+    return [ctx.finding(rule, msg, [element], chars=n, limit=limit)]
+
+
+def check_fee_statement(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
+    element = _text_rule_target(rule)
+    text = ctx.text(element[5:])
+    if any(k in text for k in rule.params["keywords"]):
+        return []
+    r22 = [c for p in rule.spec["cells"] if not p.startswith("text.") for c in ctx.f.match(p)]
+    dropped = sum(v for v in (ctx.value(c) for c in r22) if v) if r22 else 0
+    heading = ctx.f.section(ctx.f.text(element[5:]).section)["heading"]
+    msg = rule.message("dropped" if dropped else "default", address=ctx.locate(element), heading=heading,
+                       row=ctx.f.cells[r22[0]].row.label if r22 else "", dropped=dropped)
+    return [ctx.finding(rule, msg, [element] + (r22 if dropped else []), dropped=dropped)]
+
+
+# --- plausibility -----------------------------------------------------------------------------
+
+def check_other_share(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
+    *parts, total_cell = rule.spec["cells"]
+    vals = [ctx.value(c) for c in parts + [total_cell]]
+    if any(v is None for v in vals):
+        return []
+    other, total = sum(vals[:-1]), vals[-1]
+    p = rule.params
+    if total < p["min_total"] or other <= p["max_share"] * total:
+        return []
+    group = ctx.f.cells[parts[0]].row.path[-2]          # （六）其他处理, the group of the parts' rows
+    total_label = ctx.f.cells[total_cell].row.path[-1]  # （七）总计
+    msg = rule.message(group=group, other=other, total_label=total_label, total=total, share=f"{other / total:.1%}",
+                       max_share=f"{p['max_share']:.0%}", cells=layout.compress([ctx.locate(c) for c in parts]),
+                       group_name=_unnumbered(group))
+    return [ctx.finding(rule, msg, parts + [total_cell], other=other, total=total)]
+
+
+def _unnumbered(label: str) -> str:
+    """'（六）其他处理' → '其他处理'."""
+    return re.sub(r"^（[一二三四五六七八九十]+）|^[一二三四五六七八九十]+、|^\d+\.", "", label)
+
+
+def check_suit_after_review(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
+    after_cell, review_cell = rule.spec["cells"]
+    after, review = ctx.value(after_cell), ctx.value(review_cell)
+    if after is None or review is None or after <= review:
+        return []
+    msg = rule.message(after_label=ctx.f.element_label(after_cell), after=after, after_cell=ctx.locate(after_cell),
+                       review_label=ctx.f.cells[review_cell].column_label(), review=review,
+                       review_cell=ctx.locate(review_cell))
+    return [ctx.finding(rule, msg, [after_cell, review_cell], after=after, review=review)]
+
+
+CHECKS: dict[str, Callable[[_Context, fmtmod.Rule], list[Finding]]] = {
+    "B1": check_balance, "B2": check_balance, "B3": check_balance, "B5": check_balance, "B6": check_balance,
+    "F4": check_blank, "F5": check_fee_magnitude,
+    "N1": check_not_empty, "N2": check_length, "N3": check_not_empty, "N4": check_not_empty,
+    "N5": check_fee_statement,
+    "P1": check_other_share, "P2": check_suit_after_review,
+}
+"""Rules checked on the document. B4/S0–S3 come from the JSON Schema; F1–F3 and F6 from the reader."""
+from addin.checks.narrative import CHECKS as _NARRATIVE_TABLE  # noqa: E402  T*: narrative-vs-table rules
+CHECKS.update(_NARRATIVE_TABLE)
+
+
+# --- explanations -----------------------------------------------------------------------------
+
+def apply_explanations(findings: list[Finding], explanations: list[dict]) -> list[dict]:
+    """A 需说明 finding passes when 说明 has a row with its rule id and its target; returns the rows that
+    matched nothing.
+
+    Lenient about how staff write the object: the element id, the address with or without the sheet, the
+    first cell of a range, the sheet alone, or the whole 单元格 text pasted from 校验结果; rule ids in any case.
+    """
+    used: set[int] = set()
+    for x in findings:
+        if x.severity != EXPLAIN:
+            continue
+        keys = _explanation_keys(x)
+        for i, e in enumerate(explanations):
+            if not isinstance(e, dict) or str(e.get("rule", "")).strip().upper() != x.rule:
+                continue
+            tokens = [t for t in re.split(r"[;；,，、\s]+", str(e.get("target") or "")) if t]
+            if str(e.get("text", "")).strip() and (not tokens or any(t in keys for t in tokens)):
+                x.explanation = e["text"].strip()
+                used.add(i)
+                break
+    return [e for i, e in enumerate(explanations) if i not in used and isinstance(e, dict)]
+
+
+def _explanation_keys(x: Finding) -> set[str]:
+    keys = {x.target, *x.cells}
+    for a in x.addresses:
+        sheet, _, ref = a.partition("!")
+        first = ref.split(":")[0]
+        keys |= {a, ref, first, f"{sheet}!{first}", sheet}
+    return keys
+
+
+def _unmatched_findings(f: fmtmod.Format, rows: list[dict], locate: Locate) -> list[Finding]:
+    rule = f.rule("F8")
+    out = []
+    for e in rows:
+        text = str(e.get("text") or "").strip()
+        msg = rule.message("empty" if not text else "default", address=locate("explanations"),
+                           rule=e.get("rule") or "（空）", target=e.get("target") or "（空）")
+        out.append(Finding(rule.id, rule.severity, msg, cells=["explanations"],
+                           values={"rule": e.get("rule"), "target": e.get("target")},
+                           target=f"F8:{e.get('rule')}:{e.get('target')}"))
+    return out
+
+
+def schema_problems(doc: dict) -> list[str]:
+    """The JSON Schema findings alone, as Chinese lines (for `fill`, which takes only valid documents)."""
+    ctx = _Context(fmtmod.load(), doc, layout.load().address)
+    return [x.message for x in _schema_findings(ctx)]

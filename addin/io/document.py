@@ -1,0 +1,56 @@
+"""The report document: the JSON form of one filled report (its schema: schema/report-document.schema.json)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from addin.format import fmt as fmtmod
+from addin.errors import UserError
+
+MAX_JSON_BYTES = 20 * 1024 * 1024  # a filled report is about 50 KB
+
+
+def empty(organ: str | None = None, year: int | None = None) -> dict:
+    """A document with every element present and blank."""
+    f = fmtmod.load()
+    doc = {
+        "format": f.version,
+        "organ": {x.id: None for x in f.organ_fields},
+        "cells": {cid: None for cid in f.cells},
+        "texts": {t.id: "" for t in f.texts},
+        "explanations": [],
+    }
+    doc["organ"]["name"], doc["organ"]["year"] = organ, year
+    return doc
+
+
+def load_json(path: Path) -> dict:
+    """A document from a JSON file, with a Chinese message for anything unreadable."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise UserError(f"文件 {path} 过大（{size // 1048576} MB，上限 {MAX_JSON_BYTES // 1048576} MB），"
+                            f"不像年报数据文档。", code="json.too_large")
+        raw = path.read_bytes()
+    except OSError as e:
+        code = "input.missing" if isinstance(e, FileNotFoundError) else "input.unreadable"
+        raise UserError(f"无法读取文件 {path}：{e.strerror}。请检查路径。", code=code)
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UserError(f"文件 {path} 不是 UTF-8 编码的 JSON 文本。请用 nianbao dump 生成数据文档。",
+                        code="json.encoding")
+    except json.JSONDecodeError as e:
+        raise UserError(f"文件 {path} 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列：{e.msg}）。",
+                        code="json.invalid")
+    except RecursionError:
+        raise UserError(f"文件 {path} 的 JSON 嵌套过深，不是年报数据文档。", code="json.invalid")
+    if not isinstance(doc, dict):
+        raise UserError(f"文件 {path} 不是年报数据文档（顶层应为对象）。请用 nianbao dump 生成数据文档。",
+                        code="json.not_object")
+    return doc
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"

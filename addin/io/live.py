@@ -1,0 +1,51 @@
+"""A live workbook (any CellSource with defined names) → the reader's document, through the SAME reader.
+
+The 校验 button reads the open book, unsaved edits included. Rather than a second reader, the book's
+values and defined names are copied into an in-memory openpyxl workbook and handed to
+reader.read_workbook — so the cell mapping (defined names from schema/, labels as fallback), the value
+rules and the reader's own findings are exactly those of `nianbao validate` on a file.
+Values are what the spreadsheet shows (formulas already computed by Excel), so nothing is recomputed here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Protocol
+
+from addin.review.marks import CellSource
+
+MAX_ROWS = 5000    # a hostile used range (A1:XFD1048576) is cut, not copied
+MAX_COLS = 200
+
+
+class NamedSource(CellSource, Protocol):
+    def defined_names(self) -> Iterable[tuple[str, str]]:
+        """(name, refers_to) pairs, refers_to as '=表三!$D$7' (sheet-scoped names may read 'Sheet!name')."""
+
+
+def to_openpyxl(source: NamedSource):
+    from openpyxl import Workbook
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in source.sheet_names():
+        ws = wb.create_sheet(name)
+        for r, row in enumerate(source.grid(name, MAX_ROWS, MAX_COLS), start=1):
+            for c, v in enumerate(row, start=1):
+                if v is not None:
+                    cell = ws.cell(r, c)
+                    cell.value = v
+                    if isinstance(v, str) and v.startswith("="):
+                        cell.data_type = "s"   # a value that looks like a formula is text here
+    for name, refers_to in source.defined_names():
+        name = name.rpartition("!")[2]
+        text = str(refers_to or "").lstrip("=")
+        if name.startswith("nb_") and text and name not in wb.defined_names:
+            wb.defined_names[name] = DefinedName(name, attr_text=text)
+    return wb
+
+
+def read(source: NamedSource, path: str | Path):
+    from addin.io import reader
+
+    return reader.read_workbook(to_openpyxl(source), Path(path))

@@ -1,0 +1,360 @@
+"""workbook (.xlsx) → report document. The only module that knows cells.
+
+Cells are found by the template's defined names (derived from the format's ids); when a workbook has
+none (tables copied elsewhere), by the official labels (addin.io.labels), and it says so. Values are read
+as they are: typed totals and formulas are never trusted (the validator recomputes every rule), a blank
+stays blank (None), text in a number cell stays text for the validator to explain. The input file is
+opened read-only and never written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from addin.io import container, document
+from addin.format import layout
+from addin.format import fmt as fmtmod
+from addin.errors import UserError
+from addin.checks.findings import Finding
+
+XLWINGS_CONF_SHEET = "xlwings.conf"
+
+
+@dataclass
+class Read:
+    path: Path
+    document: dict
+    findings: list[Finding] = field(default_factory=list)
+    addresses: dict[str, str] = field(default_factory=dict)   # element → '表三!D7'
+    located_by: str = "names"                                  # names | labels
+
+    def locate(self, element: str) -> str:
+        return self.addresses.get(element) or layout.load().address(element)
+
+
+def read(path: str | Path) -> Read:
+    path = Path(path)
+    wb = open_workbook(path)
+    return read_workbook(wb, path)
+
+
+# --- opening ----------------------------------------------------------------------------------
+
+def open_workbook(path: Path, data_only: bool = False):
+    """openpyxl workbook, or a UserError in Chinese saying what the file is and what to do."""
+    container.check(path)
+    import openpyxl
+    from defusedxml import DefusedXmlException
+
+    if not openpyxl.DEFUSEDXML:  # openpyxl parses through defusedxml only when it is importable and not disabled
+        raise UserError("读取被拒绝：openpyxl 未启用 defusedxml（环境变量 OPENPYXL_DEFUSEDXML=False？）。", code="setup.defusedxml")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; we only read
+            wb = openpyxl.load_workbook(path, data_only=data_only, keep_links=False, rich_text=False)
+    except Exception as e:  # openpyxl raises many kinds on broken parts, and wraps defusedxml's refusals
+        if _caused_by(e, DefusedXmlException):
+            raise UserError(f"文件 {path} 含不安全的 XML（实体声明或外部实体），可能是恶意文件，已拒绝读取。",
+                            code="input.unsafe_xml")
+        raise UserError(f"无法读取工作簿 {path}：文件已损坏或不是 Excel 工作簿（{type(e).__name__}）。"
+                        f"请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”再试。", code="input.corrupt")
+    _check_version(wb, path)
+    return wb
+
+
+def _caused_by(e: BaseException, kind: type) -> bool:
+    seen = 0
+    while e is not None and seen < 10:
+        if isinstance(e, kind):
+            return True
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return False
+
+
+def _check_version(wb, path: Path) -> None:
+    """The template declares its format version in a defined name; a newer one needs a newer nianbao."""
+    dn = wb.defined_names.get(layout.VERSION_NAME)
+    if dn is None:
+        return
+    declared = str(dn.attr_text).strip('"')
+    if declared != fmtmod.load().version:
+        raise UserError(f"工作簿 {path} 是 {declared} 版年报模板，本工具支持 {fmtmod.load().version} 版格式。"
+                        f"请升级 nianbao（pip install -U nianbao），或使用 {fmtmod.load().version} 版标准模板。",
+                        code="input.version")
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def read_workbook(wb, path: Path) -> Read:
+    f = fmtmod.load()
+    named = _with_template_places(wb, f, _defined(wb))
+    positions, findings, located_by = _positions(wb, f, named)
+    if not any(e in f.cells for e in positions):
+        raise UserError(f"文件 {path} 不是年报工作簿：找不到表二、表三、表四的任何数据格（没有标准模板的定义名称，"
+                        f"也找不到官方标签）。请使用标准模板（nianbao template 生成）填报。", code="input.not_template")
+    by_name = {e for e in positions if e in named}
+    addresses = {e: f"{s}!{layout.ref(r, c)}" for e, (s, r, c) in positions.items()}
+    doc = document.empty()
+    formula_cells = []
+    for cid in f.cells:
+        if cid not in positions:
+            continue
+        sheet, r, c = positions[cid]
+        cell = wb[sheet].cell(r, c)
+        if cell.data_type == "f":
+            formula_cells.append(cid)
+        doc["cells"][cid] = _cell_value(cell.value, f.cells[cid].value)
+    if formula_cells:
+        _use_cached_results(path, positions, formula_cells, doc, f)
+    for fld in f.organ_fields:
+        if fld.element in positions:
+            s, r, c = positions[fld.element]
+            doc["organ"][fld.id] = _organ_value(wb[s].cell(r, c).value, fld)
+    for t in f.texts:
+        rng = _range_of(named, t.element)
+        if rng:
+            doc["texts"][t.id] = _join_rows(wb, *rng)
+            addresses[t.element] = f"{rng[0]}!{layout.ref(rng[1], rng[3])}:{layout.ref(rng[2], rng[3])}"
+    # explanations typed in the 校验结果 sheet of an annotated workbook come first (the newer text);
+    # addin.review.marks moves them into 说明, the one place they are kept, on the next marking run
+    from addin.review.marks import explanations_from_results
+    doc["explanations"] = explanations_from_results(wb) + _explanations(wb, named)
+    findings += _label_findings(wb, f, positions, by_name)
+    findings += _sheet_findings(wb, f)
+    return Read(path, doc, findings, addresses, located_by)
+
+
+def _defined(wb) -> dict[str, tuple[str, str]]:
+    """element → (sheet, 'A1' or 'A1:B2') for every nb_ name (workbook or sheet scope)."""
+    out = {}
+    worksheets = {ws.title for ws in wb.worksheets}  # not chartsheets: they have no cells
+    scopes = [wb.defined_names] + [ws.defined_names for ws in wb.worksheets]
+    for names in scopes:
+        for name, dn in names.items():
+            element = layout.element_of_name(name)
+            if not element:
+                continue
+            try:
+                dests = list(dn.destinations)
+            except Exception:  # #REF! or an expression: not a cell
+                continue
+            if len(dests) == 1 and dests[0][0] in worksheets:
+                out[element] = (dests[0][0], dests[0][1].replace("$", ""))
+    return out
+
+
+def _with_template_places(wb, f: fmtmod.Format, named: dict) -> dict:
+    """Organ fields, texts and explanations without a name: where the template puts them, if that sheet exists.
+
+    (Table cells have their own fallback, the official labels.)"""
+    lay = layout.load()
+    for element in f.elements():
+        if element not in f.cells and element not in named:
+            sheet, ref = lay.sheet_and_ref(element)
+            if sheet in {ws.title for ws in wb.worksheets}:
+                named[element] = (sheet, ref)
+    return named
+
+
+def _positions(wb, f: fmtmod.Format, named: dict):
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    positions: dict[str, tuple[str, int, int]] = {}
+    for element, (sheet, ref) in named.items():
+        if ":" in ref or element.startswith("text.") or element == "explanations":
+            continue
+        col, row = coordinate_from_string(ref)
+        positions[element] = (sheet, row, column_index_from_string(col))
+    findings: list[Finding] = []
+    missing = {c for c in f.cells if c not in positions}
+    located_by = "names"
+    if missing:
+        from addin.io import labels
+
+        found = labels.locate(wb, missing)
+        positions.update(found.positions)
+        if found.positions:
+            located_by = "labels" if len(missing) == len(f.cells) else "names"
+            rule = f.rule("F7")
+            msg = rule.message("default" if located_by == "labels" else "partial", missing=len(missing),
+                               found=len(found.positions))
+            findings.append(Finding("F7", rule.severity, msg,
+                                    cells=sorted(found.positions, key=list(f.cells).index), target="F7"))
+        for sheet, r, c, text in found.trial_2019:
+            findings.append(_trial_finding(f, sheet, r, c, text))
+        still = sorted(missing - set(found.positions), key=list(f.cells).index)
+        if still:
+            findings.extend(_not_found(f, still))
+    return positions, findings, located_by
+
+
+def _not_found(f: fmtmod.Format, elements: list[str]) -> list[Finding]:
+    """F3, one finding per table: which items could not be found at all."""
+    rule = f.rule("F3")
+    out = []
+    for table in f.tables:
+        ids = [e for e in elements if f.cells[e].table.id == table.id]
+        if not ids:
+            continue
+        names = "、".join(f.cells[e].label() for e in ids[:5]) + ("等" if len(ids) > 5 else "")
+        msg = rule.message(where=f"{table.sheet}{' ' + table.title if table.title else ''}", count=len(ids),
+                           names=names)
+        out.append(Finding("F3", rule.severity, msg, cells=ids, addresses=[table.sheet], target=f"F3:{table.id}"))
+    return out
+
+
+def _trial_finding(f: fmtmod.Format, sheet: str, r: int, c: int, text: str) -> Finding:
+    rule = f.rule("F1")
+    addr = f"{sheet}!{layout.ref(r, c)}"
+    replaced = f.trial_2019["replaced_labels"].get(text)
+    msg = rule.message("replaced" if replaced else "default", address=addr, text=text, official=replaced)
+    return Finding("F1", rule.severity, msg, addresses=[addr], values={"text": text}, target=addr)
+
+
+def _cell_value(v, kind: str):
+    """A data cell's value as the document holds it; nothing is coerced that could hide an error."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            return str(v)
+        return int(v) if v.is_integer() and abs(v) < 2**53 else v
+    if isinstance(v, int):
+        return v
+    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+        return f"日期 {v.isoformat()}"
+    text = str(getattr(v, "text", v))  # ArrayFormula → its text
+    return None if not text.strip() else text
+
+
+def _use_cached_results(path: Path, positions, formula_cells: list[str], doc: dict, f) -> None:
+    """A formula typed into a data cell: take the value the spreadsheet program last computed, if any."""
+    cached = open_workbook(path, data_only=True)
+    for cid in formula_cells:
+        sheet, r, c = positions[cid]
+        value = cached[sheet].cell(r, c).value
+        if value is not None:
+            doc["cells"][cid] = _cell_value(value, f.cells[cid].value)
+
+
+def _organ_value(v, fld: fmtmod.OrganField):
+    if v is None:
+        return None
+    if fld.type == "integer":
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        if isinstance(v, str):
+            s = unicodedata.normalize("NFKC", v).strip().removesuffix("年").strip()
+            return int(s) if s.isdigit() else (v.strip() or None)
+        return v if isinstance(v, int) and not isinstance(v, bool) else str(v)
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, (dt.datetime, dt.date)):
+        v = v.isoformat()
+    s = str(v).strip()
+    return s or None
+
+
+def _range_of(named: dict, element: str):
+    named = named.get(element)
+    if not named or ":" not in named[1]:
+        return None
+    from openpyxl.utils.cell import range_boundaries
+
+    c1, r1, c2, r2 = range_boundaries(named[1])
+    return named[0], r1, r2, c1
+
+
+def _join_rows(wb, sheet: str, r1: int, r2: int, col: int) -> str:
+    lines = []
+    for (v,) in wb[sheet].iter_rows(min_row=r1, max_row=r2, min_col=col, max_col=col, values_only=True):
+        lines.append("" if v is None else _text(v))
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _text(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _explanations(wb, named: dict) -> list[dict]:
+    named = named.get("explanations")
+    if not named:
+        return []
+    from openpyxl.utils.cell import range_boundaries
+
+    c1, r1, c2, r2 = range_boundaries(named[1])
+    out = []
+    for row in wb[named[0]].iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c1 + 2, values_only=True):
+        rule, target, text = ("" if v is None else _text(v).strip() for v in row)
+        if rule or text:
+            out.append({"rule": rule, "target": target, "text": text})
+    return out
+
+
+# --- label and sheet checks -------------------------------------------------------------------
+
+def _norm(text) -> str:
+    return "".join(str(text).split())
+
+
+def _label_findings(wb, f: fmtmod.Format, positions, by_name: set[str]) -> list[Finding]:
+    """F1/F2: every official label stands where the template puts it, word for word.
+
+    Each label is checked beside the data cell of its own row (row labels) or column (headers), as the
+    defined names place them — so rows inserted by staff move labels and cells together and stay clean.
+    """
+    lay = layout.load()
+    out = []
+    for table in f.tables:
+        box = lay.boxes[table.id]
+        for span in lay.spans:
+            if span.sheet != table.sheet or span.kind == "check-label" or not _in_box(span, box):
+                continue
+            ri = max(0, span.row1 - box.data_row)
+            ci = max(0, span.col1 - box.data_col)
+            anchor = table.cell_id_of(table.rows[ri], table.columns[ci])
+            if anchor not in by_name:
+                continue
+            sheet, ar, ac = positions[anchor]
+            r, c = ar + span.row1 - (box.data_row + ri), ac + span.col1 - (box.data_col + ci)
+            if r < 1 or c < 1:
+                continue
+            actual = wb[sheet].cell(r, c).value
+            if actual is not None and _norm(actual) == _norm(span.text):
+                continue
+            out.append(_label_finding(f, sheet, r, c, actual, span.text))
+    return out
+
+
+def _in_box(span: layout.Span, box: layout.TableBox) -> bool:
+    return box.first_row <= span.row1 <= box.last_row and box.first_col <= span.col1 <= box.last_col
+
+
+def _label_finding(f: fmtmod.Format, sheet: str, r: int, c: int, actual, official: str) -> Finding:
+    addr = f"{sheet}!{layout.ref(r, c)}"
+    text = "" if actual is None else str(actual).strip()
+    if f.trial_2019["replaced_labels"].get(_norm(text)) == official or _norm(text) in f.trial_2019["markers"]:
+        return _trial_finding(f, sheet, r, c, text)
+    rule = f.rule("F2")
+    msg = rule.message("default" if text else "empty", address=addr, found=text, official=official)
+    return Finding("F2", rule.severity, msg, addresses=[addr], values={"found": text, "official": official},
+                   target=addr)
+
+
+def _sheet_findings(wb, f: fmtmod.Format) -> list[Finding]:
+    out = []
+    for ws in wb.worksheets:
+        if ws.title.strip().lower() == XLWINGS_CONF_SHEET:
+            rule = f.rule("F6")
+            out.append(Finding("F6", rule.severity, rule.message(sheet=ws.title),
+                               addresses=[f"{ws.title}!A1"], target=ws.title))
+    return out

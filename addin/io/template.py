@@ -1,0 +1,562 @@
+"""The standard workbook, generated from the format (fmt) and the layout — and, given a document, filled.
+
+Nothing here states where a cell is or what a label says: positions, spans and check cells come from
+layout.load(), labels and value types from fmt.load(). This module only decides how things look
+(colours, fonts, widths, print setup) and writes them with openpyxl-supported features only — no shapes,
+no VBA, no x14 extensions — so the workbook survives openpyxl, Excel, WPS and LibreOffice alike.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import unicodedata
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from addin.io import atomic
+from addin.format import rulesheet
+from addin.format import fmt as fmtmod
+from addin.format import layout as laymod
+from addin.errors import UserError
+
+# --- the look, defined once (the marking code imports these) -------------------------------------------
+FONT_NAME = "宋体"
+FONT_SIZE = 11
+COLORS = {
+    "input": "FFFFFF",    # 填报格: white with a border (labels and headers are grey)
+    "label": "F2F2F2",    # 行标签
+    "header": "D9D9D9",   # 表头、标题
+    "check": "E2EFDA",    # 自动核对格 (✓ or 差 N)
+}
+# Fill colours of findings marked in the workbook, by severity (keys = the severities of rules-*.json).
+SEVERITY_FILLS = {
+    "错误": "FFC7CE",      # light red
+    "需说明": "FFEB9C",    # light orange
+    "提示": "DDEBF7",      # light blue
+}
+CHECK_OK = "✓"
+CHECK_DIFF = "差 "
+# Fixed document times: two builds of the same format are identical in content.
+FIXED_TIME = _dt.datetime(2021, 1, 1, 0, 0, 0)
+SUM_RUN = 6  # a contiguous run of more cells than this is written SUM(range) in check formulas
+
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+LOCKED = Protection(locked=True)
+UNLOCKED = Protection(locked=False)
+
+
+def _font(bold=False, size=FONT_SIZE, color=None, italic=False) -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, color=color, italic=italic)
+
+
+def _fill(rgb: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+
+
+FONT = _font()
+FONT_BOLD = _font(bold=True)
+FONT_TITLE = _font(bold=True, size=14)
+FONT_HINT = _font(size=10, color="595959")
+FONT_SMALL = _font(size=10)
+WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+WRAP_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+LINE_HEIGHT = 15  # points per wrapped line at 11pt
+
+
+# --- public API ---------------------------------------------------------------------------------------
+def build(doc: dict | None = None, organ: str | None = None, year: int | None = None) -> Workbook:
+    """The standard workbook; with `doc` filled with its values; `organ`/`year` pre-fill 基本信息."""
+    f = fmtmod.load()
+    lay = laymod.load()
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "nianbao"
+    wb.properties.lastModifiedBy = "nianbao"
+    wb.properties.title = f"{f.name}（{f.notice}）"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+
+    _guide_sheet(wb, f)
+    _organ_sheet(wb, f, lay)
+    for name in laymod.content_sheets():
+        if name in f.table_sheets():
+            _table_sheet(wb, f, lay, name)
+        else:
+            _text_sheet(wb, f, lay, name)
+    _explain_sheet(wb, lay)
+    _rules_sheet(wb)
+    _defined_names(wb, f, lay)
+    if doc is not None:
+        fill(wb, doc)
+    if organ is not None or year is not None:
+        values = {"name": organ, "year": year}
+        for fld in f.organ_fields:
+            if values.get(fld.id) is not None:
+                _put(wb, lay.pos[fld.element], values[fld.id])
+    wb.active = 0
+    return wb
+
+
+def write(path, doc: dict | None = None, organ: str | None = None, year: int | None = None,
+          force: bool = False) -> Path:
+    """Build and save atomically; refuses to overwrite an existing file unless `force`."""
+    target = Path(path)
+    atomic.check_suffix(target, ".xlsx")
+    atomic.check_writable(target, force)
+    wb = build(doc, organ, year)
+    with atomic.atomic_path(target) as tmp:
+        wb.save(tmp)
+    return target
+
+
+def fill(wb: Workbook, doc: dict) -> None:
+    """Put a report document's values into a workbook built by build()."""
+    f = fmtmod.load()
+    lay = laymod.load()
+    organ = doc.get("organ") or {}
+    cells = doc.get("cells") or {}
+    texts = doc.get("texts") or {}
+    explanations = doc.get("explanations") or []
+    known_organ = {fld.id for fld in f.organ_fields}
+    unknown = [f"organ.{k}" for k in organ if k not in known_organ]
+    unknown += [k for k in cells if k not in lay.pos]
+    unknown += [f"text.{k}" for k in texts if k not in lay.blocks]
+    if unknown:
+        raise UserError(code="json.unknown_element", message="文档中有模板中没有的项目，无法填入：" + "、".join(unknown[:10])
+                        + ("等" if len(unknown) > 10 else "") + "。请确认文档的格式版本为 " + f.version + "。")
+    r1, r2 = lay.explain_rows
+    if len(explanations) > r2 - r1 + 1:
+        raise UserError(code="json.too_many_explanations", message=f"文档中有 {len(explanations)} 条说明，超过“{laymod.EXPLAIN_SHEET}”表的 {r2 - r1 + 1} 行上限。"
+                        "请合并内容相近的说明，或删去已不需要的说明后再试。")
+    for key, value in organ.items():
+        _put(wb, lay.pos[f"organ.{key}"], value)
+    for cid, value in cells.items():
+        _put(wb, lay.pos[cid], value)
+    for tid, text in texts.items():
+        block = lay.blocks[tid]
+        rows = range(block.first_row, block.last_row + 1)
+        for row, line in zip(rows, split_text(text, len(rows))):
+            _put(wb, (block.sheet, row, block.col), line)
+    ws = wb[laymod.EXPLAIN_SHEET]
+    for i, e in enumerate(explanations):
+        for col, key in enumerate(("rule", "target", "text"), start=1):
+            _put(wb, (laymod.EXPLAIN_SHEET, r1 + i, col), e.get(key), ws)
+
+
+def split_text(text: str | None, rows: int) -> list[str | None]:
+    """One paragraph per row; lines beyond the block go into its last row, joined by newlines."""
+    if text is None or text == "":
+        return []
+    lines = str(text).split("\n")
+    if len(lines) > rows:
+        lines = lines[: rows - 1] + ["\n".join(lines[rows - 1:])]
+    return [line if line != "" else None for line in lines]
+
+
+def check_formula(lay: laymod.Layout, check: laymod.Check) -> str:
+    """=IF(lhs=rhs,"✓","差 "&((lhs)-(rhs))) over the cells' addresses."""
+    lhs, rhs = _side(lay, check.lhs), _side(lay, check.rhs)
+    return f'=IF({lhs}={rhs},"{CHECK_OK}","{CHECK_DIFF}"&(({lhs})-({rhs})))'
+
+
+# --- sheets -------------------------------------------------------------------------------------------
+def _new_sheet(wb: Workbook, name: str):
+    ws = wb.create_sheet(name)
+    ws.sheet_view.showGridLines = False
+    ws.sheet_view.zoomScale = 100
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False   # staff may widen columns and rows
+    ws.protection.formatRows = False
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.size = 9
+    return ws
+
+
+def _write(ws, row, col, value, font=FONT, fill=None, align=None, border=None, protection=LOCKED):
+    c = ws.cell(row=row, column=col)
+    c.value = value
+    c.font = font
+    if fill:
+        c.fill = _fill(fill)
+    if align:
+        c.alignment = align
+    if border:
+        c.border = border
+    c.protection = protection
+    return c
+
+
+def _heading(ws, title: str, hint: str | None):
+    _write(ws, laymod.TITLE_ROW, 1, title, font=FONT_TITLE, align=Alignment(vertical="center"))
+    ws.row_dimensions[laymod.TITLE_ROW].height = 24
+    if hint:
+        _write(ws, laymod.HINT_ROW, 1, hint, font=FONT_HINT, align=Alignment(vertical="center"))
+
+
+def _guide_sheet(wb: Workbook, f: fmtmod.Format):
+    ws = _new_sheet(wb, laymod.GUIDE_SHEET)
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 96
+    tables = "“" + "”“".join(f.table_sheets()) + "”"
+    texts = "“" + "”“".join(f.text_sheets()) + "”"
+    other = next((t.sheet for t in f.texts if t.section == f.sections[-1]["id"]), f.text_sheets()[-1])
+    steps = [
+        f"在“{laymod.ORGAN_SHEET}”表填写机关名称、报告年度等基本信息（标“必填”的必须填写，带下拉箭头的从列表选择）。",
+        f"在{tables}的白色格中填写数字。数据统计截至报告年度的12月31日；件数填 0 或正整数，收费金额以万元为单位。",
+        "没有发生的填 0，不要留空，也不要填“/”“—”“无”或文字；不要插入、删除或合并行列。",
+        f"在{texts}表的白色格中填写文字：每段写在一行（A 列），按顺序往下写，不要空行。"
+        f"“{other}”中须报告收取信息处理费情况，未收取的也要写明。",
+        "绿色格为自动核对格：显示“✓”表示平衡；显示“差 N”表示左边比右边多 N（负数为少），请核对相关各格。",
+        "填完后点击“校验”按钮（Excel 加载项），或在命令行运行 nianbao validate 文件.xlsx；问题会在单元格上标色并列出。",
+        f"“错误”必须改正。“需说明”的问题确有理由的，在“{laymod.EXPLAIN_SHEET}”表逐条写明：规则编号、对象（校验结果中显示的"
+        f"单元格地址如 表三!D7，或项目编号）和说明。各规则见“{laymod.RULES_SHEET}”表。",
+        "校验通过后点击“导出报告”，生成 Word 等格式的年度报告。",
+    ]
+    _write(ws, 1, 1, f"政府信息公开工作年度报告 填报说明（{f.notice}格式）", font=FONT_TITLE)
+    ws.row_dimensions[1].height = 24
+    row = 3
+    _write(ws, row, 1, "一、填报步骤", font=FONT_BOLD)
+    row += 1
+    for i, s in enumerate(steps, start=1):
+        _write(ws, row, 1, f"{i}.", align=Alignment(horizontal="right", vertical="top"))
+        _write(ws, row, 2, s, align=WRAP_TOP)
+        _fit_height(ws, row, s, 96)
+        row += 1
+    row += 1
+    _write(ws, row, 1, "二、颜色说明", font=FONT_BOLD)
+    row += 1
+    legend = [
+        ("", COLORS["input"], "填报格（白色带边框）：填写数字或文字，其余格已锁定。"),
+        ("标签", COLORS["label"], "行标签：官方格式文字，不要修改。"),
+        ("表头", COLORS["header"], "表头、标题：官方格式文字，不要修改。"),
+        (CHECK_OK, COLORS["check"], "自动核对格：显示 ✓ 或差额，由公式计算，不要填写。"),
+    ]
+    legend += [(sev, SEVERITY_FILLS[sev], f"校验标记“{sev}”：{desc}。") for sev, desc in f.severities.items()]
+    for sample, rgb, text in legend:
+        _write(ws, row, 1, sample, fill=rgb, align=WRAP_CENTER, border=BORDER)
+        _write(ws, row, 2, text, align=WRAP_LEFT)
+        row += 1
+    row += 1
+    _write(ws, row, 1, "三、报送时限", font=FONT_BOLD)
+    row += 1
+    for d in f.deadlines:
+        _write(ws, row, 1, d["date"], align=Alignment(horizontal="right", vertical="top"))
+        _write(ws, row, 2, f"{d['who']}：{d['what']}。", align=WRAP_TOP)
+        row += 1
+    note = f.data_cutoff
+    _write(ws, row, 2, note, align=WRAP_TOP)
+    ws.print_area = f"A1:B{row}"
+
+
+def _organ_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout):
+    ws = _new_sheet(wb, laymod.ORGAN_SHEET)
+    _heading(ws, laymod.ORGAN_SHEET, None)
+    header_row = laymod.ORGAN_FIRST_ROW - 1
+    for col, text in enumerate(("项目", "填写内容", "填写提示"), start=1):
+        _write(ws, header_row, col, text, font=FONT_BOLD, fill=COLORS["header"], align=WRAP_CENTER, border=BORDER)
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 44
+    ws.column_dimensions["C"].width = 60
+    for fld in f.organ_fields:
+        _, row, col = lay.pos[fld.element]
+        _write(ws, row, col - 1, fld.label, fill=COLORS["label"], align=WRAP_LEFT, border=BORDER)
+        c = _write(ws, row, col, None, fill=COLORS["input"], align=WRAP_LEFT, border=BORDER, protection=UNLOCKED)
+        prompt = ("（必填）" if fld.required else "") + fld.prompt
+        _write(ws, row, col + 1, prompt, font=FONT_HINT, align=WRAP_LEFT, border=BORDER)
+        _fit_height(ws, row, prompt, 60)
+        dv = None
+        if "enum" in fld.spec:
+            dv = DataValidation(type="list", formula1='"' + ",".join(fld.spec["enum"]) + '"', allow_blank=True,
+                                errorTitle="请从列表选择", error=f"{fld.label}请从下拉列表中选择。")
+        elif fld.type == "integer":
+            lo, hi = fld.spec["minimum"], fld.spec["maximum"]
+            dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(hi), allow_blank=True,
+                                errorTitle="输入有误", error=f"{fld.label}应为 {lo}–{hi} 之间的四位年份。")
+        else:
+            c.number_format = "@"  # 邮政编码、电话 stay text
+            if "max_length" in fld.spec:
+                n = fld.spec["max_length"]
+                dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(n), allow_blank=True,
+                                    errorTitle="内容过长", error=f"{fld.label}不超过 {n} 个字。")
+        if dv is not None:
+            dv.promptTitle = fld.label[:32]
+            dv.prompt = (fld.prompt or fld.label)[:255]
+            dv.showInputMessage = dv.showErrorMessage = True
+            dv.errorStyle = "stop"
+            ws.add_data_validation(dv)
+            dv.add(c.coordinate)
+    last = max(lay.pos[fld.element][1] for fld in f.organ_fields)
+    ws.print_area = f"A1:C{last}"
+
+
+def _table_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout, name: str):
+    ws = _new_sheet(wb, name)
+    tables = f.tables_on(name)
+    section = f.section(tables[0].section)
+    units = "/".join(dict.fromkeys(t.unit for t in tables))
+    spans = [s for s in lay.spans if s.sheet == name]
+    checks = [c for c in lay.checks if c.sheet == name]
+    hint = f"白色格为填报格，单位：{units}；没有的填 0"
+    if checks:
+        hint += "；绿色格自动核对：✓ 为平衡，否则显示差额"
+    _heading(ws, section["heading"], hint)
+
+    # label cells
+    for s in spans:
+        font, fill, align = FONT, COLORS["label"], WRAP_LEFT
+        if s.kind in ("title", "header"):
+            font, fill, align = (FONT_BOLD if s.kind == "title" else FONT), COLORS["header"], WRAP_CENTER
+        elif s.kind == "corner":
+            font, fill, align = FONT_SMALL, COLORS["header"], WRAP_CENTER
+        elif s.kind == "check-label":
+            font, fill, align = FONT_SMALL, COLORS["check"], WRAP_CENTER
+        elif s.kind == "label" and s.row2 - s.row1 >= 2:  # tall group labels (三、本年度办理结果, （三）不予公开)
+            align = WRAP_CENTER
+        for r in range(s.row1, s.row2 + 1):
+            for c in range(s.col1, s.col2 + 1):
+                _write(ws, r, c, s.text if (r, c) == (s.row1, s.col1) else None,
+                       font=font, fill=fill, align=align, border=BORDER)
+        if s.merged:
+            ws.merge_cells(start_row=s.row1, start_column=s.col1, end_row=s.row2, end_column=s.col2)
+
+    # data cells with validation
+    by_value: dict[str, set[tuple[int, int]]] = {}
+    for t in tables:
+        for cell in t.cells():
+            _, r, c = lay.pos[cell.id]
+            _write(ws, r, c, None, fill=COLORS["input"], align=Alignment(horizontal="right", vertical="center"),
+                   border=BORDER, protection=UNLOCKED)
+            by_value.setdefault(t.value, set()).add((r, c))
+    for value, where in by_value.items():
+        unit = next(t.unit for t in tables if t.value == value)
+        dv = _value_validation(f.values[value], unit)
+        ws.add_data_validation(dv)
+        for rng in laymod.rectangles(where):
+            dv.add(rng)
+
+    # live check cells
+    for chk in checks:
+        _write(ws, chk.row, chk.col, check_formula(lay, chk), font=FONT_SMALL, fill=COLORS["check"],
+               align=WRAP_CENTER, border=BORDER)
+
+    # widths, heights, print setup
+    boxes = [lay.boxes[t.id] for t in tables]
+    last_col = lay.sheet_width[name]
+    last_row = max([b.last_row for b in boxes] + [c.row for c in checks] + [s.row2 for s in spans])
+    widths = _column_widths(spans, boxes, last_col)
+    for col, w in widths.items():
+        ws.column_dimensions[laymod.ref(1, col)[:-1]].width = w
+    _row_heights(ws, spans, widths)
+    total = sum(widths.values())
+    if total > 100:
+        ws.page_setup.orientation = "landscape"
+    ws.print_area = f"A1:{laymod.ref(last_row, last_col)}"
+    if len(tables) == 1:
+        b = boxes[0]
+        ws.print_title_rows = f"{b.header_row}:{b.data_row - 1}"
+        ws.freeze_panes = laymod.ref(b.data_row, b.data_col)
+
+
+def _value_validation(spec: dict, unit: str) -> DataValidation:
+    lo, hi = spec["minimum"], spec["maximum"]
+    if spec["type"] == "integer":
+        dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(hi), allow_blank=True)
+        dv.promptTitle = f"填写{spec['label']}"
+        dv.prompt = f"填 0 或正整数（单位：{unit}）。没有的填 0，不要留空或填“/”“—”。"
+        dv.errorTitle = "输入有误"
+        dv.error = f"{spec['label']}只能是 0 或正整数（不超过 {hi}），不能填文字、小数或负数。"
+    else:
+        dv = DataValidation(type="decimal", operator="between", formula1=str(lo), formula2=str(hi), allow_blank=True)
+        dv.promptTitle = f"填写{spec['label']}"
+        dv.prompt = f"填 0 或正数，单位：{unit}，最多 {spec['decimals']} 位小数。没有的填 0。注意不要把“元”当成“万元”。"
+        dv.errorTitle = "输入有误"
+        dv.error = f"{spec['label']}只能是 0 或正数（单位：{unit}），不能填文字或负数。"
+    dv.showInputMessage = dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    return dv
+
+
+def _text_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout, name: str):
+    ws = _new_sheet(wb, name)
+    blocks = [b for b in lay.blocks.values() if b.sheet == name]
+    _heading(ws, name, "白色格为填写格：每段写在一行，按顺序往下写，不要空行；一行可写很长，单元格会自动换行。")
+    ws.column_dimensions["A"].width = 100
+    for b in blocks:
+        text = f.text(b.text)
+        _write(ws, b.heading_row, b.col, text_heading(f, text), font=FONT_BOLD, fill=COLORS["header"],
+               align=WRAP_LEFT, border=BORDER)
+        ws.row_dimensions[b.heading_row].height = 20
+        _write(ws, b.prompt_row, b.col, text.prompt, font=FONT_HINT, fill=COLORS["label"], align=WRAP_LEFT, border=BORDER)
+        _fit_height(ws, b.prompt_row, text.prompt, 100)
+        for r in range(b.first_row, b.last_row + 1):
+            c = _write(ws, r, b.col, None, fill=COLORS["input"], align=WRAP_TOP, border=BORDER, protection=UNLOCKED)
+            c.number_format = "@"
+    last = max(b.last_row for b in blocks)
+    ws.print_area = f"A1:A{last}"
+
+
+def text_heading(f: fmtmod.Format, text: fmtmod.Text) -> str:
+    """'一、总体情况'; '五、存在的主要问题及改进情况 —— 存在的主要问题'; '前言（可选）'."""
+    if not text.section:
+        return text.label
+    heading = f.section(text.section)["heading"]
+    return heading if text.label in heading and len(f.section(text.section)["content"]) == 1 else f"{heading} —— {text.label}"
+
+
+def _explain_sheet(wb: Workbook, lay: laymod.Layout):
+    ws = _new_sheet(wb, laymod.EXPLAIN_SHEET)
+    r1, r2 = lay.explain_rows
+    ncol = len(laymod.EXPLAIN_COLUMNS)
+    note = ("对校验结果中“需说明”的问题逐条写明理由，每条一行：“规则编号”填规则编号（如 N2），“对象”填校验结果中显示的"
+            "单元格地址（如 表三!D7）或项目编号（如 t3.R01.C1、text.overview），“说明”填理由。")
+    _write(ws, 1, 1, note, font=FONT_HINT, align=WRAP_LEFT)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
+    ws.row_dimensions[1].height = 3 * LINE_HEIGHT
+    for col, text in enumerate(laymod.EXPLAIN_COLUMNS, start=1):
+        _write(ws, r1 - 1, col, text, font=FONT_BOLD, fill=COLORS["header"], align=WRAP_CENTER, border=BORDER)
+    for r in range(r1, r2 + 1):
+        for col in range(1, ncol + 1):
+            c = _write(ws, r, col, None, fill=COLORS["input"], align=WRAP_TOP, border=BORDER, protection=UNLOCKED)
+            c.number_format = "@"
+    for col, w in zip("ABC", (12, 26, 80)):
+        ws.column_dimensions[col].width = w
+    ws.print_title_rows = f"{r1 - 1}:{r1 - 1}"
+    ws.print_area = f"A1:{laymod.ref(r2, ncol)}"
+    ws.freeze_panes = laymod.ref(r1, 1)
+
+
+def _rules_sheet(wb: Workbook):
+    ws = _new_sheet(wb, laymod.RULES_SHEET)
+    ws.page_setup.orientation = "landscape"
+    _heading(ws, "校验规则一览", "“错误”必须改正；“需说明”须在“说明”表写明理由；“提示”仅供参考。")
+    keys = list(rulesheet.COLUMNS)
+    widths = {"id": 8, "title": 20, "severity": 8, "expression": 36, "cells": 28, "explain": 50, "source": 30}
+    header = laymod.HINT_ROW + 1
+    for col, key in enumerate(keys, start=1):
+        _write(ws, header, col, rulesheet.COLUMNS[key], font=FONT_BOLD, fill=COLORS["header"], align=WRAP_CENTER,
+               border=BORDER)
+        ws.column_dimensions[laymod.ref(1, col)[:-1]].width = widths[key]
+    row = header
+    for row, item in enumerate(rulesheet.rows(), start=header + 1):
+        lines = 1
+        for col, key in enumerate(keys, start=1):
+            fill = SEVERITY_FILLS.get(item[key]) if key == "severity" else None
+            _write(ws, row, col, item[key], font=FONT_SMALL, fill=fill, align=WRAP_TOP, border=BORDER)
+            lines = max(lines, _lines(str(item[key]), widths[key] - 1))
+        ws.row_dimensions[row].height = lines * 14 + 3
+    ws.print_title_rows = f"{header}:{header}"
+    ws.print_area = f"A1:{laymod.ref(row, len(keys))}"
+    ws.freeze_panes = laymod.ref(header + 1, 1)
+
+
+def _defined_names(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout):
+    for element in f.elements():
+        sheet, ref = lay.sheet_and_ref(element, absolute=True)
+        name = laymod.defined_name(element)
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{quote(sheet)}!{ref}")
+    # the format version, so that a reader of another version can refuse the workbook clearly
+    wb.defined_names[laymod.VERSION_NAME] = DefinedName(laymod.VERSION_NAME, attr_text=f'"{f.version}"')
+
+
+def quote(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+def _put(wb: Workbook, where: tuple[str, int, int], value, ws=None) -> None:
+    sheet, row, col = where
+    c = (ws or wb[sheet]).cell(row=row, column=col)
+    if value is None or isinstance(value, (bool, int, float)):
+        c.value = value
+        return
+    if not isinstance(value, str):
+        value = str(value)
+    c.value = value
+    if value.startswith("="):
+        c.data_type = "s"     # text that looks like a formula stays text
+        c.quotePrefix = True  # and Excel shows it with a leading apostrophe, as typed text
+
+
+def _side(lay: laymod.Layout, elements: tuple[str, ...]) -> str:
+    """Cells joined by +, a contiguous run of more than SUM_RUN cells as SUM(first:last)."""
+    pos = [lay.pos[e][1:] for e in elements]
+    parts: list[str] = []
+    i = 0
+    while i < len(pos):
+        j = i
+        while j + 1 < len(pos) and _next_to(pos[j], pos[j + 1], pos[i]):
+            j += 1
+        if j - i + 1 > SUM_RUN:
+            parts.append(f"SUM({laymod.ref(*pos[i])}:{laymod.ref(*pos[j])})")
+        else:
+            parts.extend(laymod.ref(*p) for p in pos[i: j + 1])
+        i = j + 1
+    return "+".join(parts)
+
+
+def _next_to(a, b, start) -> bool:
+    """b follows a in the same column (a run down) or in the same row (a run across) as the run's start."""
+    return (b[1] == a[1] == start[1] and b[0] == a[0] + 1) or (b[0] == a[0] == start[0] and b[1] == a[1] + 1)
+
+
+def display_len(text: str) -> int:
+    """Width in Excel character units: wide (CJK) characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _lines(text: str, width: float) -> int:
+    return max(1, math.ceil(display_len(text) / max(1.0, width - 1)))
+
+
+def _fit_height(ws, row: int, text: str, width: float) -> None:
+    n = _lines(text, width)
+    if n > 1:
+        ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, n * LINE_HEIGHT)
+
+
+def _column_widths(spans, boxes, last_col: int) -> dict[int, float]:
+    """Short single-column labels on one line, long ones on two, tall group labels (3+ rows) on three."""
+    data_cols = {c for b in boxes for c in range(b.data_col, b.last_col + 1)}
+    widths = {c: (11.0 if c in data_cols else 10.0) for c in range(1, last_col + 1)}
+    for s in spans:
+        if s.col1 != s.col2 or s.kind == "title":
+            continue
+        n = display_len(s.text)
+        lines = 3 if s.row2 - s.row1 >= 2 else (1 if n <= 28 else 2)
+        need = math.ceil(display_len(s.text) * 1.05 / lines) + 2
+        widths[s.col1] = max(widths[s.col1], min(need, 44 if s.col1 not in data_cols else 14))
+    return widths
+
+
+def _row_heights(ws, spans, widths: dict[int, float]) -> None:
+    heights: dict[int, float] = {}
+    for s in sorted(spans, key=lambda s: s.row2 - s.row1):
+        width = sum(widths[c] for c in range(s.col1, s.col2 + 1))
+        need = _lines(s.text, width) * LINE_HEIGHT
+        rows = range(s.row1, s.row2 + 1)
+        have = sum(heights.get(r, LINE_HEIGHT) for r in rows)
+        if need > have:
+            extra = (need - have) / len(rows)
+            for r in rows:
+                heights[r] = heights.get(r, LINE_HEIGHT) + extra
+    for r, h in heights.items():
+        if h > LINE_HEIGHT:
+            ws.row_dimensions[r].height = round(h, 1)
+
+
+COMMITTED = Path(__file__).resolve().parents[2] / "workbook_templates" / f"年报模板-{fmtmod.FORMAT_VERSION}版.xlsx"
+
+if __name__ == "__main__":  # python -m addin.io.template → regenerate the committed standard workbook
+    print(write(COMMITTED, force=True))

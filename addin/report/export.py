@@ -1,0 +1,154 @@
+"""`nianbao export`: the finished report written beside the workbook — Word, HTML, Markdown.
+
+The gate: a report with any 错误, or a 需说明 without an explanation in the 说明 sheet, is not exported (the
+blocking findings are printed by the same printer as `validate`, exit 1) unless --draft, which exports anyway
+with 征求意见稿 in every page header and in the file names. Outputs are never overwritten silently: an
+output newer than the workbook needs --force, an output open in Word/WPS (its ~$ owner file beside it) is
+refused. All outputs are written to temp files in the target folder first and renamed only when every one
+is complete, so a failure leaves no half-written report and no half of a set.
+"""
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from addin.io import reader
+from addin.report import model as report
+from addin.checks import validator
+from addin.io.atomic import atomic_path, check_free
+from addin.errors import UserError
+from addin.checks.findings import Finding, summary
+from addin.report.writers import FORMATS, writer
+
+DRAFT_SUFFIX = "-征求意见稿"
+EXTENSIONS = {"docx": ".docx", "html": ".html", "md": ".md"}
+
+
+@dataclass
+class Written:
+    kind: str
+    path: Path
+    bytes: int
+
+
+@dataclass
+class Result:
+    workbook: Path
+    document: dict
+    findings: list[Finding]
+    located_by: str = "names"
+    blocked: bool = False
+    draft: bool = False
+    written: list[Written] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "file": str(self.workbook),
+            "organ": (self.document.get("organ") or {}).get("name"),
+            "year": (self.document.get("organ") or {}).get("year"),
+            "exported": not self.blocked,
+            "draft": self.draft,
+            "written": [{"kind": w.kind, "path": str(w.path), "bytes": w.bytes} for w in self.written],
+            "summary": summary(self.findings),
+            "findings": [x.to_dict() for x in self.findings],
+        }
+
+
+def parse_kinds(text: str | None) -> list[str]:
+    """'docx,html' → ['docx', 'html']; a Chinese message for anything else."""
+    if not text:
+        return list(FORMATS)
+    kinds = [k.strip().lower().lstrip(".") for k in text.replace("，", ",").split(",") if k.strip()]
+    kinds = ["md" if k == "markdown" else "html" if k == "htm" else k for k in kinds]
+    bad = [k for k in kinds if k not in FORMATS]
+    if bad or not kinds:
+        raise UserError(f"--to 的取值“{text}”无效：可选 {', '.join(FORMATS)}（用逗号分隔，如 --to docx,html）。", code="args.to")
+    return list(dict.fromkeys(kinds))
+
+
+def targets(workbook: Path, kinds: list[str], out_dir: Path | None, draft: bool) -> dict[str, Path]:
+    folder = Path(out_dir) if out_dir else workbook.parent
+    stem = workbook.stem + (DRAFT_SUFFIX if draft else "")
+    return {k: folder / (stem + EXTENSIONS[k]) for k in kinds}
+
+
+def check_target(target: Path, workbook: Path, force: bool) -> None:
+    """Refuse a missing folder, an open (locked) output, and an output newer than the workbook (unless force)."""
+    check_free(target)
+    if target.exists() and not force:
+        try:
+            newer = target.stat().st_mtime > workbook.stat().st_mtime
+        except OSError:
+            newer = True
+        if newer:
+            raise UserError(f"输出文件 {target} 已存在，且比工作簿 {workbook.name} 新（可能已手工修改过），"
+                            f"未导出任何文件。如确要覆盖，请加 --force；或用 --out 指定其他文件夹。", code="output.exists")
+
+
+def export(workbook: str | Path, kinds: list[str] | None = None, out_dir: str | Path | None = None,
+           force: bool = False, draft: bool = False, generated_sentences: bool = True) -> Result:
+    """Read, validate, gate, and write the report files. Raises UserError for refusals (nothing written)."""
+    workbook = Path(workbook)
+    kinds = kinds or list(FORMATS)
+    r = reader.read(workbook)
+    findings = validator.validate(r.document, r.locate, extra=r.findings)
+    result = Result(workbook, r.document, findings, r.located_by, draft=draft)
+    if any(x.blocking for x in findings) and not draft:
+        result.blocked = True
+        return result
+    paths = targets(workbook, kinds, Path(out_dir) if out_dir else None, draft)
+    for p in paths.values():
+        check_target(p, workbook, force)
+    model = report.build(r.document, generated_sentences=generated_sentences, draft=draft)
+    write_all(model, paths)
+    result.written = [Written(k, p, p.stat().st_size) for k, p in paths.items()]
+    return result
+
+
+def write_all(model: report.Report, paths: dict[str, Path]) -> None:
+    """Every file to a temp beside its target; renamed only when all are complete."""
+    with ExitStack() as stack:
+        for kind, target in paths.items():
+            tmp = stack.enter_context(atomic_path(target))
+            try:
+                writer(kind).write(model, tmp)    # atomic_path gives it the umask's mode: a report for the web
+            except OSError as e:
+                raise UserError(f"无法写入 {target}（{e.strerror}），未导出任何文件。请检查磁盘空间和文件夹权限。", code="output.readonly")
+
+
+def text_summary(result: Result) -> str:
+    lines = []
+    if result.draft:
+        lines.append("征求意见稿：每页页眉和文件名都标有“征求意见稿”。")
+    lines.append("已导出报告：")
+    for w in result.written:
+        lines.append(f"  {w.path}（{_size(w.bytes)}）")
+    return "\n".join(lines)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} 字节"
+
+
+def cmd(args) -> int:
+    """The CLI body (addin.cli.cmd_export calls this)."""
+    import json
+
+    from addin.review import printer
+
+    kinds = parse_kinds(args.to)
+    result = export(args.file, kinds, args.out, force=args.force, draft=args.draft,
+                    generated_sentences=not args.no_generated_sentences)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return 1 if result.blocked else 0
+    if result.blocked:
+        blocking = [x for x in result.findings if x.blocking]
+        print(printer.text_report(args.file, result.document, blocking, result.located_by))
+        print("未导出报告：请先改正上列错误，并在“说明”表中说明需说明的项目；"
+              "如只需征求意见稿，可加 --draft。")
+        return 1
+    print(printer.text_report(args.file, result.document, result.findings, result.located_by))
+    print(text_summary(result))
+    return 0

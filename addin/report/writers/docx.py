@@ -1,0 +1,391 @@
+"""The report as a Word document in the 公文 layout of GB/T 9704-2012 (python-docx).
+
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; a line grid of 22 lines × 28 characters
+(linePitch 579 twips, body lines exactly 28.95 pt); title 2号 (22 pt) 方正小标宋简体, centred, in two lines
+(organ / year + 年政府信息公开工作年度报告); body 3号 (16 pt) 仿宋_GB2312, first line indented two characters;
+level-1 headings 黑体, level-2 楷体_GB2312; page numbers "— n —" in 4号 (14 pt) 宋体, odd pages right and even
+pages left, one character in. Tables in 仿宋_GB2312 五号/小五 with full borders, their header rows repeated on
+every page and no row split across pages.
+
+Fonts: the mandated names are written as the East Asian font of our own styles (never the built-in
+Title/Heading styles, whose theme fonts would override them), every *Theme attribute is removed from
+styles.xml, and the font table names a fallback (w:altName) for machines without the 公文 fonts:
+方正小标宋简体 → 宋体, 仿宋_GB2312 → 仿宋, 楷体_GB2312 → 楷体.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, Twips
+
+from addin.report.model import Report, TableGrid
+
+# GB/T 9704-2012 page and type (notes/excel-and-docx.md §2)
+PAGE_W, PAGE_H = Mm(210), Mm(297)
+MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
+LINE_PITCH = 579                 # twips: 22 lines fill the 225 mm type area
+CHARS_PER_LINE = 28
+LATIN = "Times New Roman"
+TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, PAGE_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
+FALLBACK = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体"}
+SIZE_2, SIZE_3, SIZE_4, SIZE_5, SIZE_S5 = Pt(22), Pt(16), Pt(14), Pt(10.5), Pt(9)
+TYPE_WIDTH_MM = 210 - 28 - 26    # 156 mm
+# Child order of the OOXML elements we add to (ECMA-376 CT_PPr, CT_TblPr): Word rejects out-of-order children.
+_ORDER = {
+    "pPr": ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+            "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+            "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"),
+    "rPr": ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+            "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+            "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+            "em", "lang", "eastAsianLayout", "specVanish", "oMath"),
+    "tblPr": ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+              "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+              "tblCaption", "tblDescription"),
+}
+
+
+def put(parent, child) -> None:
+    """Insert `child` into `parent` at its schema position, replacing an existing one of the same tag."""
+    kind = parent.tag.split("}")[1]
+    name = child.tag.split("}")[1]
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    order = _ORDER[kind]
+    after = set(order[order.index(name) + 1:])
+    for i, existing in enumerate(parent):
+        if existing.tag.split("}")[1] in after:
+            parent.insert(i, child)
+            return
+    parent.append(child)
+
+
+def write(report: Report, path: Path) -> None:
+    doc = Document()
+    _page_setup(doc)
+    _styles(doc)
+    _font_table(doc)
+    doc.core_properties.title = report.title
+    doc.core_properties.author = report.organ
+    doc.core_properties.language = "zh-CN"
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):  # the template's empty first paragraph
+        body.remove(p)
+
+    ids = {name: doc.styles[name].style_id for name in ("NB Title", "NB Heading 1", "NB Heading 2", "NB Table Gap")}
+
+    def para(text: str, style: str | None = None) -> None:
+        p = doc.add_paragraph(text)
+        if style:
+            p._p.style = ids[style]   # (style= by name looks the default style up each time: slow)
+
+    for line in report.title_lines():
+        para(line, "NB Title")
+    para("", "NB Title")          # one blank line under the title
+    for p in report.preamble:
+        para(p)
+    for s in report.sections:
+        para(s.heading, "NB Heading 1")
+        for b in s.blocks:
+            if b.kind == "heading2":
+                para(b.text, "NB Heading 2")
+            elif b.kind == "table":
+                _table(doc, b.table)
+                para("", "NB Table Gap")
+            else:
+                para(b.text)
+    _footers(doc)
+    if report.draft:
+        _draft_headers(doc, report.draft_mark)
+    doc.save(str(path))
+
+
+# --- page ---------------------------------------------------------------------------------------
+
+def _page_setup(doc) -> None:
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = PAGE_W, PAGE_H
+    sec.top_margin, sec.bottom_margin = MARGINS["top"], MARGINS["bottom"]
+    sec.left_margin, sec.right_margin = MARGINS["left"], MARGINS["right"]
+    sec.header_distance = Mm(20)
+    sec.footer_distance = Mm(23)     # the "— n —" line starts 7 mm under the type area
+    sec.start_type = WD_SECTION.NEW_PAGE
+    sectPr = sec._sectPr
+    for g in sectPr.findall(qn("w:docGrid")):
+        sectPr.remove(g)
+    grid = OxmlElement("w:docGrid")
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH))
+    sectPr.append(grid)
+    doc.settings.odd_and_even_pages_header_footer = True
+
+
+def char_spacing_twentieths() -> int:
+    """Character spacing (w:spacing, 1/20 pt) that puts 28 characters of 3号 on one 156 mm line.
+
+    28 × 16 pt = 448 pt is wider than the 442.25 pt type area, so the 28-character line of GB/T 9704 needs
+    a slightly condensed pitch. A character grid (docGrid linesAndChars with a negative charSpace) does this
+    in Word, but LibreOffice then gives every character two grid cells (14 per line); condensed spacing
+    works in both.
+    """
+    width_pt = (PAGE_W - MARGINS["left"] - MARGINS["right"]) / 12700
+    return math.floor((width_pt / CHARS_PER_LINE - SIZE_3.pt) * 20)
+
+
+# --- fonts and styles ---------------------------------------------------------------------------
+
+def set_fonts(rpr_owner, east_asia: str, latin: str = LATIN) -> None:
+    """Explicit fonts on a style or run: ascii/hAnsi Latin, eastAsia the Chinese face, no theme fonts."""
+    rPr = rpr_owner.get_or_add_rPr()
+    rFonts = rPr.find(qn("w:rFonts"))
+    if rFonts is None:
+        rFonts = OxmlElement("w:rFonts")
+        rPr.insert(0, rFonts)
+    for attr in list(rFonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del rFonts.attrib[attr]
+    for key, val in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
+        rFonts.set(qn(f"w:{key}"), val)
+
+
+def _strip_theme_fonts(styles_el) -> None:
+    for rFonts in styles_el.iter(qn("w:rFonts")):
+        for attr in list(rFonts.attrib):
+            if attr.endswith("Theme") or attr.endswith("theme"):
+                del rFonts.attrib[attr]
+
+
+def _styles(doc) -> None:
+    styles = doc.styles
+    st = styles.element
+    _strip_theme_fonts(st)
+    rpr_default = st.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rFonts = rpr_default.find(qn("w:rFonts"))
+    for key, val in (("ascii", LATIN), ("hAnsi", LATIN), ("eastAsia", BODY_FONT), ("cs", LATIN)):
+        rFonts.set(qn(f"w:{key}"), val)
+    for tag, val in (("w:sz", "32"), ("w:szCs", "32")):
+        rpr_default.find(qn(tag)).set(qn("w:val"), val)
+    rpr_default.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")
+    ppr_default = st.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    sp = ppr_default.find(qn("w:spacing"))
+    sp.set(qn("w:after"), "0")
+    sp.set(qn("w:line"), str(LINE_PITCH))
+    sp.set(qn("w:lineRule"), "exact")
+
+    normal = styles["Normal"]
+    set_fonts(normal.element, BODY_FONT)
+    normal.font.size = SIZE_3
+    condensed = OxmlElement("w:spacing")
+    condensed.set(qn("w:val"), str(char_spacing_twentieths()))
+    put(normal.element.get_or_add_rPr(), condensed)
+    pf = normal.paragraph_format
+    pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Twips(LINE_PITCH)
+    pf.space_before = pf.space_after = Pt(0)
+    pf.first_line_indent = Pt(SIZE_3.pt * 2)
+    _first_line_chars(normal.element, 200)
+    pf.widow_control = True
+
+    def para_style(name, font, size, align, indent_chars, outline=None, keep=True, bold=False):
+        s = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        s.base_style = normal
+        s.quick_style = True
+        set_fonts(s.element, font)
+        s.font.size = size
+        s.font.bold = bold
+        f = s.paragraph_format
+        f.alignment = align
+        f.first_line_indent = Pt(size.pt * indent_chars) if indent_chars else Pt(0)
+        _first_line_chars(s.element, indent_chars * 100)
+        f.keep_with_next = keep
+        if outline is not None:
+            lvl = OxmlElement("w:outlineLvl")
+            lvl.set(qn("w:val"), str(outline))
+            put(s.element.get_or_add_pPr(), lvl)
+        return s
+
+    para_style("NB Title", TITLE_FONT, SIZE_2, WD_ALIGN_PARAGRAPH.CENTER, 0)
+    para_style("NB Heading 1", H1_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, outline=0)
+    para_style("NB Heading 2", H2_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, outline=1)
+    gap = para_style("NB Table Gap", BODY_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.LEFT, 0, keep=False)
+    gap.paragraph_format.line_spacing = Pt(12)
+    for name, size in (("NB Table", SIZE_5), ("NB Table Small", SIZE_S5)):
+        t = para_style(name, BODY_FONT, size, WD_ALIGN_PARAGRAPH.CENTER, 0, keep=False)
+        t.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        _no_grid(t.element)
+    pn = para_style("NB Page Number", PAGE_FONT, SIZE_4, WD_ALIGN_PARAGRAPH.RIGHT, 0, keep=False)
+    pn.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    _no_grid(pn.element)
+    dr = para_style("NB Draft Mark", H1_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.RIGHT, 0, keep=False)
+    dr.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    _no_grid(dr.element)
+
+
+def _first_line_chars(style_el, hundredths: int) -> None:
+    """w:ind w:firstLineChars: the indent in characters (Word and WPS honour it over twips)."""
+    ind = style_el.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(hundredths))
+
+
+def _no_grid(style_el) -> None:
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    put(style_el.get_or_add_pPr(), snap)
+
+
+def _font_table(doc) -> None:
+    """Name the 公文 fonts in fontTable.xml with their fallbacks (w:altName)."""
+    from lxml import etree
+
+    part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
+    root = etree.fromstring(part.blob)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    for name in (TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, PAGE_FONT):
+        font = etree.SubElement(root, f"{{{w}}}font")
+        font.set(f"{{{w}}}name", name)
+        if name in FALLBACK:
+            alt = etree.SubElement(font, f"{{{w}}}altName")
+            alt.set(f"{{{w}}}val", FALLBACK[name])
+        cs = etree.SubElement(font, f"{{{w}}}charset")
+        cs.set(f"{{{w}}}val", "86")                       # GB2312
+        fam = etree.SubElement(font, f"{{{w}}}family")
+        fam.set(f"{{{w}}}val", "modern" if name != H1_FONT else "auto")
+        pitch = etree.SubElement(font, f"{{{w}}}pitch")
+        pitch.set(f"{{{w}}}val", "fixed" if name != H1_FONT else "variable")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# --- header and footer --------------------------------------------------------------------------
+
+def _page_field(paragraph) -> None:
+    """'— n —' with a PAGE field."""
+    paragraph.add_run("— ")
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            fc = OxmlElement("w:fldChar")
+            fc.set(qn("w:fldCharType"), kind)
+            run._r.append(fc)
+        elif text.strip() == "PAGE":
+            it = OxmlElement("w:instrText")
+            it.set(qn("xml:space"), "preserve")
+            it.text = text
+            run._r.append(it)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._r.append(t)
+    paragraph.add_run(" —")
+
+
+def _footers(doc) -> None:
+    sec = doc.sections[0]
+    one_char = SIZE_4
+    for footer, align in ((sec.footer, WD_ALIGN_PARAGRAPH.RIGHT), (sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        p.style = doc.styles["NB Page Number"]
+        p.alignment = align
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            p.paragraph_format.right_indent = one_char
+        else:
+            p.paragraph_format.left_indent = one_char
+        _page_field(p)
+
+
+def _draft_headers(doc, mark: str) -> None:
+    sec = doc.sections[0]
+    for header, align in ((sec.header, WD_ALIGN_PARAGRAPH.RIGHT), (sec.even_page_header, WD_ALIGN_PARAGRAPH.LEFT)):
+        header.is_linked_to_previous = False
+        p = header.paragraphs[0]
+        p.style = doc.styles["NB Draft Mark"]
+        p.alignment = align
+        p.add_run(mark)
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+def column_widths_mm(grid: TableGrid) -> list[float]:
+    """Widths filling the 156 mm type area: label columns wide enough for the long 表三 labels."""
+    n_data = grid.n_cols - grid.label_cols
+    if grid.label_cols == 0 or n_data <= 3:
+        return [TYPE_WIDTH_MM / grid.n_cols] * grid.n_cols
+    data_w = min(12.0, TYPE_WIDTH_MM * 0.5 / n_data)
+    label_total = TYPE_WIDTH_MM - data_w * n_data
+    weights = [1.0, 1.8, 3.8][-grid.label_cols:] if grid.label_cols <= 3 else [1.0] * grid.label_cols
+    return [label_total * w / sum(weights) for w in weights] + [data_w] * n_data
+
+
+def _table(doc, grid: TableGrid) -> None:
+    table = doc.add_table(rows=grid.n_rows, cols=grid.n_cols)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    small = grid.n_cols > 6
+    style = doc.styles["NB Table Small" if small else "NB Table"]
+    tbl = table._tbl
+    tblPr = tbl.tblPr
+    _borders(tblPr)
+    _cell_margins(tblPr)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    put(tblPr, layout)
+    widths = column_widths_mm(grid)
+    for col, w in zip(table.columns, widths):
+        col.width = Mm(w)
+    rows = table.rows
+    for i, row in enumerate(rows):
+        trPr = row._tr.get_or_add_trPr()
+        cant = OxmlElement("w:cantSplit")
+        trPr.append(cant)
+        if i < grid.header_rows:
+            hdr = OxmlElement("w:tblHeader")
+            trPr.append(hdr)
+    cells = [list(rows[r].cells) for r in range(grid.n_rows)]
+    for r in range(grid.n_rows):
+        for c in range(grid.n_cols):
+            cells[r][c].width = Mm(widths[c])
+    for gc in grid.cells:
+        cell = cells[gc.row][gc.col]
+        if gc.rowspan > 1 or gc.colspan > 1:
+            cell = cell.merge(cells[gc.row + gc.rowspan - 1][gc.col + gc.colspan - 1])
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        p = cell.paragraphs[0]
+        p._p.style = style.style_id       # (p.style = … looks the default style up each time: slow)
+        if (gc.kind == "label" and gc.rowspan == 1) or (gc.kind == "corner" and len(gc.text) > 8):
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT     # row labels read left-aligned; group labels centred
+        p.add_run(gc.text)
+        if gc.row < grid.header_rows:
+            p.paragraph_format.keep_with_next = True
+
+
+def _borders(tblPr) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        e = OxmlElement(f"w:{edge}")
+        e.set(qn("w:val"), "single")
+        e.set(qn("w:sz"), "4")
+        e.set(qn("w:space"), "0")
+        e.set(qn("w:color"), "000000")
+        borders.append(e)
+    put(tblPr, borders)
+
+
+def _cell_margins(tblPr) -> None:
+    mar = OxmlElement("w:tblCellMar")
+    for edge, v in (("top", 20), ("left", 40), ("bottom", 20), ("right", 40)):
+        e = OxmlElement(f"w:{edge}")
+        e.set(qn("w:w"), str(v))
+        e.set(qn("w:type"), "dxa")
+        mar.append(e)
+    put(tblPr, mar)

@@ -1,0 +1,88 @@
+"""The report as one self-contained HTML page: inline CSS, no scripts, no external fonts, printable.
+
+Tables carry rowspan/colspan exactly as the official template; every text from the workbook is escaped.
+"""
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from addin.report.model import Report, TableGrid
+
+CSS = """
+@page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+body { font-family: "仿宋_GB2312", "仿宋", FangSong, STFangsong, "Noto Serif CJK SC", serif; font-size: 16pt;
+       line-height: 28.95pt; max-width: 156mm; margin: 2em auto; color: #000; background: #fff; }
+h1 { font-family: "方正小标宋简体", "小标宋", "宋体", SimSun, "Noto Serif CJK SC", serif; font-size: 22pt;
+     font-weight: normal; text-align: center; line-height: 1.5; margin: 0 0 28.95pt; }
+h1 span { display: block; }
+h2 { font-family: "黑体", SimHei, "Noto Sans CJK SC", sans-serif; font-size: 16pt; font-weight: normal;
+     margin: 0; text-indent: 2em; page-break-after: avoid; }
+h3 { font-family: "楷体_GB2312", "楷体", KaiTi, STKaiti, "AR PL UKai CN", serif; font-size: 16pt;
+     font-weight: normal; margin: 0; text-indent: 2em; page-break-after: avoid; }
+p { margin: 0; text-indent: 2em; text-align: justify; }
+p.draft { text-indent: 0; text-align: right; font-family: "黑体", SimHei, sans-serif; }
+table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; font-size: 10.5pt; line-height: 1.35; }
+table.small { font-size: 9pt; }
+th, td { border: 1px solid #000; padding: 2px 3px; text-align: center; vertical-align: middle; font-weight: normal; }
+td.label { text-align: left; }
+th.corner { text-align: left; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; }
+@media print { body { margin: 0; max-width: none; } }
+"""
+
+
+def page(report: Report) -> str:
+    e = escape
+    out = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
+           f"<title>{e(report.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>"]
+    if report.draft:
+        out.append(f'<p class="draft">{e(report.draft_mark)}</p>')
+    out.append("<h1>" + "".join(f"<span>{e(line)}</span>" for line in report.title_lines()) + "</h1>")
+    out.extend(f"<p>{e(p)}</p>" for p in report.preamble)
+    for s in report.sections:
+        out.append(f'<h2 id="{e(s.id)}">{e(s.heading)}</h2>')
+        for b in s.blocks:
+            if b.kind == "heading2":
+                out.append(f"<h3>{e(b.text)}</h3>")
+            elif b.kind == "table":
+                out.append(table(b.table))
+            elif b.kind == "generated":
+                out.append(f'<p class="generated">{e(b.text)}</p>')
+            else:
+                out.append(f"<p>{e(b.text)}</p>")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def table(grid: TableGrid) -> str:
+    """An HTML table with the template's merged cells; header rows in <thead> (repeated when printed)."""
+    e = escape
+    cls = ' class="small"' if grid.n_cols > 6 else ""
+    lines = [f'<table id="{e(grid.id)}"{cls}>']
+    for r, row in enumerate(grid.rows()):
+        if r == 0:
+            lines.append("<thead>")
+        if r == grid.header_rows:
+            lines.append("</thead><tbody>")
+        cells = []
+        for c in row:
+            tag = "td" if c.kind in ("label", "value") else "th"
+            attrs = ""
+            if c.rowspan > 1:
+                attrs += f' rowspan="{c.rowspan}"'
+            if c.colspan > 1:
+                attrs += f' colspan="{c.colspan}"'
+            if (c.kind == "label" and c.rowspan == 1) or (c.kind == "corner" and len(c.text) > 8):
+                attrs += f' class="{c.kind}"'
+            if c.element:
+                attrs += f' data-cell="{e(c.element)}"'
+            cells.append(f"<{tag}{attrs}>{e(c.text)}</{tag}>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    lines.append("</tbody></table>")
+    return "\n".join(lines)
+
+
+def write(report: Report, path: Path) -> None:
+    Path(path).write_text(page(report), encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Thin backends that apply a mark plan (addin.review.marks) to a workbook."""

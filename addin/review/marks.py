@@ -1,0 +1,425 @@
+"""findings → the mark plan: which cells get which fill and note, and the rows of the 校验结果 sheet.
+
+The plan is computed once, here, from the findings; two thin backends apply it — openpyxl (the file,
+`nianbao validate --annotate`) and xlwings (the live book, the 校验 button). Both read the workbook
+through the same small cell-access protocol (`CellSource`), so everything that decides *what* is marked,
+how explanations are kept and what 清除标记 restores is shared and tested without Excel.
+
+Explanations live in ONE place: the 说明 sheet (the reader reads them, the validator and the export gate
+use them). The 校验结果 sheet has a column where staff may type the reason of a 需说明 finding; the reader
+also collects those (`explanations_from_results`, so a re-validated annotated copy sees them at once), and
+the next 校验 / --annotate run moves them into 说明 and rewrites 校验结果 from there.
+
+清除标记 restores what the template had: the fill of a marked cell comes from the standard workbook
+(template.build(), derived from schema/), looked up by the cell's element id — or its address when it has
+none — never remembered from the marked workbook. Notes we wrote start with NOTE_TAG; others are left alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Protocol
+
+from addin.format import layout as laymod
+from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary
+
+RESULTS_SHEET = "校验结果"
+RESULT_ROWS_MAX = 5000   # a 校验结果 sheet is one row a finding; a hostile one cannot make us read a million
+
+NOTE_TAG = "【年报校验】"
+NOTE_MAX = 1500                      # characters of one note; longer lists end in “……”
+TITLE_ROW, HINT_ROW, HEADER_ROW = 1, 2, 3
+FIRST_ROW = HEADER_ROW + 1
+EXPLAIN_HEADER = "说明（“需说明”项在此写理由）"
+COLUMNS = ("级别", "规则", "表", "单元格", "问题", EXPLAIN_HEADER, "对象", "标记格")
+WIDTHS = (8, 7, 10, 22, 70, 40, 18, 12)
+COL = {name: i for i, name in enumerate(COLUMNS, start=1)}
+MAX_MARKED_RANGE = 400               # cells filled for one range address (a text block has 60)
+UNSAFE_START = ("=", "+", "-", "@")  # text starting with these would become a formula when typed in
+
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+
+
+# --- reading the workbook: the cell-access protocol ---------------------------------------------------
+
+class CellSource(Protocol):
+    """What the shared code needs to see of a workbook (openpyxl file or live xlwings book)."""
+
+    def sheet_names(self) -> list[str]: ...
+
+    def grid(self, sheet: str, max_rows: int | None = None, max_cols: int | None = None) -> list[list]:
+        """Values from A1 to the last used cell (rows × columns, None for blank)."""
+
+
+class OpenpyxlSource:
+    def __init__(self, wb):
+        self.wb = wb
+
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def grid(self, sheet: str, max_rows: int | None = None, max_cols: int | None = None) -> list[list]:
+        ws = self.wb[sheet]
+        rows = min(ws.max_row, max_rows or ws.max_row)
+        cols = min(ws.max_column, max_cols or ws.max_column)
+        return [list(r) for r in ws.iter_rows(min_row=1, max_row=rows, max_col=cols, values_only=True)]
+
+
+def _cell(grid: list[list], row: int, col: int):
+    if 1 <= row <= len(grid) and 1 <= col <= len(grid[row - 1]):
+        return grid[row - 1][col - 1]
+    return None
+
+
+def _s(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+# --- explanations: typed in 校验结果, kept in 说明 ----------------------------------------------------
+
+def result_columns(grid: list[list]) -> dict[str, int] | None:
+    """Column of each result header in the header row (staff may have moved or added columns)."""
+    header = [_s(v) for v in (grid[HEADER_ROW - 1] if len(grid) >= HEADER_ROW else [])]
+    cols = {name: header.index(name) + 1 for name in COLUMNS if name in header}
+    return cols if {"规则", "对象", EXPLAIN_HEADER} <= set(cols) else None
+
+
+def typed_explanations(source: CellSource) -> list[dict]:
+    """{rule, target, text} of every row of 校验结果 whose explanation cell holds text."""
+    if RESULTS_SHEET not in source.sheet_names():
+        return []
+    grid = source.grid(RESULTS_SHEET, max_rows=RESULT_ROWS_MAX, max_cols=len(COLUMNS) + 10)
+    cols = result_columns(grid)
+    if not cols:
+        return []
+    out = []
+    for r in range(FIRST_ROW, len(grid) + 1):
+        rule, target = _s(_cell(grid, r, cols["规则"])), _s(_cell(grid, r, cols["对象"]))
+        text = _s(_cell(grid, r, cols[EXPLAIN_HEADER]))
+        if rule and text:
+            out.append({"rule": rule, "target": target, "text": text})
+    return out
+
+
+def explanations_from_results(wb) -> list[dict]:
+    """For the reader: explanations typed in the 校验结果 sheet of an openpyxl workbook."""
+    return typed_explanations(OpenpyxlSource(wb))
+
+
+@dataclass
+class ExplainRow:
+    row: int          # row on the 说明 sheet
+    rule: str
+    target: str
+    text: str
+
+
+def explain_rows(source: CellSource) -> tuple[list[ExplainRow], list[int]]:
+    """The 说明 sheet's rows with content, and its free rows, in the template's range."""
+    if laymod.EXPLAIN_SHEET not in source.sheet_names():
+        return [], []
+    r1, r2 = laymod.load().explain_rows
+    grid = source.grid(laymod.EXPLAIN_SHEET, max_rows=r2, max_cols=3)
+    used, free = [], []
+    for r in range(r1, r2 + 1):
+        rule, target, text = (_s(_cell(grid, r, c)) for c in (1, 2, 3))
+        if rule or target or text:
+            used.append(ExplainRow(r, rule, target, text))
+        else:
+            free.append(r)
+    return used, free
+
+
+def _keys(x: Finding) -> set[str]:
+    return {x.target, *x.cells, *x.addresses, *(a.split("!")[-1] for a in x.addresses)}
+
+
+def explanation_writes(typed: list[dict], existing: list[ExplainRow], free: list[int],
+                       findings: list[Finding]) -> list[tuple[int, str, str, str]]:
+    """(row, rule, target, text) to write on 说明 so every explanation typed in 校验结果 lives there.
+
+    An existing 说明 row for the same rule and object (its target, one of its cells or addresses) gets the
+    new text; otherwise the explanation takes the next free row. Nothing is deleted: an explanation is
+    removed on the 说明 sheet itself.
+    """
+    by_target = {(x.rule, x.target): x for x in findings}
+    writes: dict[int, tuple[int, str, str, str]] = {}
+    free = list(free)
+    for t in typed:
+        x = by_target.get((t["rule"], t["target"]))
+        keys = _keys(x) if x else {t["target"]}
+        row = next((e for e in existing if e.rule == t["rule"] and e.target in keys), None)
+        if row is not None:
+            if row.text != t["text"]:
+                writes[row.row] = (row.row, row.rule, row.target, t["text"])
+                row.text = t["text"]
+            continue
+        if not free:
+            from addin.errors import UserError
+            raise UserError(f"“{laymod.EXPLAIN_SHEET}”表已写满，无法保存“{RESULTS_SHEET}”中填写的说明。"
+                            "请合并或删去不再需要的说明后再校验。", code="input.explanations_full")
+        r = free.pop(0)
+        writes[r] = (r, t["rule"], t["target"], t["text"])
+        existing.append(ExplainRow(r, t["rule"], t["target"], t["text"]))
+    return [writes[r] for r in sorted(writes)]
+
+
+# --- what the template had: the fill to restore -------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def template_fills() -> dict[tuple[str, int, int], str]:
+    """(sheet, row, col) → RGB of every solid-filled cell of the standard workbook."""
+    from addin.io import template
+
+    wb = template.build()
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.fill is not None and c.fill.fill_type == "solid":
+                    out[(ws.title, c.row, c.column)] = str(c.fill.start_color.rgb)[-6:].upper()
+    return out
+
+
+def restore_fill(sheet: str, row: int, col: int, element: str | None = None) -> str | None:
+    """The fill the template gives this cell: by its element when known, else by its address."""
+    lay = laymod.load()
+    fills = template_fills()
+    if element and element in lay.pos:
+        return fills.get(lay.pos[element])
+    return fills.get((sheet, row, col))
+
+
+# --- the plan -----------------------------------------------------------------------------------------
+
+@dataclass
+class CellMark:
+    sheet: str
+    row: int
+    col: int
+    fill: str                 # RGB of the most severe finding at this cell
+    note: str | None          # NOTE_TAG + messages (None: a range cell other than its first)
+    restore: str | None       # the template's fill, for 清除标记
+    element: str | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.sheet}!{laymod.ref(self.row, self.col)}"
+
+
+@dataclass
+class ResultRow:
+    severity: str
+    rule: str
+    sheet: str
+    cells: str                # '表三!D7, D8' as shown
+    link: tuple[str, str] | None   # (sheet, 'D7') the 单元格 column jumps to
+    message: str
+    explanation: str
+    target: str
+    marked: str               # '表三!D7=t3.R01.C1 表三!D8' — what 清除标记 restores
+
+    def values(self) -> list:
+        return [self.severity, self.rule, self.sheet, self.cells, self.message, self.explanation,
+                self.target, self.marked]
+
+
+@dataclass
+class Plan:
+    marks: list[CellMark] = field(default_factory=list)
+    rows: list[ResultRow] = field(default_factory=list)
+    title: str = RESULTS_SHEET
+    hint: str = ""
+    explain_writes: list[tuple[int, str, str, str]] = field(default_factory=list)
+
+    def header(self) -> list[str]:
+        return list(COLUMNS)
+
+
+def _cells_of(address: str, sheets: set[str]) -> tuple[str, list[tuple[int, int]]]:
+    """'表三!D7' → ('表三', [(7, 4)]); a range → every cell (up to a limit); a bare sheet → []."""
+    sheet, _, ref = address.rpartition("!")
+    if not sheet or sheet not in sheets:
+        return (sheet or address), []
+    parts = ref.split(":")
+    pts = [_REF.match(p.upper()) for p in parts]
+    if not all(pts) or len(parts) > 2:
+        return sheet, []
+    from openpyxl.utils.cell import column_index_from_string
+
+    (c1, r1), (c2, r2) = ((column_index_from_string(m.group(1)), int(m.group(2))) for m in (pts[0], pts[-1]))
+    cells = [(r, c) for r in range(min(r1, r2), max(r1, r2) + 1) for c in range(min(c1, c2), max(c1, c2) + 1)]
+    return sheet, cells[:MAX_MARKED_RANGE]
+
+
+def _link(address: str, sheets: set[str]) -> tuple[str, str] | None:
+    sheet, _, ref = address.rpartition("!")
+    if not sheet:
+        sheet, ref = address, "A1"
+    if sheet not in sheets:
+        return None
+    first = ref.split(":")[0].replace("$", "").upper()
+    return (sheet, first) if _REF.match(first) else (sheet, "A1")
+
+
+def plan(findings: list[Finding], sheets: Iterable[str], typed: list[dict] | None = None,
+         existing: list[ExplainRow] | None = None, free: list[int] | None = None) -> Plan:
+    """The marks for these findings on a workbook with these sheets (results sheet excluded)."""
+    from addin.review.printer import verdict
+
+    sheets = {s for s in sheets if s != RESULTS_SHEET}
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    from addin.io.template import SEVERITY_FILLS
+
+    marks: dict[tuple[str, int, int], CellMark] = {}
+    notes: dict[tuple[str, int, int], list[str]] = {}
+    severities: dict[tuple[str, int, int], str] = {}
+    rows = []
+    for x in findings:
+        elements = x.cells if len(x.cells) == len(x.addresses) else [None] * len(x.addresses)
+        marked = []
+        for address, element in zip(x.addresses, elements):
+            sheet, cells = _cells_of(address, sheets)
+            for i, (r, c) in enumerate(cells):
+                key = (sheet, r, c)
+                el = element if len(cells) == 1 else None
+                if key not in marks:
+                    marks[key] = CellMark(sheet, r, c, "", None, restore_fill(sheet, r, c, el), el)
+                    marked.append(f"{sheet}!{laymod.ref(r, c)}" + (f"={el}" if el else ""))
+                if key not in severities or rank.get(x.severity, 9) < rank.get(severities[key], 9):
+                    severities[key] = x.severity
+                line = f"[{x.severity}] {x.rule} {x.message}" + (f"\n说明：{x.explanation}" if x.explanation else "")
+                if i == 0 and line not in notes.get(key, []):
+                    notes.setdefault(key, []).append(line)
+        link = next((lk for lk in (_link(a, sheets) for a in x.addresses) if lk), None)
+        rows.append(ResultRow(x.severity, x.rule, x.sheet or "工作簿", laymod.compress(x.addresses) if x.addresses else "",
+                              link, x.message, x.explanation or "", x.target, " ".join(marked)))
+    for key, m in marks.items():
+        m.fill = SEVERITY_FILLS.get(severities[key], SEVERITY_FILLS[SEVERITIES[-1]])
+        if key in notes:
+            text = NOTE_TAG + "\n" + "\n".join(notes[key])
+            m.note = text if len(text) <= NOTE_MAX else text[: NOTE_MAX - 2] + "……"
+    s = summary(findings)
+    hint = (f"{verdict(s)} 点“单元格”列的链接可跳到该格。“需说明”的问题确有理由的，在“{EXPLAIN_HEADER[:2]}”列写明，"
+            f"再点“校验”（或再运行 nianbao validate --annotate），说明即保存到“{laymod.EXPLAIN_SHEET}”表。")
+    if not findings:
+        hint = "没有发现问题 —— 通过，可以导出报告。"
+    writes = explanation_writes(typed or [], list(existing or []), list(free or []), findings)
+    return Plan(list(marks.values()), rows, RESULTS_SHEET, hint, writes)
+
+
+# --- applying: the backend protocol and the shared driver ---------------------------------------------
+
+class Backend(CellSource, Protocol):
+    """What a backend does to a workbook (and how it reads one); every decision is made above it."""
+
+    def set_fill(self, sheet: str, row: int, col: int, rgb: str | None) -> None: ...
+    def note(self, sheet: str, row: int, col: int) -> str | None: ...
+    def set_note(self, sheet: str, row: int, col: int, text: str | None) -> None: ...
+    def set_text(self, sheet: str, row: int, col: int, value) -> None: ...
+    def new_results_sheet(self, name: str) -> None: ...
+    def delete_sheet(self, name: str) -> None: ...
+    def write_rows(self, sheet: str, top: int, rows: list[list]) -> None: ...
+    def set_link(self, sheet: str, row: int, col: int, target_sheet: str, target_ref: str, text: str) -> None: ...
+    def style(self, sheet: str, widths: list[float], header_row: int, last_row: int, fills: dict[tuple[int, int], str],
+              input_col: int, input_rows: list[int], hidden_col: int, heights: dict[int, float]) -> None: ...
+
+
+def safe_text(value):
+    """Text that a spreadsheet would read as a formula is marked to stay text (backends add a prefix)."""
+    return isinstance(value, str) and value.startswith(UNSAFE_START)
+
+
+def apply(p: Plan, backend: Backend) -> None:
+    """Mark the workbook: clear old marks first, then fills, notes, 说明 rows and the 校验结果 sheet."""
+    clear(backend)
+    for m in p.marks:
+        backend.set_fill(m.sheet, m.row, m.col, m.fill)
+        if m.note is not None:
+            current = backend.note(m.sheet, m.row, m.col)
+            if current is None or current.startswith(NOTE_TAG):
+                backend.set_note(m.sheet, m.row, m.col, m.note)
+    for r, rule, target, text in p.explain_writes:
+        for col, v in enumerate((rule, target, text), start=1):
+            backend.set_text(laymod.EXPLAIN_SHEET, r, col, v)
+    backend.new_results_sheet(p.title)
+    top = [[p.title] + [None] * (len(COLUMNS) - 1), [p.hint] + [None] * (len(COLUMNS) - 1), list(COLUMNS)]
+    backend.write_rows(p.title, TITLE_ROW, top + [r.values() for r in p.rows])
+    fills = {}
+    from addin.io.template import COLORS, SEVERITY_FILLS
+
+    for c in range(1, len(COLUMNS) + 1):
+        fills[(HEADER_ROW, c)] = COLORS["header"]
+    inputs = []
+    for i, r in enumerate(p.rows):
+        row = FIRST_ROW + i
+        fills[(row, COL["级别"])] = SEVERITY_FILLS.get(r.severity, COLORS["label"])
+        if r.severity == EXPLAIN:
+            fills[(row, COL[EXPLAIN_HEADER])] = COLORS["input"]
+            inputs.append(row)
+        else:
+            fills[(row, COL[EXPLAIN_HEADER])] = COLORS["label"]
+    backend.style(p.title, list(WIDTHS), HEADER_ROW, FIRST_ROW + len(p.rows) - 1, fills,
+                  COL[EXPLAIN_HEADER], inputs, COL["标记格"], row_heights(p))
+    for i, r in enumerate(p.rows):
+        if r.link:
+            backend.set_link(p.title, FIRST_ROW + i, COL["单元格"], r.link[0], r.link[1], r.cells or r.link[1])
+
+
+def row_heights(p: Plan) -> dict[int, float]:
+    """Heights of the result rows so wrapped messages show whole (not every program sizes rows itself)."""
+    from addin.io.template import LINE_HEIGHT, display_len
+
+    out = {}
+    for i, r in enumerate(p.rows):
+        lines = max(max(1, -(-display_len(str(v)) // max(1, int(w) - 2))) for v, w in zip(r.values(), WIDTHS[:-1]))
+        out[FIRST_ROW + i] = lines * LINE_HEIGHT + 2
+    return out
+
+
+def marked_cells(source: CellSource) -> list[tuple[str, int, int, str | None]]:
+    """(sheet, row, col, element) of every cell the last run marked, from 校验结果's 标记格 column."""
+    if RESULTS_SHEET not in source.sheet_names():
+        return []
+    grid = source.grid(RESULTS_SHEET, max_rows=RESULT_ROWS_MAX, max_cols=len(COLUMNS) + 10)
+    cols = result_columns(grid)
+    if not cols or "标记格" not in cols:
+        return []
+    from openpyxl.utils.cell import column_index_from_string
+
+    out = []
+    for r in range(FIRST_ROW, len(grid) + 1):
+        for item in _s(_cell(grid, r, cols["标记格"])).split():
+            address, _, element = item.partition("=")
+            sheet, _, ref = address.rpartition("!")
+            m = _REF.match(ref)
+            if sheet and m:
+                out.append((sheet, int(m.group(2)), column_index_from_string(m.group(1)), element or None))
+    return out
+
+
+def clear(backend: Backend) -> int:
+    """清除标记: the template's fill back on every marked cell, our notes removed, 校验结果 deleted."""
+    sheets = set(backend.sheet_names())
+    cells = [c for c in marked_cells(backend) if c[0] in sheets]
+    for sheet, r, c, element in cells:
+        backend.set_fill(sheet, r, c, restore_fill(sheet, r, c, element))
+        current = backend.note(sheet, r, c)
+        if current is not None and current.startswith(NOTE_TAG):
+            backend.set_note(sheet, r, c, None)
+    if RESULTS_SHEET in sheets:
+        backend.delete_sheet(RESULTS_SHEET)
+    return len(cells)
+
+
+def mark(backend: Backend, findings: list[Finding]) -> Plan:
+    """Plan from the findings and the workbook's own 校验结果/说明 rows, then apply it."""
+    existing, free = explain_rows(backend)
+    p = plan(findings, backend.sheet_names(), typed_explanations(backend), existing, free)
+    apply(p, backend)
+    return p

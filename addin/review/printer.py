@@ -1,0 +1,65 @@
+"""Findings → the terminal (Chinese, grouped by sheet) or JSON for machines."""
+from __future__ import annotations
+
+import json
+
+from addin.format import layout
+from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary
+
+
+def verdict(s: dict) -> str:
+    c = s["counts"]
+    head = (f"错误 {c['错误']} 项，需说明 {c['需说明']} 项（已说明 {s['explained']} 项），提示 {c['提示']} 项")
+    if s["passed"]:
+        return f"{head} —— 通过，可以导出报告。"
+    return f"{head} —— 未通过：请改正错误，并在“说明”表中说明需说明的项目。"
+
+
+def _position(x: Finding):
+    """Severity first, then where on the sheet (row, column of the first address), as staff read a sheet."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    order = (SEVERITIES.index(x.severity) if x.severity in SEVERITIES else 9,)
+    ref = x.addresses[0].split("!")[-1].split(":")[0] if x.addresses else ""
+    try:
+        col, row = coordinate_from_string(ref)
+        return order + (row, column_index_from_string(col), x.rule)
+    except Exception:  # noqa: BLE001 — a sheet name alone, or no address: after the located ones
+        return order + (10**7, 0, x.rule)
+
+
+def text_report(path, doc: dict, findings: list[Finding], located_by: str = "names") -> str:
+    organ = doc.get("organ") or {}
+    lines = [f"文件：{path}",
+             f"机关：{organ.get('name') or '（未填写）'}　年度：{organ.get('year') or '（未填写）'}"]
+    if located_by == "labels":
+        lines.append("（未找到标准模板的定义名称，已按官方标签定位各数据格）")
+    groups: dict[str, list[Finding]] = {}
+    for x in findings:
+        groups.setdefault(x.sheet or "工作簿", []).append(x)
+    order = layout.sheet_order()
+    for sheet, items in sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)):
+        lines.append(f"── {sheet} ──")
+        for x in sorted(items, key=_position):
+            tag = x.severity
+            if x.severity == EXPLAIN:
+                tag += "·已说明" if x.explanation else "·未说明"
+            lines.append(f"  [{tag}] {x.rule} {x.message}")
+            if x.explanation:
+                lines.append(f"      说明：{x.explanation}")
+    if not findings:
+        lines.append("没有发现问题。")
+    lines.append("结果：" + verdict(summary(findings)))
+    return "\n".join(lines)
+
+
+def json_report(path, doc: dict, findings: list[Finding], located_by: str = "names") -> str:
+    organ = doc.get("organ") or {}
+    return json.dumps({
+        "file": str(path),
+        "organ": organ.get("name"),
+        "year": organ.get("year"),
+        "located_by": located_by,
+        "summary": summary(findings),
+        "findings": [x.to_dict() for x in findings],
+    }, ensure_ascii=False, indent=1)

@@ -1,0 +1,141 @@
+"""Roll-up (汇总): the units' tables summed into one standard workbook, which is then validated like any other.
+
+`nianbao rollup 文件夹/ [更多文件…] -o 汇总.xlsx --organ 某县人民政府 --year 2025 [--level 县级]`. Every count
+and amount of sections 二/三/四 is the sum over the units; the narrative parts are left for the office that
+rolls up to write. A unit is left out — and listed with the reason — when it cannot be read, has a value that
+cannot be summed (text, negative, decimal in a count: rule B4/S1), belongs to another year, or repeats a unit
+already counted. A sheet “汇总来源” lists what went into the sums.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from addin.review import batch
+from addin.io import document
+from addin.format import fmt as fmtmod
+from addin.errors import UserError
+
+SOURCES_SHEET = "汇总来源"
+KIND = "本级政府汇总年度报告"
+UNSUMMABLE = ("B4", "S1")          # a value of the wrong type: the sum would mean nothing
+
+
+@dataclass
+class Unit:
+    file: str
+    organ: str | None = None
+    year: int | None = None
+    cells: dict = field(default_factory=dict)
+    left_out: str | None = None    # why the unit is not in the sums
+    verdict: str = ""              # the unit's own validation, for the 汇总来源 sheet
+
+
+def read_unit(path: Path) -> Unit:
+    """A unit's name, year and cells, or why it cannot be summed (plain data: runs in worker processes)."""
+    from addin.io import reader
+    from addin.checks import validator
+
+    unit = Unit(str(path))
+    try:
+        r = reader.read(path)
+    except UserError as e:
+        unit.left_out = e.message
+        return unit
+    doc = r.document
+    unit.organ, unit.year, unit.cells = doc["organ"].get("name"), doc["organ"].get("year"), doc["cells"]
+    findings = validator.validate(doc, r.locate, extra=r.findings)
+    blocking = [f for f in findings if f.blocking]
+    unit.verdict = "通过" if not blocking else f"未通过：{len(blocking)} 项，如 {blocking[0].rule} {blocking[0].message}"
+    bad = [f for f in findings if f.rule in UNSUMMABLE]
+    if bad:
+        unit.left_out = f"有 {len(bad)} 个数据格的值无法相加，如 {bad[0].message}"
+    return unit
+
+
+def combine(units: list[Unit], year: int | None, organ: str | None = None) -> tuple[list[Unit], list[Unit], int]:
+    """(units in the sums, units left out, the year) — same year, each organ once, not the roll-up itself."""
+    readable = [u for u in units if not u.left_out]
+    if not readable:
+        return [], units, year
+    if year is None:  # the year most units report; a tie (or none filled in) needs --year
+        ranked = Counter(u.year for u in readable if isinstance(u.year, int)).most_common()
+        if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+            years = "、".join(str(y) for y, _ in ranked) or "均未填写"
+            raise UserError(f"无法确定汇总年度（各单位的报告年度：{years}），请用 --year 指定。", code="args.year")
+        year = ranked[0][0]
+    seen: dict[str, str] = {}
+    for u in readable:
+        if u.year != year:
+            u.left_out = f"报告年度为 {u.year or '（未填写）'}，不是 {year}"
+        elif not u.organ:
+            u.left_out = "机关名称未填写，无法确认是哪个单位"
+        elif organ and u.organ.strip() == organ.strip():
+            u.left_out = f"机关名称与汇总报告相同（{organ}），可能是以前生成的汇总工作簿，不计入"
+        elif u.organ in seen:
+            u.left_out = (f"与 {Path(seen[u.organ]).name} 是同一机关（{u.organ}），只计入了 {Path(seen[u.organ]).name}；"
+                          f"如应计入本文件，请把另一份移出文件夹后重新汇总")
+        else:
+            seen[u.organ] = u.file
+    return [u for u in units if not u.left_out], [u for u in units if u.left_out], year
+
+
+def summed(units: list[Unit]) -> dict:
+    """Cell by cell: counts as integers, amounts in decimal (no binary rounding drift). A blank adds nothing."""
+    f = fmtmod.load()
+    out = {}
+    for cid, cell in f.cells.items():
+        values = [u.cells.get(cid) for u in units]
+        if cell.value == "amount":
+            total = sum((Decimal(repr(v)) for v in values if v is not None), Decimal(0))
+            out[cid] = int(total) if total == total.to_integral_value() else float(total)
+        else:
+            out[cid] = sum(v for v in values if v is not None)
+    return out
+
+
+def build_document(units: list[Unit], organ: str, year: int, level: str | None) -> dict:
+    doc = document.empty(organ, year)
+    doc["organ"].update(kind=KIND, level=level)
+    doc["cells"] = summed(units)
+    return doc
+
+
+SOURCE_QUANTITIES = ("new", "carried_in", "handled", "carried_out", "review", "suit")  # ids of the §7 quantities
+
+
+def sources_rows(included: list[Unit], left_out: list[Unit]) -> list[list]:
+    from addin.report import sentences
+
+    head = ["序号", "单位", "年度", "文件", "是否计入", "单位自身校验"] + [sentences.label(q) for q in SOURCE_QUANTITIES]
+    rows = [head]
+    for i, u in enumerate(included + left_out, 1):
+        values = ["" if u.left_out else sentences.value({"cells": u.cells}, q) for q in SOURCE_QUANTITIES]
+        rows.append([i, u.organ or "", u.year or "", u.file, "计入" if not u.left_out else f"未计入：{u.left_out}",
+                     u.verdict] + values)
+    return rows
+
+
+def write(units_paths: list[Path], output: Path, organ: str, year: int | None, level: str | None,
+          force: bool = False, jobs: int | None = None) -> tuple[dict, list[Unit], list[Unit]]:
+    from addin.io import atomic, template
+    from addin.review.backends.openpyxl_marks import OpenpyxlBackend
+
+    atomic.check_suffix(output, ".xlsx")
+    atomic.check_writable(output, force)
+    units_paths = [p for p in units_paths if p.resolve() != Path(output).resolve()]   # never our own earlier output
+    units = batch._map(read_unit, units_paths, jobs)
+    included, left_out, year = combine(units, year, organ)
+    if not included:
+        raise UserError("没有可以汇总的单位：" + "；".join(f"{Path(u.file).name}：{u.left_out}" for u in left_out),
+                        code="input.nothing_to_roll_up")
+    doc = build_document(included, organ, year, level)
+    wb = template.build(doc)
+    wb.create_sheet(SOURCES_SHEET)
+    backend = OpenpyxlBackend(wb)            # writes text as text: unit names cannot become formulas
+    backend.write_rows(SOURCES_SHEET, 1, sources_rows(included, left_out))
+    with atomic.atomic_path(output) as tmp:
+        wb.save(tmp)
+    return doc, included, left_out
