@@ -661,3 +661,7 @@ def _(d):
 def _(d):
     from .test_input_untouched import make_input
     return ["validate", str(make_input(d, "报表.校验.xlsm")), "--annotate", "--json"]
+
+
+# Cases kept in their own modules by area; importing them registers them in CASES (order: as imported).
+from . import badcorpus_batch, badcorpus_read, badcorpus_write  # noqa: E402,F401

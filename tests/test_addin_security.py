@@ -116,7 +116,7 @@ def test_entry_point_runs_from_a_folder_with_planted_modules(tmp_path):
 
 
 def test_a_data_workbook_with_an_xlwings_conf_sheet_is_reported(tmp_path):
-    from tests.conftest import EXAMPLE_XLSX
+    from tests.helpers import EXAMPLE_XLSX
 
     wb = openpyxl.load_workbook(EXAMPLE_XLSX)
     ws = wb.create_sheet("xlwings.conf")

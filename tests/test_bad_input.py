@@ -14,7 +14,7 @@ from addin.cli import build_parser, main
 from addin.errors import UserError
 
 from .badcorpus import CASES, inputs_of, markdown
-from .conftest import ROOT
+from .helpers import ROOT
 
 
 def digest(paths):

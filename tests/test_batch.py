@@ -13,7 +13,7 @@ from addin.review import batch
 from addin.format import layout
 from addin.cli import main
 
-from .conftest import EXAMPLE_XLSX
+from .helpers import EXAMPLE_XLSX
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import sys
 from addin.io import reader
 from addin.cli import main
 
-from .conftest import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
+from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
 
 
 def test_bundled_example_validates_clean(capsys):

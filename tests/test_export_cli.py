@@ -13,7 +13,7 @@ from addin.report import export
 from addin.io import template
 from addin.cli import main
 
-from .conftest import EXAMPLE_JSON, EXAMPLE_XLSX
+from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX
 
 NAMES = ["zhongwei-ports-office-2022.docx", "zhongwei-ports-office-2022.html", "zhongwei-ports-office-2022.md"]
 

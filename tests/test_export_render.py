@@ -10,7 +10,7 @@ import pytest
 from addin.cli import main
 
 from . import lo
-from .conftest import EXAMPLE_XLSX
+from .helpers import EXAMPLE_XLSX
 
 
 def _pdfinfo(pdf) -> dict:

@@ -21,7 +21,7 @@ from addin.report import model as report
 from addin.report.model import format_value
 from addin.report.writers import writer
 
-from .conftest import EXAMPLE_JSON, balanced_doc
+from .helpers import EXAMPLE_JSON, balanced_doc
 
 F = fmt.load()
 HEADINGS = [s["heading"] for s in F.sections]

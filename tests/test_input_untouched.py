@@ -15,7 +15,7 @@ import pytest
 from addin.review.backends import openpyxl_marks
 from addin.cli import main
 
-from .conftest import EXAMPLE_JSON, EXAMPLE_XLSX
+from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX
 
 MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"

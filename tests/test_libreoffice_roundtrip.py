@@ -5,7 +5,7 @@ from addin.io import reader, template
 from addin.checks import validator
 
 from . import lo
-from .conftest import EXAMPLE_XLSX, balanced_doc
+from .helpers import EXAMPLE_XLSX, balanced_doc
 
 
 def test_resaved_by_libreoffice_reads_to_the_same_document(tmp_path, example_doc):

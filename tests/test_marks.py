@@ -17,7 +17,7 @@ from addin.checks import validator
 from addin.review.backends import openpyxl_marks
 from addin.checks.findings import EXPLAIN
 from addin.io.template import SEVERITY_FILLS
-from tests.conftest import EXAMPLE_XLSX
+from tests.helpers import EXAMPLE_XLSX
 
 SEVERITY_OF_FILL = {v: k for k, v in SEVERITY_FILLS.items()}
 

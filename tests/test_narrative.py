@@ -10,7 +10,7 @@ import pytest
 from addin.format import fmt
 from addin.checks import narrative, validator
 
-from .conftest import EXAMPLE_JSON, balanced_doc, shared_dir
+from .helpers import EXAMPLE_JSON, balanced_doc, shared_dir
 
 F = fmt.load()
 

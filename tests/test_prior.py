@@ -13,7 +13,7 @@ from addin.io import template
 from addin.cli import main
 from addin.errors import UserError
 
-from .conftest import EXAMPLE_XLSX, balanced_doc
+from .helpers import EXAMPLE_XLSX, balanced_doc
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from addin.format import fmt
 from addin.checks import validator
 
-from .conftest import EXAMPLE_JSON, balanced_doc
+from .helpers import EXAMPLE_JSON, balanced_doc
 import json
 
 BASE = balanced_doc(json.loads(EXAMPLE_JSON.read_text(encoding="utf-8")))

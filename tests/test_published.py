@@ -13,7 +13,7 @@ import pytest
 from addin.format import fmt
 from addin.checks import validator
 
-from .conftest import shared_dir
+from .helpers import shared_dir
 
 F = fmt.load()
 T3_KEYS = (["new", "carry", "open", "partial"] + [f"d{i}" for i in range(1, 9)] + [f"u{i}" for i in range(1, 4)]

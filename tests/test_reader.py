@@ -14,7 +14,7 @@ from addin.io import reader, template
 from addin.checks import validator
 from addin.errors import UserError
 
-from .conftest import balanced_doc
+from .helpers import balanced_doc
 
 
 def rules(path):

@@ -23,7 +23,7 @@ from addin.format import fmt, layout
 from addin.io import reader
 from addin.cli import EXIT_INTERNAL, main
 
-from .conftest import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
+from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
 
 F = fmt.load()
 ELEMENTS = [e for e in F.elements() if e != "explanations"]

@@ -12,7 +12,7 @@ from addin.review import rollup
 from addin.checks import validator
 from addin.cli import main
 
-from .conftest import balanced_doc
+from .helpers import balanced_doc
 
 F = fmt.load()
 

@@ -13,7 +13,7 @@ from addin.format import fmt
 from addin.checks import validator
 from addin.checks.findings import summary
 
-from .conftest import balanced_doc
+from .helpers import balanced_doc
 
 
 def findings(doc, rule=None):

@@ -68,7 +68,7 @@ def test_defined_names_are_valid_excel_names_and_invertible():
 
 
 def test_example_document_is_valid():
-    from .conftest import EXAMPLE_JSON
+    from .helpers import EXAMPLE_JSON
     doc = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
     assert list(docschema.validator().iter_errors(doc)) == []
 
@@ -95,7 +95,7 @@ def test_every_rule_has_chinese_message_templates():
 def test_docs_rules_md_is_current():
     from addin.format import rulesheet
 
-    from .conftest import ROOT
+    from .helpers import ROOT
 
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rulesheet.markdown(), \
         "run: python -m addin.format.rulesheet"

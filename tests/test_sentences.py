@@ -13,7 +13,7 @@ from addin.format import fmt
 from addin.report import sentences
 from addin.checks import validator
 
-from .conftest import EXAMPLE_JSON, balanced_doc
+from .helpers import EXAMPLE_JSON, balanced_doc
 
 F = fmt.load()
 EXAMPLE = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from addin.format import fmt, layout, rulesheet
 from addin.io import template
 from addin.errors import UserError
 
-from .conftest import shared_dir as conftest_shared_dir
+from .helpers import shared_dir as conftest_shared_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbook_templates" / "年报模板-2021版.xlsx"
