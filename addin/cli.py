@@ -120,36 +120,28 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_validate(args) -> int:
     if len(args.file) > 1 or Path(args.file[0]).is_dir() or args.summary_csv:
         return cmd_validate_batch(args)
+    from addin import pipeline
     from addin.review import printer
-    from addin.io import reader
-    from addin.checks import validator
-    from addin.checks.findings import summary
 
     path = args.file[0]
-    r = reader.read(Path(path))
-    last_year = None
-    if args.prior:
-        from addin.checks import prior
-
-        last_year = prior.read(_prior_file(args.prior, r.document))
-        prior.check_year(r.document, last_year)
-    findings = validator.validate(r.document, r.locate, extra=r.findings, prior=last_year)
+    prior = (lambda doc: _prior_file(args.prior, doc)) if args.prior else None
+    checked = pipeline.check(path, prior=prior)
     show = printer.json_report if args.json else printer.text_report
-    print(show(path, r.document, findings, r.located_by))
+    print(show(path, checked.document, checked.findings, checked.located_by))
     if getattr(args, "annotate", False):
         from addin.review.backends.openpyxl_marks import annotate_file
 
-        out = annotate_file(Path(path), findings, force=args.force)
+        out = annotate_file(Path(path), checked.findings, force=args.force)
         print(f"已写入标注副本：{out}（原文件未修改）", file=sys.stderr if args.json else sys.stdout)
-    return EXIT_OK if summary(findings)["passed"] else EXIT_FINDINGS
+    return EXIT_OK if checked.passed else EXIT_FINDINGS
 
 
 def _prior_file(where: str, doc: dict) -> Path:
     """--prior names last year's workbook, or a folder holding it (found by organ and year)."""
     if not Path(where).is_dir():
         return Path(where)
-    from addin.review import batch
     from addin.checks import prior
+    from addin.review import batch
 
     name, year = prior.key(doc)
     found = batch.prior_index(where).get((name, year - 1 if isinstance(year, int) else None))
@@ -184,9 +176,8 @@ def cmd_validate_batch(args) -> int:
 
 
 def cmd_rollup(args) -> int:
+    from addin import pipeline
     from addin.review import batch, printer, rollup
-    from addin.io import reader
-    from addin.checks import validator
 
     out = Path(args.output)
     doc, included, left_out = rollup.write(batch.collect(args.paths), out, args.organ, args.year, args.level,
@@ -194,9 +185,9 @@ def cmd_rollup(args) -> int:
     print(f"已汇总 {len(included)} 个单位到 {out}（“{rollup.SOURCES_SHEET}”表列出计入的单位）。")
     for u in left_out:
         print(f"  未计入：{u.file}：{u.left_out}")
-    r = reader.read(out)
+    checked = pipeline.check(out)
     print("汇总工作簿的校验结果（文字部分请汇总单位填写）：")
-    print(printer.text_report(out, r.document, validator.validate(r.document, r.locate, extra=r.findings)))
+    print(printer.text_report(out, checked.document, checked.findings))
     return EXIT_FINDINGS if left_out else EXIT_OK
 
 

@@ -70,17 +70,16 @@ def _alert(book, text: str, mode: str = "info") -> None:
 
 
 def _validate(book):
+    from addin import pipeline
+    from addin.checks.findings import summary
     from addin.io import live
     from addin.review import marks, printer
-    from addin.checks import validator
     from addin.review.backends.xlwings_marks import XlwingsBackend
-    from addin.checks.findings import summary
 
     backend = XlwingsBackend(book)
-    r = live.read(backend, book.fullname)
-    findings = validator.validate(r.document, r.locate, extra=r.findings)
-    marks.mark(backend, findings)
-    _alert(book, printer.verdict(summary(findings)) + f"\n详见“{marks.RESULTS_SHEET}”表。")
+    checked = pipeline.check_read(live.read(backend, book.fullname))
+    marks.mark(backend, checked.findings)
+    _alert(book, printer.verdict(summary(checked.findings)) + f"\n详见“{marks.RESULTS_SHEET}”表。")
 
 
 def _clear(book):
@@ -115,23 +114,18 @@ def _export(book):
 
 
 def run_export(path: Path) -> tuple[int, str]:
-    """`nianbao export FILE` (issue 3's command, the export gate included), its output as the message."""
-    import contextlib
-    import io
+    """Export as `nianbao export FILE` does (the export gate included); its exit code and what it says."""
+    from addin.errors import UserError
+    from addin.report import export
 
-    from addin import cli
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        try:
-            code = cli.main(["export", str(path)])
-        except SystemExit as e:  # argparse: no export command in this version
-            code = e.code if isinstance(e.code, int) else 2
-            return code, "本版本尚未包含导出功能（nianbao export）。请升级 nianbao 后再试。"
-    text = out.getvalue().strip()
+    try:
+        code, text = export.outcome(export.export(path), path)
+    except UserError as e:
+        code, text = e.exit_code, e.message
+    text = text.strip()
     if len(text) > 1500:
         text = text[:1500] + "……"
-    return code, text or ("已导出报告。" if code == 0 else "导出未完成。")
+    return code, text
 
 
 def new_template_path(folder: Path) -> Path:

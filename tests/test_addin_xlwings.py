@@ -8,6 +8,7 @@ xlwings API fails here, not in front of staff.
 from __future__ import annotations
 
 import inspect
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -24,6 +25,8 @@ from addin import xl
 from addin.review.backends import openpyxl_marks
 from addin.review.backends.xlwings_marks import XlwingsBackend
 from tests.test_marks import findings_of, make_bad, rgb
+
+from .helpers import EXAMPLE_XLSX
 
 
 class FakeNote:
@@ -434,10 +437,17 @@ def test_export_asks_an_unsaved_book_to_be_saved_first(tmp_path, monkeypatch):
     assert yes.saved_to == [None] and calls == [src] and yes.app.alerts[-1][0] == "已导出报告。"
 
 
-def test_export_runs_the_export_command(tmp_path):
+def test_export_runs_the_export_function(tmp_path):
     src = make_bad(tmp_path)
     code, text = xl.run_export(src)
-    assert isinstance(code, int) and text and "Traceback" not in text
+    assert code == 1 and "未导出报告" in text and not list(tmp_path.glob("*.docx"))
+    good = tmp_path / "good.xlsx"
+    shutil.copyfile(EXAMPLE_XLSX, good)
+    code, text = xl.run_export(good)
+    assert code == 0 and "已导出报告" in text and (tmp_path / "good.docx").is_file()
+    before = (tmp_path / "good.html").read_bytes()      # the outputs are newer than the workbook now
+    code, text = xl.run_export(good)
+    assert code == 2 and "--force" in text and (tmp_path / "good.html").read_bytes() == before
 
 
 def test_rules_and_new_template(tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ import shutil
 import openpyxl
 import pytest
 
+from addin import pipeline
 from addin.review import batch
 from addin.format import layout
 from addin.cli import main
@@ -97,7 +98,7 @@ def test_summary_csv_opens_in_excel_and_runs_no_formula(folder, tmp_path, capsys
 
 
 def test_parallel_and_serial_give_the_same_rows(tmp_path):
-    for i in range(batch.PARALLEL_FROM + 2):
+    for i in range(pipeline.PARALLEL_FROM + 2):
         shutil.copyfile(EXAMPLE_XLSX, tmp_path / f"unit{i:02d}.xlsx")
     paths = batch.collect([tmp_path])
     serial, parallel = batch.run(paths, jobs=1), batch.run(paths, jobs=2)

@@ -137,16 +137,6 @@ def findings(doc: dict, locate: Locate, prior: Prior) -> list[Finding]:
     return out
 
 
-def read(path) -> Prior:
-    """Last year's workbook, read like any other (its own findings are not this year's business)."""
-    from pathlib import Path
-
-    from addin.io import reader
-
-    r = reader.read(Path(path))
-    return Prior(r.document, r.locate, source=f"上年工作簿 {Path(path).name}")
-
-
 def key(doc: dict) -> tuple[str, object]:
     """How a unit is matched with last year's workbook in a folder: its organ name and year."""
     return _plain((doc.get("organ") or {}).get("name") or ""), (doc.get("organ") or {}).get("year")

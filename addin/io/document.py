@@ -3,17 +3,36 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TypedDict, Union
 
 from addin.format import fmt as fmtmod
 from addin.errors import UserError
 
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a filled report is about 50 KB
 
+Value = Union[int, float, str, None]   # a cell as read: a number, or text/blank the rules report on
 
-def empty(organ: str | None = None, year: int | None = None) -> dict:
+
+class Explanation(TypedDict):
+    """One reason staff wrote in the 说明 sheet for a 需说明 finding."""
+    rule: str
+    target: str
+    text: str
+
+
+class ReportDocument(TypedDict):
+    """The shape of schema/report-document.schema.json; the keys of organ/cells/texts are the format's ids."""
+    format: str
+    organ: dict[str, Value]
+    cells: dict[str, Value]
+    texts: dict[str, str]
+    explanations: list[Explanation]
+
+
+def empty(organ: str | None = None, year: int | None = None) -> ReportDocument:
     """A document with every element present and blank."""
     f = fmtmod.load()
-    doc = {
+    doc: ReportDocument = {
         "format": f.version,
         "organ": {x.id: None for x in f.organ_fields},
         "cells": {cid: None for cid in f.cells},
@@ -52,5 +71,5 @@ def load_json(path: Path) -> dict:
     return doc
 
 
-def dumps(doc: dict) -> str:
+def dumps(doc: ReportDocument) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from addin.io import container, document
+from addin.io.document import ReportDocument
 from addin.format import layout
 from addin.format import fmt as fmtmod
 from addin.errors import UserError
@@ -26,7 +27,7 @@ XLWINGS_CONF_SHEET = "xlwings.conf"
 @dataclass
 class Read:
     path: Path
-    document: dict
+    document: ReportDocument
     findings: list[Finding] = field(default_factory=list)
     addresses: dict[str, str] = field(default_factory=dict)   # element → '表三!D7'
     located_by: str = "names"                                  # names | labels

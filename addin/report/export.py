@@ -13,12 +13,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from addin.io import reader
-from addin.report import model as report
-from addin.checks import validator
-from addin.io.atomic import atomic_path, check_free
-from addin.errors import UserError
+from addin import pipeline
 from addin.checks.findings import Finding, summary
+from addin.errors import UserError
+from addin.io.atomic import atomic_path, check_free
+from addin.io.document import ReportDocument
+from addin.report import model as report
 from addin.report.writers import FORMATS, writer
 
 DRAFT_SUFFIX = "-征求意见稿"
@@ -35,7 +35,7 @@ class Written:
 @dataclass
 class Result:
     workbook: Path
-    document: dict
+    document: ReportDocument
     findings: list[Finding]
     located_by: str = "names"
     blocked: bool = False
@@ -91,16 +91,15 @@ def export(workbook: str | Path, kinds: list[str] | None = None, out_dir: str | 
     """Read, validate, gate, and write the report files. Raises UserError for refusals (nothing written)."""
     workbook = Path(workbook)
     kinds = kinds or list(FORMATS)
-    r = reader.read(workbook)
-    findings = validator.validate(r.document, r.locate, extra=r.findings)
-    result = Result(workbook, r.document, findings, r.located_by, draft=draft)
-    if any(x.blocking for x in findings) and not draft:
+    checked = pipeline.check(workbook)
+    result = Result(workbook, checked.document, checked.findings, checked.located_by, draft=draft)
+    if not checked.passed and not draft:
         result.blocked = True
         return result
     paths = targets(workbook, kinds, Path(out_dir) if out_dir else None, draft)
     for p in paths.values():
         check_target(p, workbook, force)
-    model = report.build(r.document, generated_sentences=generated_sentences, draft=draft)
+    model = report.build(checked.document, generated_sentences=generated_sentences, draft=draft)
     write_all(model, paths)
     result.written = [Written(k, p, p.stat().st_size) for k, p in paths.items()]
     return result
@@ -131,11 +130,20 @@ def _size(n: int) -> str:
     return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} 字节"
 
 
+def outcome(result: Result, shown_path: str | Path) -> tuple[int, str]:
+    """Exit code and what staff read: the findings, then what was written or why nothing was."""
+    from addin.review import printer
+
+    if result.blocked:
+        blocking = [x for x in result.findings if x.blocking]
+        return 1, (printer.text_report(shown_path, result.document, blocking, result.located_by) + "\n"
+                   "未导出报告：请先改正上列错误，并在“说明”表中说明需说明的项目；如只需征求意见稿，可加 --draft。")
+    return 0, printer.text_report(shown_path, result.document, result.findings, result.located_by) + "\n" + text_summary(result)
+
+
 def cmd(args) -> int:
     """The CLI body (addin.cli.cmd_export calls this)."""
     import json
-
-    from addin.review import printer
 
     kinds = parse_kinds(args.to)
     result = export(args.file, kinds, args.out, force=args.force, draft=args.draft,
@@ -143,12 +151,6 @@ def cmd(args) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return 1 if result.blocked else 0
-    if result.blocked:
-        blocking = [x for x in result.findings if x.blocking]
-        print(printer.text_report(args.file, result.document, blocking, result.located_by))
-        print("未导出报告：请先改正上列错误，并在“说明”表中说明需说明的项目；"
-              "如只需征求意见稿，可加 --draft。")
-        return 1
-    print(printer.text_report(args.file, result.document, result.findings, result.located_by))
-    print(text_summary(result))
-    return 0
+    code, text = outcome(result, args.file)
+    print(text)
+    return code

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from addin.errors import UserError
@@ -19,7 +17,6 @@ from addin.checks.findings import EXPLAIN, summary
 
 PATTERNS = ("*.xlsx", "*.xlsm", "*.xls", "*.et", "*.ods")   # the last three become rows that say “re-save as .xlsx”
 ANNOTATED_SUFFIX = ".校验.xlsx"   # our own annotated copies (validate --annotate) are not units
-PARALLEL_FROM = 8                  # fewer files than this: one process is faster than starting more
 CSV_COLUMNS = ("序号", "文件", "机关", "年度", "结论", "错误", "需说明", "其中未说明", "提示", "首个问题")
 VERDICTS = {0: "通过", 1: "未通过", 2: "无法读取"}
 
@@ -50,41 +47,32 @@ def _is_unit(f: Path) -> bool:
     return True
 
 
-def identify(path: Path) -> tuple | None:
-    """(organ, year) of a workbook for matching with next year's units; None when it cannot be read."""
-    from addin.checks import prior
-    from addin.io import reader
-
-    try:
-        return prior.key(reader.read(path).document)
-    except Exception:  # noqa: BLE001 — an unreadable prior workbook is simply not matched
-        return None
-
-
 def prior_index(where: str | Path, jobs: int | None = None) -> dict[tuple, str]:
     """Last year's workbooks (a folder, or one file) by (organ, year)."""
+    from addin.pipeline import identify, map_paths
+
     paths = collect([where])
-    keys = _map(identify, paths, jobs)
+    keys = map_paths(identify, paths, jobs)
     return {k: str(p) for p, k in zip(paths, keys) if k is not None}
 
 
 def check(path: Path, annotate: bool = False, force: bool = False, priors: dict | None = None) -> dict:
     """One workbook → one row (plain data, so it crosses process boundaries)."""
-    from addin.checks import prior, validator
-    from addin.io import reader
+    from addin import pipeline
+    from addin.checks import prior
 
     row = {"file": str(path), "organ": None, "year": None, "exit": 2, "error": None, "findings": [], "prior": None,
            "prior_searched": priors is not None}
     try:
-        r = reader.read(path)
-        last_year = None
-        if priors is not None:
-            name, year = prior.key(r.document)
+        def last_year(doc):
+            name, year = prior.key(doc)
             row["prior"] = priors.get((name, year - 1)) if isinstance(year, int) else None
-            last_year = prior.read(row["prior"]) if row["prior"] else None
-        findings = validator.validate(r.document, r.locate, extra=r.findings, prior=last_year)
-        row.update(organ=r.document["organ"].get("name"), year=r.document["organ"].get("year"),
-                   located_by=r.located_by, findings=[f.to_dict() for f in findings],
+            return row["prior"]
+
+        checked = pipeline.check(path, prior=last_year if priors is not None else None)
+        findings = checked.findings
+        row.update(organ=checked.document["organ"].get("name"), year=checked.document["organ"].get("year"),
+                   located_by=checked.located_by, findings=[f.to_dict() for f in findings],
                    summary=summary(findings), exit=0 if summary(findings)["passed"] else 1)
         if annotate:
             from addin.review.backends.openpyxl_marks import annotate_file
@@ -100,17 +88,10 @@ def check(path: Path, annotate: bool = False, force: bool = False, priors: dict 
 
 def run(paths: list[Path], jobs: int | None = None, annotate: bool = False, force: bool = False,
         priors: dict | None = None) -> list[dict]:
+    from addin.pipeline import map_paths
+
     n = len(paths)
-    return _map(check, paths, jobs, [annotate] * n, [force] * n, [priors] * n)
-
-
-def _map(fn, paths: list[Path], jobs: int | None, *more):
-    """fn over the paths, in processes when there are enough of them; results in the order of the paths."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(paths) < PARALLEL_FROM:
-        return [fn(*args) for args in zip(paths, *more)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(fn, paths, *more, chunksize=max(1, len(paths) // (jobs * 4))))
+    return map_paths(check, paths, jobs, [annotate] * n, [force] * n, [priors] * n)
 
 
 def exit_code(rows: list[dict]) -> int:

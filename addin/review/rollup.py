@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from addin.review import batch
 from addin.io import document
 from addin.format import fmt as fmtmod
 from addin.errors import UserError
@@ -35,18 +34,16 @@ class Unit:
 
 def read_unit(path: Path) -> Unit:
     """A unit's name, year and cells, or why it cannot be summed (plain data: runs in worker processes)."""
-    from addin.io import reader
-    from addin.checks import validator
+    from addin import pipeline
 
     unit = Unit(str(path))
     try:
-        r = reader.read(path)
+        checked = pipeline.check(path)
     except UserError as e:
         unit.left_out = e.message
         return unit
-    doc = r.document
+    doc, findings = checked.document, checked.findings
     unit.organ, unit.year, unit.cells = doc["organ"].get("name"), doc["organ"].get("year"), doc["cells"]
-    findings = validator.validate(doc, r.locate, extra=r.findings)
     blocking = [f for f in findings if f.blocking]
     unit.verdict = "通过" if not blocking else f"未通过：{len(blocking)} 项，如 {blocking[0].rule} {blocking[0].message}"
     bad = [f for f in findings if f.rule in UNSUMMABLE]
@@ -121,12 +118,13 @@ def sources_rows(included: list[Unit], left_out: list[Unit]) -> list[list]:
 def write(units_paths: list[Path], output: Path, organ: str, year: int | None, level: str | None,
           force: bool = False, jobs: int | None = None) -> tuple[dict, list[Unit], list[Unit]]:
     from addin.io import atomic, template
+    from addin.pipeline import map_paths
     from addin.review.backends.openpyxl_marks import OpenpyxlBackend
 
     atomic.check_suffix(output, ".xlsx")
     atomic.check_writable(output, force)
     units_paths = [p for p in units_paths if p.resolve() != Path(output).resolve()]   # never our own earlier output
-    units = batch._map(read_unit, units_paths, jobs)
+    units = map_paths(read_unit, units_paths, jobs)
     included, left_out, year = combine(units, year, organ)
     if not included:
         raise UserError("没有可以汇总的单位：" + "；".join(f"{Path(u.file).name}：{u.left_out}" for u in left_out),

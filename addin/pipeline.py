@@ -1,0 +1,79 @@
+"""The one pipeline every front end runs: workbook → report document → findings.
+
+`check(path, prior=…)` is what `nianbao validate`, the batch, export, roll-up and the add-in's buttons all
+call; they differ only in what they do with the result (print it, mark the workbook, write the report).
+Last year's workbook, when given, is read the same way and adds the cross-year rules.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from addin.checks import prior as priormod
+from addin.checks import validator
+from addin.checks.findings import Finding, summary
+from addin.io import reader
+from addin.io.document import ReportDocument
+
+PARALLEL_FROM = 8   # fewer files than this: one process is faster than starting more
+
+
+@dataclass
+class Checked:
+    """One workbook checked: its document, its findings, and how its cells were found."""
+    path: Path
+    document: ReportDocument
+    findings: list[Finding]
+    located_by: str                   # "names" (the template's defined names) or "labels" (the fallback)
+    locate: Callable[[str], str]      # element id → 表三!D7, for messages about this workbook
+    prior_path: Path | None = None    # last year's workbook, when one was compared
+
+    @property
+    def passed(self) -> bool:
+        return summary(self.findings)["passed"]
+
+
+# last year's workbook: a file, or how to find it once this year's organ and year are known (None: not found)
+Prior = str | Path | Callable[[ReportDocument], "str | Path | None"] | None
+
+
+def check(path: str | Path, prior: Prior = None) -> Checked:
+    """Read and validate one workbook file; `prior`, last year's workbook, adds the cross-year rules."""
+    return check_read(reader.read(Path(path)), prior)
+
+
+def check_read(r: reader.Read, prior: Prior = None) -> Checked:
+    """Validate what a reader returned (a file, or the live book copied by io.live)."""
+    where = prior(r.document) if callable(prior) else prior
+    last_year = None
+    if where is not None:
+        last_year = read_prior(where)
+        priormod.check_year(r.document, last_year)
+    findings = validator.validate(r.document, r.locate, extra=r.findings, prior=last_year)
+    return Checked(r.path, r.document, findings, r.located_by, r.locate, Path(where) if where is not None else None)
+
+
+def read_prior(path: str | Path) -> priormod.Prior:
+    """Last year's workbook, read like any other (its own findings are not this year's business)."""
+    r = reader.read(Path(path))
+    return priormod.Prior(r.document, r.locate, source=f"上年工作簿 {Path(path).name}")
+
+
+def identify(path: Path) -> tuple | None:
+    """(organ, year) of a workbook for matching with next year's units; None when it cannot be read."""
+    try:
+        return priormod.key(reader.read(path).document)
+    except Exception:  # noqa: BLE001 — an unreadable prior workbook is simply not matched
+        return None
+
+
+def map_paths(fn, paths: list[Path], jobs: int | None, *more) -> list:
+    """fn over the paths, in processes when there are enough of them; results in the order of the paths."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(paths) < PARALLEL_FROM:
+        return [fn(*args) for args in zip(paths, *more)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(fn, paths, *more, chunksize=max(1, len(paths) // (jobs * 4))))
