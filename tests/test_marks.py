@@ -16,7 +16,7 @@ from addin.io import reader
 from addin.checks import validator
 from addin.review.backends import openpyxl_marks
 from addin.checks.findings import EXPLAIN
-from addin.io.template import SEVERITY_FILLS
+from addin.format.styles import SEVERITY_FILLS
 from tests.helpers import EXAMPLE_XLSX
 
 SEVERITY_OF_FILL = {v: k for k, v in SEVERITY_FILLS.items()}

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-ERROR = "错误"
-EXPLAIN = "需说明"
-INFO = "提示"
-SEVERITIES = (ERROR, EXPLAIN, INFO)
+from addin.format.severity import ERROR, EXPLAIN, INFO, SEVERITIES
+
+__all__ = ["ERROR", "EXPLAIN", "INFO", "SEVERITIES", "Finding", "summary", "sort_key", "verdict"]
 
 
 @dataclass
@@ -46,3 +45,12 @@ def summary(findings: list[Finding]) -> dict:
 
 def sort_key(f: Finding):
     return (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.rule, f.target)
+
+
+def verdict(s: dict) -> str:
+    """One sentence on a summary: the counts and whether the report may be exported."""
+    c = s["counts"]
+    head = (f"{ERROR} {c[ERROR]} 项，{EXPLAIN} {c[EXPLAIN]} 项（已说明 {s['explained']} 项），{INFO} {c[INFO]} 项")
+    if s["passed"]:
+        return f"{head} —— 通过，可以导出报告。"
+    return f"{head} —— 未通过：请改正错误，并在“说明”表中说明需说明的项目。"

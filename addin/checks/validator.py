@@ -14,6 +14,7 @@ from typing import Callable
 from addin.format import docschema, layout
 from addin.format import fmt as fmtmod
 from addin.checks.findings import EXPLAIN, Finding, sort_key
+from addin.text import number, strip_ordinal
 
 Locate = Callable[[str], str]
 
@@ -201,7 +202,7 @@ def _text_in_number(v: str, what: str) -> str:
 
 
 def _num(v) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    return number(v, places=6)    # a value as typed: more places than the report prints
 
 
 def _organ_problem(f: fmtmod.Format, element: str, v, err) -> str:
@@ -348,13 +349,8 @@ def check_other_share(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     total_label = ctx.f.cells[total_cell].row.path[-1]  # （七）总计
     msg = rule.message(group=group, other=other, total_label=total_label, total=total, share=f"{other / total:.1%}",
                        max_share=f"{p['max_share']:.0%}", cells=layout.compress([ctx.locate(c) for c in parts]),
-                       group_name=_unnumbered(group))
+                       group_name=strip_ordinal(group))
     return [ctx.finding(rule, msg, parts + [total_cell], other=other, total=total)]
-
-
-def _unnumbered(label: str) -> str:
-    """'（六）其他处理' → '其他处理'."""
-    return re.sub(r"^（[一二三四五六七八九十]+）|^[一二三四五六七八九十]+、|^\d+\.", "", label)
 
 
 def check_suit_after_review(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:

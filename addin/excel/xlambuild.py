@@ -17,7 +17,6 @@ the five security edits of `patch_xlwings`), Dictionary.cls (Mac), customUI.xml 
 from __future__ import annotations
 
 import io
-import re
 import struct
 import sys
 import zipfile

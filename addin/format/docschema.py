@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from addin.format import fmt as fmtmod
-from addin.format.layout import EXPLAIN_ROWS  # every explanation has a row in the 说明 sheet
 
 SCHEMA_FILE = "report-document.schema.json"
 EXPLANATION_MAX = 2000
+EXPLANATIONS_MAX = 200   # explanations one report may hold (the 说明 sheet has a row for each)
 
 
 def _value_schema(spec: dict) -> dict:
@@ -71,7 +71,7 @@ def build(f: fmtmod.Format | None = None) -> dict:
             },
             "explanations": {
                 "type": "array",
-                "maxItems": EXPLAIN_ROWS,
+                "maxItems": EXPLANATIONS_MAX,
                 "items": {
                     "type": "object",
                     "additionalProperties": False,

@@ -13,13 +13,14 @@ from functools import lru_cache
 from openpyxl.utils import get_column_letter
 
 from addin.format import fmt as fmtmod
+from addin.format.docschema import EXPLANATIONS_MAX
 
 # Sheets that are not tables; their names are the workbook's vocabulary for staff.
 GUIDE_SHEET = "填报说明"
 ORGAN_SHEET = "基本信息"
 EXPLAIN_SHEET = "说明"
 RULES_SHEET = "规则说明"
-EXPLAIN_ROWS = 200
+EXPLAIN_ROWS = EXPLANATIONS_MAX     # one row of the 说明 sheet for each explanation the document may hold
 VERSION_NAME = "nb_format_version"  # a defined name holding the format version, e.g. "2021"
 EXPLAIN_COLUMNS = ("规则编号", "对象", "说明")
 TITLE_ROW = 1

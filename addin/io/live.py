@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Protocol
 
-from addin.review.marks import CellSource
+from addin.io.results import CellSource
+from addin.text import looks_like_formula
 
 MAX_ROWS = 5000    # a hostile used range (A1:XFD1048576) is cut, not copied
 MAX_COLS = 200
@@ -35,7 +36,7 @@ def to_openpyxl(source: NamedSource):
                 if v is not None:
                     cell = ws.cell(r, c)
                     cell.value = v
-                    if isinstance(v, str) and v.startswith("="):
+                    if looks_like_formula(v):
                         cell.data_type = "s"   # a value that looks like a formula is text here
     for name, refers_to in source.defined_names():
         name = name.rpartition("!")[2]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from addin.io import container, document
+from addin.io.results import explanations_from_results
 from addin.io.document import ReportDocument
 from addin.format import layout
 from addin.format import fmt as fmtmod
@@ -121,7 +122,6 @@ def read_workbook(wb, path: Path) -> Read:
             addresses[t.element] = f"{rng[0]}!{layout.ref(rng[1], rng[3])}:{layout.ref(rng[2], rng[3])}"
     # explanations typed in the 校验结果 sheet of an annotated workbook come first (the newer text);
     # addin.review.marks moves them into 说明, the one place they are kept, on the next marking run
-    from addin.review.marks import explanations_from_results
     doc["explanations"] = explanations_from_results(wb) + _explanations(wb, named)
     findings += _label_findings(wb, f, positions, by_name)
     findings += _sheet_findings(wb, f)

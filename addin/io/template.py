@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -21,52 +20,18 @@ from addin.io import atomic
 from addin.format import rulesheet
 from addin.format import fmt as fmtmod
 from addin.format import layout as laymod
+from addin.format.styles import (BORDER, COLORS, FONT, FONT_BOLD, FONT_HINT, FONT_SMALL, FONT_TITLE, LINE_HEIGHT,
+                                 LOCKED, SEVERITY_FILLS, UNLOCKED, WRAP_CENTER, WRAP_LEFT, WRAP_TOP)
+from addin.format.styles import fill as _fill
 from addin.errors import UserError
+from addin.text import display_len, looks_like_formula
 
-# --- the look, defined once (the marking code imports these) -------------------------------------------
-FONT_NAME = "宋体"
-FONT_SIZE = 11
-COLORS = {
-    "input": "FFFFFF",    # 填报格: white with a border (labels and headers are grey)
-    "label": "F2F2F2",    # 行标签
-    "header": "D9D9D9",   # 表头、标题
-    "check": "E2EFDA",    # 自动核对格 (✓ or 差 N)
-}
-# Fill colours of findings marked in the workbook, by severity (keys = the severities of rules-*.json).
-SEVERITY_FILLS = {
-    "错误": "FFC7CE",      # light red
-    "需说明": "FFEB9C",    # light orange
-    "提示": "DDEBF7",      # light blue
-}
+# --- the look is format/styles.py (the marks use it too) ---------------------------------------------
 CHECK_OK = "✓"
 CHECK_DIFF = "差 "
 # Fixed document times: two builds of the same format are identical in content.
 FIXED_TIME = _dt.datetime(2021, 1, 1, 0, 0, 0)
 SUM_RUN = 6  # a contiguous run of more cells than this is written SUM(range) in check formulas
-
-_THIN = Side(style="thin", color="808080")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-LOCKED = Protection(locked=True)
-UNLOCKED = Protection(locked=False)
-
-
-def _font(bold=False, size=FONT_SIZE, color=None, italic=False) -> Font:
-    return Font(name=FONT_NAME, size=size, bold=bold, color=color, italic=italic)
-
-
-def _fill(rgb: str) -> PatternFill:
-    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
-
-
-FONT = _font()
-FONT_BOLD = _font(bold=True)
-FONT_TITLE = _font(bold=True, size=14)
-FONT_HINT = _font(size=10, color="595959")
-FONT_SMALL = _font(size=10)
-WRAP_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-WRAP_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
-LINE_HEIGHT = 15  # points per wrapped line at 11pt
 
 
 # --- public API ---------------------------------------------------------------------------------------
@@ -484,7 +449,7 @@ def _put(wb: Workbook, where: tuple[str, int, int], value, ws=None) -> None:
     if not isinstance(value, str):
         value = str(value)
     c.value = value
-    if value.startswith("="):
+    if looks_like_formula(value):
         c.data_type = "s"     # text that looks like a formula stays text
         c.quotePrefix = True  # and Excel shows it with a leading apostrophe, as typed text
 
@@ -511,9 +476,6 @@ def _next_to(a, b, start) -> bool:
     return (b[1] == a[1] == start[1] and b[0] == a[0] + 1) or (b[0] == a[0] == start[0] and b[1] == a[1] + 1)
 
 
-def display_len(text: str) -> int:
-    """Width in Excel character units: wide (CJK) characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _lines(text: str, width: float) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from addin.format import fmt as fmtmod
 from addin.format.layout import path_spans
+from addin.text import number
 
 CN_NUMERALS = "一二三四五六七八九十"
 # A narrative line that is a level-2 sub-head: "（一）主动公开政府信息情况" — short, no sentence end.
@@ -100,10 +101,7 @@ def format_value(v, kind: str = "count") -> str:
         return ""
     if isinstance(v, bool) or isinstance(v, str):
         return str(v)
-    if kind == "amount" or isinstance(v, float):
-        s = f"{v:.4f}".rstrip("0").rstrip(".")
-        return "0" if s in ("-0", "") else s
-    return str(v)
+    return number(v)
 
 
 # --- tables -------------------------------------------------------------------------------------

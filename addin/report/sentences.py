@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from addin.format import fmt as fmtmod
+from addin.text import number, strip_ordinal
 
 
 @lru_cache(maxsize=None)
@@ -48,10 +49,7 @@ def label(qid: str) -> str:
     return quantities()[qid]["label"]
 
 
-def num(v) -> str:
-    if isinstance(v, float):
-        return f"{v:.4f}".rstrip("0").rstrip(".")
-    return str(v)
+num = number   # how the sentences print a figure (the same as the tables)
 
 
 def share(part, whole) -> str:
@@ -65,8 +63,7 @@ def _join(items: list[str]) -> str:
 
 def _short(label_text: str) -> str:
     """'（三）不予公开' → '不予公开'; '本年制发件数' → '制发'; '现行有效件数' → '现行有效'."""
-    s = re.sub(r"^[（(][一二三四五六七八九十]+[)）]", "", label_text)
-    s = re.sub(r"^\d+\.", "", s)
+    s = strip_ordinal(label_text)
     s = re.sub(r"^本年", "", s)
     return re.sub(r"(件数|数量)$", "", s)
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from pathlib import Path
 
 from addin.errors import UserError
-from addin.checks.findings import EXPLAIN, summary
+from addin.text import display_len, looks_like_formula
+from addin.checks.findings import ERROR, EXPLAIN, INFO, summary
 
 PATTERNS = ("*.xlsx", "*.xlsm", "*.xls", "*.et", "*.ods")   # the last three become rows that say “re-save as .xlsx”
 ANNOTATED_SUFFIX = ".校验.xlsx"   # our own annotated copies (validate --annotate) are not units
-CSV_COLUMNS = ("序号", "文件", "机关", "年度", "结论", "错误", "需说明", "其中未说明", "提示", "首个问题")
+CSV_COLUMNS = ("序号", "文件", "机关", "年度", "结论", ERROR, EXPLAIN, "其中未说明", INFO, "首个问题")
 VERDICTS = {0: "通过", 1: "未通过", 2: "无法读取"}
 
 
@@ -104,7 +104,7 @@ def _counts(row: dict) -> tuple:
         return ("—",) * 4
     c = row["summary"]["counts"]
     unexplained = c[EXPLAIN] - row["summary"]["explained"]
-    return c["错误"], c[EXPLAIN], unexplained, c["提示"]
+    return c[ERROR], c[EXPLAIN], unexplained, c[INFO]
 
 
 def first_problem(row: dict) -> str:
@@ -114,19 +114,15 @@ def first_problem(row: dict) -> str:
     return f"{blocking[0]['rule']} {blocking[0]['message']}" if blocking else ""
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _cols(*cells: tuple[str, int]) -> str:
     """Cells right-aligned to display widths (a Chinese character takes two columns in a terminal)."""
-    return "".join(" " * max(0, w - _width(str(t))) + str(t) for t, w in cells)
+    return "".join(" " * max(0, w - display_len(str(t))) + str(t) for t, w in cells)
 
 
 def text_report(rows: list[dict]) -> str:
     widths = (4, 10, 6, 16, 6)
     lines = [f"批量校验：{len(rows)} 个工作簿",
-             _cols(*zip(("序号", "结论", "错误", "需说明(未说明)", "提示"), widths)) + "  机关 · 年度 · 文件"]
+             _cols(*zip(("序号", "结论", ERROR, f"{EXPLAIN}(未说明)", INFO), widths)) + "  机关 · 年度 · 文件"]
     for i, row in enumerate(rows, 1):
         err, exp, unexp, info = _counts(row)
         verdict = VERDICTS.get(row["exit"], "内部错误")
@@ -175,7 +171,7 @@ def _notes(rows: list[dict]) -> list[str]:
 def csv_safe(value) -> str:
     """A value from a workbook written into CSV so that Excel/WPS never run it as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if looks_like_formula(text) else text
 
 
 def csv_text(rows: list[dict]) -> str:

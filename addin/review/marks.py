@@ -22,94 +22,25 @@ from functools import lru_cache
 from typing import Iterable, Protocol
 
 from addin.format import layout as laymod
-from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary
+from addin.io.results import (COLUMNS, EXPLAIN_HEADER, FIRST_ROW, HEADER_ROW, RESULT_ROWS_MAX, RESULTS_SHEET,
+                              TITLE_ROW, CellSource, result_columns, typed_explanations)
+from addin.io.results import cell_at as _cell
+from addin.io.results import cell_text as _s
+from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary, verdict
+from addin.format.styles import COLORS, LINE_HEIGHT, SEVERITY_FILLS
+from addin.text import display_len
 
-RESULTS_SHEET = "校验结果"
-RESULT_ROWS_MAX = 5000   # a 校验结果 sheet is one row a finding; a hostile one cannot make us read a million
 
 NOTE_TAG = "【年报校验】"
 NOTE_MAX = 1500                      # characters of one note; longer lists end in “……”
-TITLE_ROW, HINT_ROW, HEADER_ROW = 1, 2, 3
-FIRST_ROW = HEADER_ROW + 1
-EXPLAIN_HEADER = "说明（“需说明”项在此写理由）"
-COLUMNS = ("级别", "规则", "表", "单元格", "问题", EXPLAIN_HEADER, "对象", "标记格")
 WIDTHS = (8, 7, 10, 22, 70, 40, 18, 12)
 COL = {name: i for i, name in enumerate(COLUMNS, start=1)}
 MAX_MARKED_RANGE = 400               # cells filled for one range address (a text block has 60)
-UNSAFE_START = ("=", "+", "-", "@")  # text starting with these would become a formula when typed in
 
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 
 
-# --- reading the workbook: the cell-access protocol ---------------------------------------------------
-
-class CellSource(Protocol):
-    """What the shared code needs to see of a workbook (openpyxl file or live xlwings book)."""
-
-    def sheet_names(self) -> list[str]: ...
-
-    def grid(self, sheet: str, max_rows: int | None = None, max_cols: int | None = None) -> list[list]:
-        """Values from A1 to the last used cell (rows × columns, None for blank)."""
-
-
-class OpenpyxlSource:
-    def __init__(self, wb):
-        self.wb = wb
-
-    def sheet_names(self) -> list[str]:
-        return list(self.wb.sheetnames)
-
-    def grid(self, sheet: str, max_rows: int | None = None, max_cols: int | None = None) -> list[list]:
-        ws = self.wb[sheet]
-        rows = min(ws.max_row, max_rows or ws.max_row)
-        cols = min(ws.max_column, max_cols or ws.max_column)
-        return [list(r) for r in ws.iter_rows(min_row=1, max_row=rows, max_col=cols, values_only=True)]
-
-
-def _cell(grid: list[list], row: int, col: int):
-    if 1 <= row <= len(grid) and 1 <= col <= len(grid[row - 1]):
-        return grid[row - 1][col - 1]
-    return None
-
-
-def _s(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
-
-
 # --- explanations: typed in 校验结果, kept in 说明 ----------------------------------------------------
-
-def result_columns(grid: list[list]) -> dict[str, int] | None:
-    """Column of each result header in the header row (staff may have moved or added columns)."""
-    header = [_s(v) for v in (grid[HEADER_ROW - 1] if len(grid) >= HEADER_ROW else [])]
-    cols = {name: header.index(name) + 1 for name in COLUMNS if name in header}
-    return cols if {"规则", "对象", EXPLAIN_HEADER} <= set(cols) else None
-
-
-def typed_explanations(source: CellSource) -> list[dict]:
-    """{rule, target, text} of every row of 校验结果 whose explanation cell holds text."""
-    if RESULTS_SHEET not in source.sheet_names():
-        return []
-    grid = source.grid(RESULTS_SHEET, max_rows=RESULT_ROWS_MAX, max_cols=len(COLUMNS) + 10)
-    cols = result_columns(grid)
-    if not cols:
-        return []
-    out = []
-    for r in range(FIRST_ROW, len(grid) + 1):
-        rule, target = _s(_cell(grid, r, cols["规则"])), _s(_cell(grid, r, cols["对象"]))
-        text = _s(_cell(grid, r, cols[EXPLAIN_HEADER]))
-        if rule and text:
-            out.append({"rule": rule, "target": target, "text": text})
-    return out
-
-
-def explanations_from_results(wb) -> list[dict]:
-    """For the reader: explanations typed in the 校验结果 sheet of an openpyxl workbook."""
-    return typed_explanations(OpenpyxlSource(wb))
-
 
 @dataclass
 class ExplainRow:
@@ -270,11 +201,8 @@ def _link(address: str, sheets: set[str]) -> tuple[str, str] | None:
 def plan(findings: list[Finding], sheets: Iterable[str], typed: list[dict] | None = None,
          existing: list[ExplainRow] | None = None, free: list[int] | None = None) -> Plan:
     """The marks for these findings on a workbook with these sheets (results sheet excluded)."""
-    from addin.review.printer import verdict
-
     sheets = {s for s in sheets if s != RESULTS_SHEET}
     rank = {s: i for i, s in enumerate(SEVERITIES)}
-    from addin.io.template import SEVERITY_FILLS
 
     marks: dict[tuple[str, int, int], CellMark] = {}
     notes: dict[tuple[str, int, int], list[str]] = {}
@@ -330,11 +258,6 @@ class Backend(CellSource, Protocol):
               input_col: int, input_rows: list[int], hidden_col: int, heights: dict[int, float]) -> None: ...
 
 
-def safe_text(value):
-    """Text that a spreadsheet would read as a formula is marked to stay text (backends add a prefix)."""
-    return isinstance(value, str) and value.startswith(UNSAFE_START)
-
-
 def apply(p: Plan, backend: Backend) -> None:
     """Mark the workbook: clear old marks first, then fills, notes, 说明 rows and the 校验结果 sheet."""
     clear(backend)
@@ -351,8 +274,6 @@ def apply(p: Plan, backend: Backend) -> None:
     top = [[p.title] + [None] * (len(COLUMNS) - 1), [p.hint] + [None] * (len(COLUMNS) - 1), list(COLUMNS)]
     backend.write_rows(p.title, TITLE_ROW, top + [r.values() for r in p.rows])
     fills = {}
-    from addin.io.template import COLORS, SEVERITY_FILLS
-
     for c in range(1, len(COLUMNS) + 1):
         fills[(HEADER_ROW, c)] = COLORS["header"]
     inputs = []
@@ -373,8 +294,6 @@ def apply(p: Plan, backend: Backend) -> None:
 
 def row_heights(p: Plan) -> dict[int, float]:
     """Heights of the result rows so wrapped messages show whole (not every program sizes rows itself)."""
-    from addin.io.template import LINE_HEIGHT, display_len
-
     out = {}
     for i, r in enumerate(p.rows):
         lines = max(max(1, -(-display_len(str(v)) // max(1, int(w) - 2))) for v, w in zip(r.values(), WIDTHS[:-1]))

@@ -3,16 +3,10 @@ from __future__ import annotations
 
 import json
 
+from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary, verdict
 from addin.format import layout
-from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary
 
-
-def verdict(s: dict) -> str:
-    c = s["counts"]
-    head = (f"错误 {c['错误']} 项，需说明 {c['需说明']} 项（已说明 {s['explained']} 项），提示 {c['提示']} 项")
-    if s["passed"]:
-        return f"{head} —— 通过，可以导出报告。"
-    return f"{head} —— 未通过：请改正错误，并在“说明”表中说明需说明的项目。"
+__all__ = ["verdict", "text_report", "json_report"]
 
 
 def _position(x: Finding):

@@ -13,7 +13,10 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from addin.review import marks
-from addin.io.template import FONT_NAME, quote
+from addin.format.styles import FONT_NAME
+from addin.io.results import OpenpyxlSource
+from addin.io.template import quote
+from addin.text import looks_like_formula
 
 SUFFIX = ".校验"
 LINK_FONT = Font(name=FONT_NAME, size=11, color="0563C1", underline="single")
@@ -24,7 +27,7 @@ def _fill(rgb: str | None) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) if rgb else PatternFill()
 
 
-class OpenpyxlBackend(marks.OpenpyxlSource):
+class OpenpyxlBackend(OpenpyxlSource):
     def _cell(self, sheet, row, col):
         """The cell, or — when staff merged it into another — the merged range's top-left cell, which holds
         the value, the fill and the note (openpyxl's inner merged cells are read-only). None when even that is
@@ -65,7 +68,7 @@ class OpenpyxlBackend(marks.OpenpyxlSource):
         if cell is None:
             return
         cell.value = value
-        if marks.safe_text(value):
+        if looks_like_formula(value):
             cell.data_type = "s"      # stays text, never a formula
             cell.quotePrefix = True
 
@@ -101,7 +104,7 @@ class OpenpyxlBackend(marks.OpenpyxlSource):
     def style(self, sheet, widths, header_row, last_row, fills, input_col, input_rows, hidden_col, heights):
         from openpyxl.utils import get_column_letter
 
-        from addin.io.template import BORDER, FONT, FONT_BOLD, FONT_HINT, FONT_TITLE
+        from addin.format.styles import BORDER, FONT, FONT_BOLD, FONT_HINT, FONT_TITLE
 
         ws = self.wb[sheet]
         for col, w in enumerate(widths, start=1):

@@ -6,7 +6,7 @@ installed xlwings classes (tests/test_addin_xlwings.py).
 """
 from __future__ import annotations
 
-from addin.review import marks
+from addin.text import looks_like_formula
 from addin.io.live import MAX_COLS, MAX_ROWS
 
 
@@ -18,7 +18,7 @@ def _text(value):
     """What to put into a cell so text stays text: a leading apostrophe is Excel's own text marker."""
     if value == "":
         return None
-    return "'" + value if marks.safe_text(value) else value
+    return "'" + value if looks_like_formula(value) else value
 
 
 def _formula_text(s: str) -> str:

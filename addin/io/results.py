@@ -1,0 +1,86 @@
+"""The 校验结果 sheet as our code reads it: its layout, and the explanations staff typed in it.
+
+The marks (review/marks.py) write this sheet; the reader reads explanations back from it, so that a
+re-validated annotated copy sees them at once. Both read a workbook through the small `CellSource`
+protocol (an openpyxl file or the live xlwings book).
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+RESULTS_SHEET = "校验结果"
+RESULT_ROWS_MAX = 5000   # a 校验结果 sheet is one row a finding; a hostile one cannot make us read a million
+TITLE_ROW, HINT_ROW, HEADER_ROW = 1, 2, 3
+FIRST_ROW = HEADER_ROW + 1
+EXPLAIN_HEADER = "说明（“需说明”项在此写理由）"
+COLUMNS = ("级别", "规则", "表", "单元格", "问题", EXPLAIN_HEADER, "对象", "标记格")
+
+
+# --- the cell-access protocol ---------------------------------------------------
+
+class CellSource(Protocol):
+    """What the shared code needs to see of a workbook (openpyxl file or live xlwings book)."""
+
+    def sheet_names(self) -> list[str]: ...
+
+    def grid(self, sheet: str, max_rows: int | None = None, max_cols: int | None = None) -> list[list]:
+        """Values from A1 to the last used cell (rows × columns, None for blank)."""
+
+
+class OpenpyxlSource:
+    def __init__(self, wb):
+        self.wb = wb
+
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def grid(self, sheet: str, max_rows: int | None = None, max_cols: int | None = None) -> list[list]:
+        ws = self.wb[sheet]
+        rows = min(ws.max_row, max_rows or ws.max_row)
+        cols = min(ws.max_column, max_cols or ws.max_column)
+        return [list(r) for r in ws.iter_rows(min_row=1, max_row=rows, max_col=cols, values_only=True)]
+
+
+def cell_at(grid: list[list], row: int, col: int):
+    if 1 <= row <= len(grid) and 1 <= col <= len(grid[row - 1]):
+        return grid[row - 1][col - 1]
+    return None
+
+
+def cell_text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+# --- explanations typed in 校验结果 ---
+
+def result_columns(grid: list[list]) -> dict[str, int] | None:
+    """Column of each result header in the header row (staff may have moved or added columns)."""
+    header = [cell_text(v) for v in (grid[HEADER_ROW - 1] if len(grid) >= HEADER_ROW else [])]
+    cols = {name: header.index(name) + 1 for name in COLUMNS if name in header}
+    return cols if {"规则", "对象", EXPLAIN_HEADER} <= set(cols) else None
+
+
+def typed_explanations(source: CellSource) -> list[dict]:
+    """{rule, target, text} of every row of 校验结果 whose explanation cell holds text."""
+    if RESULTS_SHEET not in source.sheet_names():
+        return []
+    grid = source.grid(RESULTS_SHEET, max_rows=RESULT_ROWS_MAX, max_cols=len(COLUMNS) + 10)
+    cols = result_columns(grid)
+    if not cols:
+        return []
+    out = []
+    for r in range(FIRST_ROW, len(grid) + 1):
+        rule, target = cell_text(cell_at(grid, r, cols["规则"])), cell_text(cell_at(grid, r, cols["对象"]))
+        text = cell_text(cell_at(grid, r, cols[EXPLAIN_HEADER]))
+        if rule and text:
+            out.append({"rule": rule, "target": target, "text": text})
+    return out
+
+
+def explanations_from_results(wb) -> list[dict]:
+    """For the reader: explanations typed in the 校验结果 sheet of an openpyxl workbook."""
+    return typed_explanations(OpenpyxlSource(wb))
