@@ -231,8 +231,16 @@ def cmd_fill(args) -> int:
 
 def cmd_export(args) -> int:
     from addin.report import export
+    from addin.review import printer
 
-    return export.cmd(args)
+    result = export.export(args.file, export.parse_kinds(args.to), args.out, force=args.force, draft=args.draft,
+                           generated_sentences=not args.no_generated_sentences)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return EXIT_FINDINGS if result.blocked else EXIT_OK
+    code, text = printer.export_report(result, args.file)
+    print(text)
+    return code
 
 
 def cmd_template(args) -> int:

@@ -117,9 +117,10 @@ def run_export(path: Path) -> tuple[int, str]:
     """Export as `nianbao export FILE` does (the export gate included); its exit code and what it says."""
     from addin.errors import UserError
     from addin.report import export
+    from addin.review import printer
 
     try:
-        code, text = export.outcome(export.export(path), path)
+        code, text = printer.export_report(export.export(path), path)
     except UserError as e:
         code, text = e.exit_code, e.message
     text = text.strip()

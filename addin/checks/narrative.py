@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from addin.format import fmt as fmtmod
-from addin.report import sentences
+from addin.format import quantity
 from addin.checks.findings import Finding
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -190,9 +190,9 @@ def _excerpt(sentence: str, limit: int = 60) -> str:
 
 
 def _quantity_words(ctx, qid: str, v) -> str:
-    cells = sentences.quantities()[qid]["cells"]
+    cells = quantity.quantities()[qid]["cells"]
     refs = _refs(ctx, cells)
-    return f"{sentences.label(qid)} {v} 件（{refs}）"
+    return f"{quantity.label(qid)} {v} 件（{refs}）"
 
 
 def _refs(ctx, cells: list[str]) -> str:
@@ -211,12 +211,12 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
             continue
         element = f"text.{tid}"
         for m in mentions(tid, text, rule):
-            vals = [(q, sentences.value(ctx.doc, q)) for q in m.readings]
+            vals = [(q, quantity.value(ctx.doc, q)) for q in m.readings]
             if any(v is None for _, v in vals):
                 continue  # an invalid cell is reported on its own
             matched = next((q for q, v in vals if v == m.number), None)
             quote = f"“{_excerpt(m.sentence)}”"
-            cells = [c for q, _ in vals for c in sentences.quantities()[q]["cells"]]
+            cells = [c for q, _ in vals for c in quantity.quantities()[q]["cells"]]
             if matched is None:
                 said = "；".join(
                     ("按" if i else "") + _quantity_words(ctx, q, v) + ("，也不相符" if i else "")
@@ -231,36 +231,36 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
                 continue
             if matched != m.readings[0] and note_rule is not None and note_rule.active:
                 first_q, first_v = vals[0]
-                parts = "+".join(f"{sentences.value(ctx.doc, q2)}" for q2 in _components(matched))
+                parts = "+".join(f"{quantity.value(ctx.doc, q2)}" for q2 in _components(matched))
                 msg = note_rule.message("note", where=_where(ctx, tid, m.paragraph), quote=quote, keyword=m.keyword,
-                                        number=m.number, first_label=sentences.label(first_q), first=first_v,
-                                        matched_label=sentences.label(matched), parts=parts)
+                                        number=m.number, first_label=quantity.label(first_q), first=first_v,
+                                        matched_label=quantity.label(matched), parts=parts)
                 out.append(Finding(note_rule.id, note_rule.severity, msg, cells=[element] + cells,
                                    values={"written": m.number, "keyword": m.keyword, "matched": matched},
                                    target=f"{element}:{m.keyword}:{m.number}"))
             if pct_of and m.percent is not None:
-                whole = sentences.value(ctx.doc, pct_of)
+                whole = quantity.value(ctx.doc, pct_of)
                 if whole:
                     exact = m.number / whole * 100
                     decimals = len(str(m.percent).split(".")[1]) if "." in str(m.percent) else 0
                     if abs(exact - m.percent) > 0.5 * 10 ** -decimals + 1e-9:
                         msg = rule.message("percent", where=_where(ctx, tid, m.paragraph), quote=quote,
                                            keyword=m.keyword, number=m.number, percent=f"{m.percent:g}",
-                                           whole_label=sentences.label(pct_of), whole=whole,
+                                           whole_label=quantity.label(pct_of), whole=whole,
                                            exact=f"{exact:.{max(decimals, 1)}f}")
                         out.append(Finding(rule.id, rule.severity, msg,
-                                           cells=[element] + sentences.quantities()[pct_of]["cells"],
+                                           cells=[element] + quantity.quantities()[pct_of]["cells"],
                                            values={"written_percent": m.percent, "percent": round(exact, 4)},
                                            target=f"{element}:{m.keyword}:{m.number}:%"))
         for pi, sent, words, claim in zero_claims(text, rule):
             q = claim["quantity"]
-            v = sentences.value(ctx.doc, q)
+            v = quantity.value(ctx.doc, q)
             if v is None or v == 0:
                 continue
             msg = rule.message("zero", where=_where(ctx, tid, pi), excerpt=_excerpt(sent), words=words,
                                table_says=_quantity_words(ctx, q, v))
             out.append(Finding(rule.id, rule.severity, msg,
-                               cells=[element] + sentences.quantities()[q]["cells"],
+                               cells=[element] + quantity.quantities()[q]["cells"],
                                values={"claim": words, "quantity": q, "value": v, "paragraph": pi},
                                target=f"{element}:{words}"))
     return out
@@ -268,12 +268,12 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
 
 def _components(qid: str) -> list[str]:
     """A sum quantity's parts, when they are quantities themselves (received = new + carried_in)."""
-    cells = sentences.quantities()[qid]["cells"]
-    singles = [q for q, d in sentences.quantities().items() if q != qid and set(d["cells"]) <= set(cells)
+    cells = quantity.quantities()[qid]["cells"]
+    singles = [q for q, d in quantity.quantities().items() if q != qid and set(d["cells"]) <= set(cells)
                and len(d["cells"]) < len(cells)]
     chosen, covered = [], set()
-    for q in sorted(singles, key=lambda q: -len(sentences.quantities()[q]["cells"])):
-        qc = set(sentences.quantities()[q]["cells"])
+    for q in sorted(singles, key=lambda q: -len(quantity.quantities()[q]["cells"])):
+        qc = set(quantity.quantities()[q]["cells"])
         if not qc & covered:
             chosen.append(q)
             covered |= qc

@@ -8,34 +8,10 @@ are left out; percentages are shares of the results total (三（七）总计) w
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from addin.format import fmt as fmtmod
+from addin.format.quantity import label, quantities, uses, value
 from addin.text import number, strip_ordinal
-
-
-@lru_cache(maxsize=None)
-def quantities() -> dict[str, dict]:
-    """id → {label, cells (expanded)} from schema/format-*.json."""
-    f = fmtmod.load()
-    out = {}
-    for q in f.raw["quantities"]["items"]:
-        cells = [c for p in q["cells"] for c in fmtmod.expand_ids(p)]
-        out[q["id"]] = {"id": q["id"], "label": q["label"], "cells": cells}
-    return out
-
-
-def value(doc: dict, qid: str):
-    """The quantity's value: the sum of its cells (blanks count 0); None if a cell is not a number."""
-    total = 0
-    for c in quantities()[qid]["cells"]:
-        v = (doc.get("cells") or {}).get(c)
-        if v is None:
-            continue
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            return None
-        total += v
-    return total
 
 
 def _applicant(qid: str) -> str:
@@ -43,10 +19,6 @@ def _applicant(qid: str) -> str:
     cells = [fmtmod.load().cells[c] for c in quantities()[qid]["cells"]]
     paths = [c.column.path for c in cells]
     return paths[0][-1] if len(paths) == 1 else paths[0][-2]
-
-
-def label(qid: str) -> str:
-    return quantities()[qid]["label"]
 
 
 num = number   # how the sentences print a figure (the same as the tables)
@@ -74,7 +46,7 @@ def section2(doc: dict) -> list[str]:
     f = fmtmod.load()
     cells = doc.get("cells") or {}
     parts = []
-    t21 = f.table("t2_1")
+    t21 = f.table(uses("s2_activity"))
     for row in t21.rows:
         vals = {c.id: cells.get(t21.cell_id_of(row, c)) for c in t21.columns}
         if any(not isinstance(v, (int, float)) for v in vals.values()):
@@ -85,7 +57,7 @@ def section2(doc: dict) -> list[str]:
         else:
             parts.append(f"无{_join(_short(c.label) for c in t21.columns)}的{row.label}")
     decided, none = [], []
-    for tid in ("t2_5", "t2_6"):
+    for tid in uses("s2_decisions"):
         t = f.table(tid)
         for row in t.rows:
             v = cells.get(t.cell_id_of(row, t.columns[0]))
@@ -98,7 +70,7 @@ def section2(doc: dict) -> list[str]:
         s = f"作出{_join(decided)}处理决定"
     if none:
         s += ("，" if s else "") + f"无{_join(none)}处理决定"
-    t8 = f.table("t2_8")
+    t8 = f.table(uses("s2_fee"))
     fee = cells.get(t8.cell_id_of(t8.rows[0], t8.columns[0]))
     if isinstance(fee, (int, float)):
         fee_label = t8.rows[0].label
@@ -109,25 +81,23 @@ def section2(doc: dict) -> list[str]:
 
 # --- 三、收到和处理政府信息公开申请情况 -----------------------------------------------------------
 
-RESULT_QUANTITIES = ("disclosed", "partial", "refused", "unable", "not_processed", "other_handling")
-
-
 def section3(doc: dict) -> list[str]:
-    q = {k: value(doc, k) for k in ("new", "carried_in", "handled", "carried_out", "natural", "legal",
-                                     *RESULT_QUANTITIES)}
+    counts, applicants, results = uses("s3_counts"), uses("s3_applicants"), uses("s3_results")
+    q = {k: value(doc, k) for k in (*counts, *applicants, *results)}
     if any(v is None for v in q.values()):
         return []
-    new, carried, handled, out_ = q["new"], q["carried_in"], q["handled"], q["carried_out"]
+    new, carried, handled, out_ = (q[k] for k in counts)
+    natural, legal = applicants
     if not new and not carried and not handled and not out_:
         return ["本年度未收到政府信息公开申请，无上年结转的申请。"]
     first = f"本年新收政府信息公开申请{new}件" if new else "本年度未收到新的政府信息公开申请"
-    if new and (q["natural"] or q["legal"]):
-        who = [f"{w}申请{v}件" for w, v in ((_applicant("natural"), q["natural"]), (_applicant("legal"), q["legal"])) if v]
+    if new and (q[natural] or q[legal]):
+        who = [f"{w}申请{v}件" for w, v in ((_applicant(natural), q[natural]), (_applicant(legal), q[legal])) if v]
         first += f"（其中{_join(who)}）"
     first += f"，上年结转{carried}件" if carried else "，无上年结转申请"
     second = ""
     if handled:
-        results = [f"{label(k)}{q[k]}件{share(q[k], handled)}" for k in RESULT_QUANTITIES if q[k]]
+        results = [f"{label(k)}{q[k]}件{share(q[k], handled)}" for k in results if q[k]]
         second = f"本年度办结{handled}件，其中" + _join(results)
     else:
         second = "本年度未办结申请"
@@ -140,7 +110,7 @@ def section3(doc: dict) -> list[str]:
 def _group_breakdown(doc: dict, group: str) -> tuple[int | None, list[str]]:
     """Total and the non-zero result words ('结果维持1件') of one 表四 group, labels from the table."""
     f = fmtmod.load()
-    t = f.table("t4")
+    t = f.table(uses("s4_cases"))
     cols = [c for c in t.columns if c.id.startswith(group + ".")]
     cells = doc.get("cells") or {}
     vals = {c.id.split(".")[1]: cells.get(t.cell_id_of(t.rows[0], c)) for c in cols}
@@ -152,9 +122,10 @@ def _group_breakdown(doc: dict, group: str) -> tuple[int | None, list[str]]:
 
 
 def section4(doc: dict) -> list[str]:
-    review, rw = _group_breakdown(doc, "review")
-    direct, dw = _group_breakdown(doc, "suit_direct")
-    after, aw = _group_breakdown(doc, "suit_after")
+    review_group, direct_group, after_group = uses("s4_groups")
+    review, rw = _group_breakdown(doc, review_group)
+    direct, dw = _group_breakdown(doc, direct_group)
+    after, aw = _group_breakdown(doc, after_group)
     if None in (review, direct, after):
         return []
     suit = direct + after
@@ -167,7 +138,7 @@ def section4(doc: dict) -> list[str]:
         parts.append("未发生政府信息公开行政复议")
     if suit:
         groups = []
-        for name, n, words in ((label("suit_direct"), direct, dw), (label("suit_after"), after, aw)):
+        for name, n, words in ((label(direct_group), direct, dw), (label(after_group), after, aw)):
             if n:
                 groups.append(f"{name}{n}件" + (f"（{_join(words)}）" if words else ""))
         parts.append(f"行政诉讼{suit}件，其中{'，'.join(groups)}")

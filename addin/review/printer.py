@@ -6,7 +6,7 @@ import json
 from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary, verdict
 from addin.format import layout
 
-__all__ = ["verdict", "text_report", "json_report"]
+__all__ = ["verdict", "text_report", "json_report", "export_report"]
 
 
 def _position(x: Finding):
@@ -57,3 +57,27 @@ def json_report(path, doc: dict, findings: list[Finding], located_by: str = "nam
         "summary": summary(findings),
         "findings": [x.to_dict() for x in findings],
     }, ensure_ascii=False, indent=1)
+
+
+def export_report(result, shown_path) -> tuple[int, str]:
+    """`nianbao export` (and the add-in's export button): exit code and what staff read — the findings,
+    then what was written or why nothing was. `result` is a report.export.Result."""
+    if result.blocked:
+        blocking = [x for x in result.findings if x.blocking]
+        return 1, (text_report(shown_path, result.document, blocking, result.located_by) + "\n"
+                   "未导出报告：请先改正上列错误，并在“说明”表中说明需说明的项目；如只需征求意见稿，可加 --draft。")
+    return 0, text_report(shown_path, result.document, result.findings, result.located_by) + "\n" + text_summary(result)
+
+
+def text_summary(result) -> str:
+    lines = []
+    if result.draft:
+        lines.append("征求意见稿：每页页眉和文件名都标有“征求意见稿”。")
+    lines.append("已导出报告：")
+    for w in result.written:
+        lines.append(f"  {w.path}（{_size(w.bytes)}）")
+    return "\n".join(lines)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} 字节"

@@ -100,16 +100,14 @@ def build_document(units: list[Unit], organ: str, year: int, level: str | None) 
     return doc
 
 
-SOURCE_QUANTITIES = ("new", "carried_in", "handled", "carried_out", "review", "suit")  # ids of the §7 quantities
-
-
 def sources_rows(included: list[Unit], left_out: list[Unit]) -> list[list]:
-    from addin.report import sentences
+    from addin.format import quantity
 
-    head = ["序号", "单位", "年度", "文件", "是否计入", "单位自身校验"] + [sentences.label(q) for q in SOURCE_QUANTITIES]
+    sources = quantity.uses("rollup_sources")
+    head = ["序号", "单位", "年度", "文件", "是否计入", "单位自身校验"] + [quantity.label(q) for q in sources]
     rows = [head]
     for i, u in enumerate(included + left_out, 1):
-        values = ["" if u.left_out else sentences.value({"cells": u.cells}, q) for q in SOURCE_QUANTITIES]
+        values = ["" if u.left_out else quantity.value({"cells": u.cells}, q) for q in sources]
         rows.append([i, u.organ or "", u.year or "", u.file, "计入" if not u.left_out else f"未计入：{u.left_out}",
                      u.verdict] + values)
     return rows
