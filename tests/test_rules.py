@@ -232,11 +232,13 @@ def test_P2_suits_after_review_exceed_reviews(doc):
     assert len(out) == 1 and "复议后起诉·总计 5 件" in out[0].message and "行政复议·总计 3 件" in out[0].message
 
 
-def test_every_document_rule_has_a_check_or_is_schema_or_reader():
+def test_every_rule_kind_has_its_check():
+    """Dispatch is by kind: every kind has one check (engine or prior), or is the schema's, the reader's or F8's."""
     from addin.checks import prior
 
-    f = fmt.load()
-    reader_rules = {"F1", "F2", "F3", "F6", "F7"}
-    for r in f.rules:
-        assert (r.id in validator.CHECKS or r.kind == "schema" or r.id in reader_rules
-                or (r.kind == "prior" and r.id in prior.CHECKS) or r.id == "F8"), r.id
+    elsewhere = {"schema", "format", "explanation"}
+    kinds = {r.kind for r in fmt.load().rules}
+    assert kinds <= set(validator.CHECKS) | set(prior.CHECKS) | elsewhere, kinds
+    assert not set(validator.CHECKS) & set(prior.CHECKS)
+    assert {r.id for r in fmt.load().rules if r.kind == "format"} == {"F1", "F2", "F3", "F6", "F7"}
+    assert [r.id for r in fmt.load().rules if r.kind == "explanation"] == ["F8"]

@@ -283,12 +283,3 @@ def _components(qid: str) -> list[str]:
 def rule_ids() -> list[str]:
     return [r.id for r in fmtmod.load().rules if r.kind == "narrative-table" and "phrases" in r.params]
 
-
-def emitted_by_another(ctx, rule: fmtmod.Rule) -> list[Finding]:
-    """T2 (a reading note) is emitted by the rule that names it as `note_rule` (T1); nothing to do alone."""
-    return []
-
-
-CHECKS = {rid: check for rid in rule_ids()}
-CHECKS.update({r.params["note_rule"]: emitted_by_another for r in fmtmod.load().rules
-               if r.id in CHECKS and r.params.get("note_rule")})

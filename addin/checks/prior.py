@@ -125,15 +125,16 @@ def check_same_organ(f: fmtmod.Format, rule: fmtmod.Rule, doc: dict, locate: Loc
     return [Finding(rule.id, rule.severity, msg, cells=["organ.name"], values={"this": now, "prior": before})]
 
 
-CHECKS = {"X1": check_carry_over, "X4": check_in_force, "X5": check_same_as_last_year, "X6": check_same_organ}
+CHECKS = {"prior-carry-over": check_carry_over, "prior-in-force": check_in_force,
+          "prior-same-text": check_same_as_last_year, "prior-same-organ": check_same_organ}   # by rule kind
 
 
 def findings(doc: dict, locate: Locate, prior: Prior) -> list[Finding]:
     f = fmtmod.load()
     out = []
     for rule in f.rules:
-        if rule.kind == "prior" and rule.active:
-            out.extend(CHECKS[rule.id](f, rule, doc, locate or layout.load().address, prior))
+        if rule.kind in CHECKS and rule.active:
+            out.extend(CHECKS[rule.kind](f, rule, doc, locate or layout.load().address, prior))
     return out
 
 
