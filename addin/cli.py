@@ -216,8 +216,8 @@ def cmd_dump(args) -> int:
 
 
 def cmd_fill(args) -> int:
-    from addin.io import document, template
     from addin.checks import validator
+    from addin.io import document, template
 
     doc = document.load_json(Path(args.doc))
     bad = validator.schema_problems(doc)

@@ -29,7 +29,6 @@ class Checked:
     findings: list[Finding]
     located_by: str                   # "names" (the template's defined names) or "labels" (the fallback)
     locate: Callable[[str], str]      # element id → 表三!D7, for messages about this workbook
-    prior_path: Path | None = None    # last year's workbook, when one was compared
 
     @property
     def passed(self) -> bool:
@@ -53,7 +52,7 @@ def check_read(r: reader.Read, prior: Prior = None) -> Checked:
         last_year = read_prior(where)
         priormod.check_year(r.document, last_year)
     findings = validator.validate(r.document, r.locate, extra=r.findings, prior=last_year)
-    return Checked(r.path, r.document, findings, r.located_by, r.locate, Path(where) if where is not None else None)
+    return Checked(r.path, r.document, findings, r.located_by, r.locate)
 
 
 def read_prior(path: str | Path) -> priormod.Prior:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -58,12 +57,12 @@ def main() -> None:
     import openpyxl
     from jsonschema import Draft202012Validator
 
+    from addin.checks import validator
     from addin.format import docschema
     from addin.io import reader
-    from addin.checks import validator
 
     rows = []
-    start, start_rss = child_median("pass", n)
+    start, _ = child_median("pass", n)
     imports, imports_rss = child_median("import openpyxl, jsonschema", n)
     load = median_time(lambda: openpyxl.load_workbook(EXAMPLE), n)
     doc = reader.read(EXAMPLE).document
@@ -107,6 +106,7 @@ def main() -> None:
     rows.append((f"文件夹校验：每个工作簿（{jobs} 进程）", folder, load, "openpyxl 读取一个文件"))
 
     import docx  # export, warm and in-process: read + validate + report model + .docx/.html/.md written atomically
+
     from addin.report import export
     with tempfile.TemporaryDirectory() as d:
         book = Path(d) / EXAMPLE.name

@@ -15,9 +15,9 @@ sys.path.insert(0, str(ROOT))
 
 import openpyxl  # noqa: E402
 
+from addin.checks import validator  # noqa: E402
 from addin.format import layout
 from addin.io import reader
-from addin.checks import validator  # noqa: E402
 from addin.review.backends import openpyxl_marks  # noqa: E402
 
 

@@ -377,8 +377,8 @@ def _(d):
 
 @case("trial-2019", "整本 2019 年试行格式的工作簿", 1, ["F1", "F3"], "2019 年试行格式")
 def _(d):
-    from .test_labels import _trial_workbook
-    wb, _, _ = _trial_workbook()
+    from .helpers import trial_workbook
+    wb, _, _ = trial_workbook()
     wb.save(d / "a.xlsx")
     return validate(d / "a.xlsx")
 
@@ -659,7 +659,7 @@ def _(d):
 @case("annotate-xlsm-named-like-copy", "标注：输入是宏工作簿，名字像标注副本（报表.校验.xlsm）", 0, ["N2"],
       "另存为 报表.校验.校验.xlsx，原文件（含宏）不被改写")
 def _(d):
-    from .test_input_untouched import make_input
+    from .helpers import make_input
     return ["validate", str(make_input(d, "报表.校验.xlsm")), "--annotate", "--json"]
 
 

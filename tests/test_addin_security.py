@@ -9,9 +9,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from addin.io import reader
 from addin import xl
 from addin.excel import xlambuild
+from addin.io import reader
 
 olevba = pytest.importorskip("oletools.olevba")
 

@@ -17,16 +17,15 @@ import xlwings
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
+from addin import xl
+from addin.checks import validator
 from addin.format import layout
 from addin.io import live, reader
 from addin.review import marks
-from addin.checks import validator
-from addin import xl
 from addin.review.backends import openpyxl_marks
 from addin.review.backends.xlwings_marks import XlwingsBackend
-from tests.test_marks import findings_of, make_bad, rgb
 
-from .helpers import EXAMPLE_XLSX
+from .helpers import EXAMPLE_XLSX, findings_of, make_bad, rgb
 
 
 class FakeNote:

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from addin import pipeline
-from addin.review import batch
-from addin.format import layout
 from addin.cli import main
+from addin.format import layout
+from addin.review import batch
 
 from .helpers import EXAMPLE_XLSX
 

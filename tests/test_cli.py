@@ -5,8 +5,8 @@ import json
 import subprocess
 import sys
 
-from addin.io import reader
 from addin.cli import main
+from addin.io import reader
 
 from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
 
@@ -82,7 +82,7 @@ def test_help_and_version_in_chinese():
 
 def test_bundled_example_workbook_is_current(tmp_path):
     """examples/*.xlsx is `nianbao fill examples/*.json`: regenerate it when the template changes."""
-    from .test_template import zip_members
+    from .helpers import zip_members
 
     fresh = tmp_path / "fresh.xlsx"
     assert main(["fill", str(EXAMPLE_JSON), "-o", str(fresh)]) == 0

@@ -9,9 +9,9 @@ import time
 import docx
 import pytest
 
-from addin.report import export
-from addin.io import template
 from addin.cli import main
+from addin.io import template
+from addin.report import export
 
 from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX
 

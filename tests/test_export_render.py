@@ -12,6 +12,8 @@ from addin.cli import main
 from . import lo
 from .helpers import EXAMPLE_XLSX
 
+pytestmark = pytest.mark.libreoffice   # opens our files in LibreOffice (tests/lo.py)
+
 
 def _pdfinfo(pdf) -> dict:
     out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout

@@ -2,9 +2,8 @@
 value and label at the place the official template puts it, checked against the report document."""
 from __future__ import annotations
 
-import html as htmllib
-
 import copy
+import html as htmllib
 import json
 import re
 from html.parser import HTMLParser

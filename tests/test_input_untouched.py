@@ -7,43 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from addin.review.backends import openpyxl_marks
 from addin.cli import main
+from addin.review.backends import openpyxl_marks
 
-from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX
-
-MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-
-
-def macro_enabled(src: Path, dst: Path) -> None:
-    """A real .xlsm package: the macro-enabled content type and a VBA project part."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename == "[Content_Types].xml":
-                data = data.replace(XLSX_MAIN.encode(), MACRO_MAIN.encode()).replace(
-                    b"<Default ", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
-                                  b"<Default ", 1)
-            zout.writestr(info, data)
-        zout.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b"\0" * 508)
-
+from .helpers import EXAMPLE_JSON, make_input
 
 NAMES = ["报表.xlsx", "报表.XLSX", "报表.xlsm", "报表.校验.xlsm", "报表.校验.XLSX", "报表.校验.xlsx", "报表.xltx"]
-
-
-def make_input(d: Path, name: str) -> Path:
-    p = d / name
-    if name.lower().endswith(".xlsm"):
-        macro_enabled(EXAMPLE_XLSX, p)
-    else:
-        shutil.copyfile(EXAMPLE_XLSX, p)
-    return p
 
 
 def sha(p: Path) -> str:

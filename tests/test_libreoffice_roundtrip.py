@@ -1,11 +1,15 @@
 """A workbook re-saved by LibreOffice (as staff on LibreOffice or WPS would) still reads to the same document."""
 from __future__ import annotations
 
-from addin.io import reader, template
+import pytest
+
 from addin.checks import validator
+from addin.io import reader, template
 
 from . import lo
 from .helpers import EXAMPLE_XLSX, balanced_doc
+
+pytestmark = pytest.mark.libreoffice   # opens our files in LibreOffice (tests/lo.py)
 
 
 def test_resaved_by_libreoffice_reads_to_the_same_document(tmp_path, example_doc):

@@ -16,10 +16,12 @@ from addin.io import template
 
 from . import lo
 
+pytestmark = pytest.mark.libreoffice   # opens our files in LibreOffice (tests/lo.py)
+
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def balanced_doc() -> dict:
+def three_applications_doc() -> dict:
     """All zeros except 自然人: 3 new = 2 予以公开 (= 总计 2) + 1 carried to next year; 总计 column consistent."""
     f = fmt.load()
     cells = {cid: 0 for cid in f.cells}
@@ -46,8 +48,8 @@ def recalculated(tmp_path_factory):
     src = tmp_path_factory.mktemp("src")
     out = tmp_path_factory.mktemp("out")
     profile = tmp_path_factory.mktemp("lo-profile")
-    clean = balanced_doc()
-    broken = balanced_doc()
+    clean = three_applications_doc()
+    broken = three_applications_doc()
     broken["cells"]["t3.R01.C1"] += 1          # B1 自然人 off by +1, B2 row 一 off by -1
     broken["cells"]["t4.review.upheld"] = 1    # B6 行政复议 off by -1
     docs = {"blank": None, "clean": clean, "broken": broken}

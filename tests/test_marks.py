@@ -10,51 +10,17 @@ import openpyxl
 import pytest
 
 from addin import cli
-from addin.format import layout
-from addin.review import marks
-from addin.io import reader
-from addin.checks import validator
-from addin.review.backends import openpyxl_marks
 from addin.checks.findings import EXPLAIN
+from addin.format import layout
 from addin.format.styles import SEVERITY_FILLS
-from tests.helpers import EXAMPLE_XLSX
+from addin.review import marks
+from addin.review.backends import openpyxl_marks
 
-SEVERITY_OF_FILL = {v: k for k, v in SEVERITY_FILLS.items()}
-
-
-def _put(wb, element, value):
-    s, r, c = layout.load().pos[element]
-    wb[s].cell(r, c).value = value
-
-
-def make_bad(tmp_path: Path, keep_explanations: bool = True) -> Path:
-    """The bundled example with an imbalance, text in a number cell and a blank cell."""
-    wb = openpyxl.load_workbook(EXAMPLE_XLSX)
-    _put(wb, "t3.R01.C1", 5)
-    _put(wb, "t3.R02.C2", "3件")
-    _put(wb, "t2.fees.amount", None)
-    if not keep_explanations:
-        ws = wb[layout.EXPLAIN_SHEET]
-        r1, r2 = layout.load().explain_rows
-        for r in range(r1, r2 + 1):
-            for c in (1, 2, 3):
-                ws.cell(r, c).value = None
-    path = tmp_path / "年报.xlsx"
-    wb.save(path)
-    return path
-
-
-def findings_of(path: Path):
-    r = reader.read(path)
-    return validator.validate(r.document, r.locate, extra=r.findings)
+from .helpers import EXAMPLE_XLSX, findings_of, make_bad, rgb
 
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def rgb(cell) -> str | None:
-    return str(cell.fill.start_color.rgb)[-6:] if cell.fill.fill_type == "solid" else None
 
 
 def results_rows(wb) -> list[dict]:

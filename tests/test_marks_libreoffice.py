@@ -8,7 +8,10 @@ import pytest
 
 from addin.review.backends import openpyxl_marks
 from tests import lo
-from tests.test_marks import findings_of, make_bad
+
+from .helpers import findings_of, make_bad
+
+pytestmark = pytest.mark.libreoffice   # opens our files in LibreOffice (tests/lo.py)
 
 ERROR_FILL = (0xFF, 0xC7, 0xCE)
 

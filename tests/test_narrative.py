@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from addin.format import fmt
 from addin.checks import narrative, validator
+from addin.format import fmt
 
 from .helpers import EXAMPLE_JSON, balanced_doc, shared_dir
 

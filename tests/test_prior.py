@@ -7,11 +7,11 @@ import shutil
 
 import pytest
 
-from addin.format import layout
 from addin.checks import prior, validator
-from addin.io import template
 from addin.cli import main
 from addin.errors import UserError
+from addin.format import layout
+from addin.io import template
 
 from .helpers import EXAMPLE_XLSX, balanced_doc
 

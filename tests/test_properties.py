@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import copy
+import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin.format import fmt
 from addin.checks import validator
+from addin.format import fmt
 
 from .helpers import EXAMPLE_JSON, balanced_doc
-import json
 
 BASE = balanced_doc(json.loads(EXAMPLE_JSON.read_text(encoding="utf-8")))
 T34 = [c for c in fmt.load().cells if c.startswith(("t3.", "t4."))]

@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from addin.format import fmt
 from addin.checks import validator
+from addin.format import fmt
 
 from .helpers import shared_dir
 

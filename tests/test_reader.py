@@ -9,10 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin.format import layout
-from addin.io import reader, template
 from addin.checks import validator
 from addin.errors import UserError
+from addin.format import layout
+from addin.io import reader, template
 
 from .helpers import balanced_doc
 
@@ -190,9 +190,9 @@ def test_cli_exit_codes(filled, tmp_path, capsys):
 def test_2019_trial_format_workbook_is_F1_and_exit_1(tmp_path, capsys):
     from addin.cli import main
 
-    from .test_labels import _trial_workbook
+    from .helpers import trial_workbook
 
-    wb, _, marks = _trial_workbook()
+    wb, _, marks = trial_workbook()
     path = tmp_path / "2019格式.xlsx"
     wb.save(path)
     r, out = rules(path)

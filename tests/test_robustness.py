@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from addin.cli import main
 from addin.format import fmt, layout
 from addin.io import reader
-from addin.cli import EXIT_INTERNAL, main
 
 from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
 

@@ -6,11 +6,11 @@ import copy
 import openpyxl
 import pytest
 
+from addin.checks import validator
+from addin.cli import main
 from addin.format import fmt
 from addin.io import reader, template
 from addin.review import rollup
-from addin.checks import validator
-from addin.cli import main
 
 from .helpers import balanced_doc
 

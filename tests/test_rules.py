@@ -9,9 +9,9 @@ import copy
 
 import pytest
 
-from addin.format import fmt
 from addin.checks import validator
 from addin.checks.findings import summary
+from addin.format import fmt
 
 from .helpers import balanced_doc
 

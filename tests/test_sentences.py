@@ -9,9 +9,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from addin.checks import validator
 from addin.format import fmt
 from addin.report import sentences
-from addin.checks import validator
 
 from .helpers import EXAMPLE_JSON, balanced_doc
 
@@ -53,7 +53,6 @@ def test_an_invalid_cell_gives_no_sentence_rather_than_a_wrong_one():
     assert sentences.section3(d) == []
 
 
-COUNTS = [c for c, cell in F.cells.items() if cell.value == "count" and c.startswith(("t2.normative", "t3.", "t4."))]
 
 
 @st.composite

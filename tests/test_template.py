@@ -11,11 +11,12 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, range_boundaries
 
+from addin.errors import UserError
 from addin.format import fmt, layout, rulesheet
 from addin.io import template
-from addin.errors import UserError
 
 from .helpers import shared_dir as conftest_shared_dir
+from .helpers import zip_members
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbook_templates" / "年报模板-2021版.xlsx"
@@ -129,9 +130,6 @@ def test_every_official_label_of_format_md_is_in_the_template(wb):
 
 
 # --- the committed file ---------------------------------------------------------------------------------
-def zip_members(p: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(p) as z:
-        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
 
 
 def test_committed_template_matches_build(path):

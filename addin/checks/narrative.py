@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from addin.checks.findings import Finding
 from addin.format import fmt as fmtmod
 from addin.format import quantity
-from addin.checks.findings import Finding
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -166,10 +166,6 @@ def _texts(ctx, rule: fmtmod.Rule) -> list[str]:
     return [e[5:] for p in rule.spec["cells"] if p.startswith("text.") for e in ctx.f.match(p)]
 
 
-def _table_cells(ctx, rule: fmtmod.Rule) -> list[str]:
-    return [e for p in rule.spec["cells"] if not p.startswith("text.") for e in ctx.f.match(p)]
-
-
 def _where(ctx, text_id: str, paragraph: int) -> str:
     """'总体情况!A23 一、总体情况': the cell of the paragraph (one paragraph a row) when the text is a block of rows."""
     t = ctx.f.text(text_id)
@@ -278,8 +274,3 @@ def _components(qid: str) -> list[str]:
             chosen.append(q)
             covered |= qc
     return chosen if covered == set(cells) else [qid]
-
-
-def rule_ids() -> list[str]:
-    return [r.id for r in fmtmod.load().rules if r.kind == "narrative-table" and "phrases" in r.params]
-

@@ -10,10 +10,10 @@ import re
 from difflib import SequenceMatcher
 from typing import Callable
 
+from addin.checks.findings import Finding
+from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.format import layout
-from addin.errors import UserError
-from addin.checks.findings import Finding
 
 Locate = Callable[[str], str]
 

@@ -11,10 +11,10 @@ import re
 import unicodedata
 from typing import Callable
 
-from addin.format import docschema, layout
-from addin.format import fmt as fmtmod
 from addin.checks import narrative
 from addin.checks.findings import EXPLAIN, Finding, sort_key
+from addin.format import docschema, layout
+from addin.format import fmt as fmtmod
 from addin.text import number, strip_ordinal
 
 Locate = Callable[[str], str]

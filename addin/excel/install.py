@@ -86,8 +86,8 @@ def describe(p: Plan, dry_run: bool) -> str:
 
 
 def execute(p: Plan) -> None:
-    from addin.io import atomic
     from addin.excel import xlambuild
+    from addin.io import atomic
 
     if p.target is None:
         raise UserError(NO_EXCEL, code="addin.no_excel")

@@ -43,7 +43,6 @@ class Column:
 class Row:
     id: str
     path: tuple[str, ...]
-    short: str | None = None
 
     @property
     def label(self) -> str:
@@ -222,7 +221,7 @@ class Format:
                 id=t["id"], section=t["section"], sheet=t["sheet"], title=t["title"], corner=t["corner"],
                 value=t["value"], unit=t["unit"], cell_id=t["cell_id"],
                 columns=tuple(Column(c["id"], tuple(c["path"])) for c in t["columns"]),
-                rows=tuple(Row(r["id"], tuple(r["path"]), r.get("short")) for r in t["rows"]),
+                rows=tuple(Row(r["id"], tuple(r["path"])) for r in t["rows"]),
             )
             for t in fmt["tables"]
         ]

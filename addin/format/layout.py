@@ -263,7 +263,7 @@ def compress(addresses: list[str], list_up_to: int = 6) -> str:
     for sheet, refs in by_sheet.items():
         refs = list(dict.fromkeys(refs))
         if len(refs) > list_up_to and all(":" not in r for r in refs):
-            from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+            from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
             refs = rectangles({(row, column_index_from_string(col))
                                for col, row in map(coordinate_from_string, refs)})

@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 from typing import TypedDict, Union
 
-from addin.format import fmt as fmtmod
 from addin.errors import UserError
+from addin.format import fmt as fmtmod
 
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a filled report is about 50 KB
 

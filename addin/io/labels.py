@@ -25,7 +25,6 @@ _INF = 10 ** 9
 class LabelResult:
     positions: dict[str, Pos] = field(default_factory=dict)                # element id → position
     trial_2019: list[tuple[str, int, int, str]] = field(default_factory=list)  # (sheet, row, col, text)
-    ambiguous: list[str] = field(default_factory=list)                     # found more than once, unresolved
 
 
 # --- normalisation ---------------------------------------------------------------------------------
@@ -148,17 +147,14 @@ def locate(wb, wanted: set[str] | None = None) -> LabelResult:
     aliases: dict[str, list[str]] = {}
     for old, new in f.trial_2019.get("replaced_labels", {}).items():
         aliases.setdefault(new, []).append(old)
-    ambiguous: set[str] = set()
     for table in f.tables:
         ids = {table.cell_id_of(r, c) for r in table.rows for c in table.columns}
         if not ids & wanted_ids:
             continue
-        pos, amb = _locate_table(table, ix, aliases)
+        pos, _ambiguous = _locate_table(table, ix, aliases)
         result.positions.update({e: p for e, p in pos.items() if e in wanted_ids})
-        ambiguous |= {e for e in amb if e in wanted_ids}
     order = list(f.cells)
     result.positions = dict(sorted(result.positions.items(), key=lambda kv: order.index(kv[0])))
-    result.ambiguous = sorted(ambiguous - set(result.positions), key=order.index)
     result.trial_2019 = _trial_cells(f, ix)
     return result
 

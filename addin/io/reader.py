@@ -14,13 +14,13 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from addin.io import container, document
-from addin.io.results import explanations_from_results
-from addin.io.document import ReportDocument
-from addin.format import layout
-from addin.format import fmt as fmtmod
-from addin.errors import UserError
 from addin.checks.findings import Finding
+from addin.errors import UserError
+from addin.format import fmt as fmtmod
+from addin.format import layout
+from addin.io import container, document
+from addin.io.document import ReportDocument
+from addin.io.results import explanations_from_results
 
 XLWINGS_CONF_SHEET = "xlwings.conf"
 
@@ -108,7 +108,7 @@ def read_workbook(wb, path: Path) -> Read:
         cell = wb[sheet].cell(r, c)
         if cell.data_type == "f":
             formula_cells.append(cid)
-        doc["cells"][cid] = _cell_value(cell.value, f.cells[cid].value)
+        doc["cells"][cid] = _cell_value(cell.value)
     if formula_cells:
         _use_cached_results(path, positions, formula_cells, doc, f)
     for fld in f.organ_fields:
@@ -161,7 +161,7 @@ def _with_template_places(wb, f: fmtmod.Format, named: dict) -> dict:
 
 
 def _positions(wb, f: fmtmod.Format, named: dict):
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     positions: dict[str, tuple[str, int, int]] = {}
     for element, (sheet, ref) in named.items():
@@ -215,7 +215,7 @@ def _trial_finding(f: fmtmod.Format, sheet: str, r: int, c: int, text: str) -> F
     return Finding("F1", rule.severity, msg, addresses=[addr], values={"text": text}, target=addr)
 
 
-def _cell_value(v, kind: str):
+def _cell_value(v):
     """A data cell's value as the document holds it; nothing is coerced that could hide an error."""
     if v is None:
         return None
@@ -240,7 +240,7 @@ def _use_cached_results(path: Path, positions, formula_cells: list[str], doc: di
         sheet, r, c = positions[cid]
         value = cached[sheet].cell(r, c).value
         if value is not None:
-            doc["cells"][cid] = _cell_value(value, f.cells[cid].value)
+            doc["cells"][cid] = _cell_value(value)
 
 
 def _organ_value(v, fld: fmtmod.OrganField):

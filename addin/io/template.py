@@ -16,14 +16,28 @@ from openpyxl.styles import Alignment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from addin.io import atomic
-from addin.format import rulesheet
+from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.format import layout as laymod
-from addin.format.styles import (BORDER, COLORS, FONT, FONT_BOLD, FONT_HINT, FONT_SMALL, FONT_TITLE, LINE_HEIGHT,
-                                 LOCKED, SEVERITY_FILLS, UNLOCKED, WRAP_CENTER, WRAP_LEFT, WRAP_TOP)
+from addin.format import rulesheet
+from addin.format.styles import (
+    BORDER,
+    COLORS,
+    FONT,
+    FONT_BOLD,
+    FONT_HINT,
+    FONT_SMALL,
+    FONT_TITLE,
+    LINE_HEIGHT,
+    LOCKED,
+    SEVERITY_FILLS,
+    UNLOCKED,
+    WRAP_CENTER,
+    WRAP_LEFT,
+    WRAP_TOP,
+)
 from addin.format.styles import fill as _fill
-from addin.errors import UserError
+from addin.io import atomic
 from addin.text import display_len, looks_like_formula
 
 # --- the look is format/styles.py (the marks use it too) ---------------------------------------------

@@ -41,13 +41,6 @@ class TableGrid:
     cells: list[GridCell]
     unit: str
 
-    def at(self, row: int, col: int) -> GridCell | None:
-        """The cell whose top-left corner is (row, col), if any."""
-        for c in self.cells:
-            if (c.row, c.col) == (row, col):
-                return c
-        return None
-
     def rows(self) -> list[list[GridCell]]:
         out: list[list[GridCell]] = [[] for _ in range(self.n_rows)]
         for c in sorted(self.cells, key=lambda c: (c.row, c.col)):

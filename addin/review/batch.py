@@ -11,9 +11,9 @@ import csv
 import io
 from pathlib import Path
 
+from addin.checks.findings import ERROR, EXPLAIN, INFO, summary
 from addin.errors import UserError
 from addin.text import display_len, looks_like_formula
-from addin.checks.findings import ERROR, EXPLAIN, INFO, summary
 
 PATTERNS = ("*.xlsx", "*.xlsm", "*.xls", "*.et", "*.ods")   # the last three become rows that say “re-save as .xlsx”
 ANNOTATED_SUFFIX = ".校验.xlsx"   # our own annotated copies (validate --annotate) are not units

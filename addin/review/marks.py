@@ -21,15 +21,24 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Protocol
 
+from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary, verdict
 from addin.format import layout as laymod
-from addin.io.results import (COLUMNS, EXPLAIN_HEADER, FIRST_ROW, HEADER_ROW, RESULT_ROWS_MAX, RESULTS_SHEET,
-                              TITLE_ROW, CellSource, result_columns, typed_explanations)
+from addin.format.styles import COLORS, LINE_HEIGHT, SEVERITY_FILLS
+from addin.io.results import (
+    COLUMNS,
+    EXPLAIN_HEADER,
+    FIRST_ROW,
+    HEADER_ROW,
+    RESULT_ROWS_MAX,
+    RESULTS_SHEET,
+    TITLE_ROW,
+    CellSource,
+    result_columns,
+    typed_explanations,
+)
 from addin.io.results import cell_at as _cell
 from addin.io.results import cell_text as _s
-from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary, verdict
-from addin.format.styles import COLORS, LINE_HEIGHT, SEVERITY_FILLS
 from addin.text import display_len
-
 
 NOTE_TAG = "【年报校验】"
 NOTE_MAX = 1500                      # characters of one note; longer lists end in “……”
@@ -135,7 +144,6 @@ class CellMark:
     col: int
     fill: str                 # RGB of the most severe finding at this cell
     note: str | None          # NOTE_TAG + messages (None: a range cell other than its first)
-    restore: str | None       # the template's fill, for 清除标记
     element: str | None = None
 
     @property
@@ -217,7 +225,7 @@ def plan(findings: list[Finding], sheets: Iterable[str], typed: list[dict] | Non
                 key = (sheet, r, c)
                 el = element if len(cells) == 1 else None
                 if key not in marks:
-                    marks[key] = CellMark(sheet, r, c, "", None, restore_fill(sheet, r, c, el), el)
+                    marks[key] = CellMark(sheet, r, c, "", None, el)
                     marked.append(f"{sheet}!{laymod.ref(r, c)}" + (f"={el}" if el else ""))
                 if key not in severities or rank.get(x.severity, 9) < rank.get(severities[key], 9):
                     severities[key] = x.severity

@@ -11,7 +11,7 @@ __all__ = ["verdict", "text_report", "json_report", "export_report"]
 
 def _position(x: Finding):
     """Severity first, then where on the sheet (row, column of the first address), as staff read a sheet."""
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     order = (SEVERITIES.index(x.severity) if x.severity in SEVERITIES else 9,)
     ref = x.addresses[0].split("!")[-1].split(":")[0] if x.addresses else ""

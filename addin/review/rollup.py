@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from addin.io import document
-from addin.format import fmt as fmtmod
 from addin.errors import UserError
+from addin.format import fmt as fmtmod
+from addin.io import document
 
 SOURCES_SHEET = "汇总来源"
 KIND = "本级政府汇总年度报告"

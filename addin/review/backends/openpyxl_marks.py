@@ -12,10 +12,10 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from addin.review import marks
 from addin.format.styles import FONT_NAME
 from addin.io.results import OpenpyxlSource
 from addin.io.template import quote
+from addin.review import marks
 from addin.text import looks_like_formula
 
 SUFFIX = ".校验"

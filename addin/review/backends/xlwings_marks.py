@@ -6,8 +6,8 @@ installed xlwings classes (tests/test_addin_xlwings.py).
 """
 from __future__ import annotations
 
-from addin.text import looks_like_formula
 from addin.io.live import MAX_COLS, MAX_ROWS
+from addin.text import looks_like_formula
 
 
 def _hex(rgb: str | None) -> str | None:
