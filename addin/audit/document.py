@@ -110,7 +110,7 @@ def _region(whole: tables.Region, span) -> tables.Region:
 def _section_text(whole: tables.Region, span) -> str:
     if not span:
         return ""
-    text = whole.stream[span[0]:span[1]]
+    text = whole.raw[span[0]:span[1]]
     return "\n".join(x.strip() for x in text.split("\n") if x.strip())
 
 
@@ -145,7 +145,7 @@ def _texts(whole: tables.Region, spans: dict, found: secmod.Sections, f: fmtmod.
 
 def _preamble(whole: tables.Region, spans: dict) -> str:
     """Between the title and 一、: the body's opening paragraph (capture notes and page metadata left out)."""
-    head = whole.stream[: spans.get("_first", 0)]
+    head = whole.raw[: spans.get("_first", 0)]
     lines = [x.strip() for x in head.split("\n") if x.strip()]
     title = max((i for i, x in enumerate(lines) if "年度报告" in x or "年报" in x and len(x) < 60), default=-1)
     keep = [x for x in lines[title + 1:] if not re.match(r"^[=\-—*#]{3,}|^[(（]?\s*[A-Za-z]", x)

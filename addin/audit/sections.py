@@ -57,8 +57,8 @@ def _search(stream: str, title: str, pos: int, sid: str) -> Heading | None:
     for s in sorted(starts):
         if s < pos:
             continue
-        if stream[s:s + 1] in "(（":
-            continue
+        if stream[s:s + 1] in "(（" or _NUMBERED.match(stream, s):
+            continue                             # a sub-head, or a numbering: its text is the candidate
         line = stream[s:].split("\n")[0]
         window = line[: len(title) + 8]
         score, length = _best_prefix(title, window)

@@ -34,6 +34,7 @@ class Region:
             parts.append(t)
             pos += len(t) + 1
         self.stream = "\n".join(parts)
+        self.raw = "\n".join(ln.text for ln in self.lines)      # as published, same offsets as the stream
 
     def where(self, offset: int) -> str:
         i = max((k for k, s in enumerate(self.starts) if s <= offset), default=0)
