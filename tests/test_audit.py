@@ -102,7 +102,8 @@ def test_known_findings_shanghai():
     assert any(x.rule == "A4" and "五、" in x.message for x in found)       # heading 五 missing in the capture
     assert all(c.startswith("t2.") for c in a.unread)                       # its 表二 cells: unread, not zero
     assert all(a.document["cells"][c] is None for c in a.unread)
-    assert "2025 年工作中存在的主要问题" in a.document["texts"]["problems"]
+    assert "政策信息分散于多个平台" in a.document["texts"]["problems"]          # 五's sub-heads, in reverse order
+    assert "政策公开质效" in a.document["texts"]["improvements"]
     assert not [x for x in found if x.rule.startswith("T")]                 # 208/20/564/80/319 all match
 
 

@@ -116,7 +116,8 @@ def _section_text(whole: tables.Region, span) -> str:
 
 def _organ(whole: tables.Region, spans: dict, a: Audit) -> None:
     head = whole.stream[: spans.get("_first", 2000)][:3000]
-    flat = head.replace("\n", "")
+    # a title may wrap over two lines; a draft marker line (征求意见稿) is not part of it
+    flat = "".join(x for x in head.split("\n") if squeeze(x).strip("*") != "征求意见稿")
     for rx in _TITLE:
         m = rx.search(flat)
         if m:
@@ -133,7 +134,7 @@ def _texts(whole: tables.Region, spans: dict, found: secmod.Sections, f: fmtmod.
     texts["other"] = _section_text(whole, spans.get("s6"))
     s5 = _section_text(whole, spans.get("s5"))
     problems, improvements, how = secmod.split_s5(s5)
-    texts["problems"], texts["improvements"] = problems, improvements
+    texts["problems"], texts["improvements"] = _drop_subhead(problems), _drop_subhead(improvements)
     if s5 and how != "subheads":
         found.notes.append(("s5_split", {"how": how}))
     texts["preamble"] = _preamble(whole, spans)
@@ -141,6 +142,14 @@ def _texts(whole: tables.Region, spans: dict, found: secmod.Sections, f: fmtmod.
         if spans.get(sid):
             a.where[f"text.{tid}"] = whole.where(spans[sid][0]) + "起"
     a.where["text.preamble"] = "标题后"
+
+
+def _drop_subhead(text: str) -> str:
+    """A sub-head on a line of its own (（一）存在的主要问题) names the part; it is not part of the text."""
+    first, _, rest = text.partition("\n")
+    if rest and len(first) < 30 and not re.search(r"[。；;，,]", first):
+        return rest.strip()
+    return text
 
 
 def _preamble(whole: tables.Region, spans: dict) -> str:

@@ -89,6 +89,8 @@ def cmd(args) -> int:
         try:
             a, findings = audit_one(path, last_year)
         except UserError as e:
+            if len(paths) == 1:
+                raise
             rows.append({"file": str(path), "error": e.message})
             worst = max(worst, 2)
             continue

@@ -236,9 +236,6 @@ def _html(text: str) -> list[Line]:
 # --- Word ------------------------------------------------------------------------------------------------
 
 def _docx(path: Path) -> list[Line]:
-    from addin.io import container
-
-    container.check(path)
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
