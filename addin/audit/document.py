@@ -65,8 +65,21 @@ def read(path: str | Path) -> Audit:
     a.quote.update(t.quote)
     a.unread.update(t.unread)
     _texts(whole, spans, found, f, a)
-    a.findings = _section_findings(found, whole, f) + _table_findings(t, f, a)
+    a.findings = _section_findings(found, whole, f) + _table_findings(t, f, a) + _trial_rows(whole, f)
     return a
+
+
+def _trial_rows(whole: tables.Region, f: fmtmod.Format) -> list[Finding]:
+    """Rows of the superseded 2019 trial format (本年新制作数量, 第二十条第（九）项 …): rule F1."""
+    out = []
+    rule = f.rule("F1")
+    for marker in f.trial_2019["markers"]:
+        m = tables._label_rx(marker).search(whole.stream)
+        if m:
+            where = whole.where(m.start())
+            out.append(_finding("F1", rule.message("default", address=where, text=marker, official=""), where=where,
+                                quote=whole.raw[m.start(): m.end() + 20].split("\n")[0], text=marker))
+    return out
 
 
 # --- structure -------------------------------------------------------------------------------------------
@@ -110,8 +123,37 @@ def _region(whole: tables.Region, span) -> tables.Region:
 def _section_text(whole: tables.Region, span) -> str:
     if not span:
         return ""
-    text = whole.raw[span[0]:span[1]]
-    return "\n".join(x.strip() for x in text.split("\n") if x.strip())
+    lines = [x.strip() for x in whole.raw[span[0]:span[1]].split("\n") if x.strip()]
+    return "\n".join(unwrap(lines))
+
+
+_END = "。；;！!？?：:…”」）)"
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Paragraphs from lines a PDF or a text capture wrapped at the page width: a line as long as the longest
+    ones that does not end a sentence continues on the next line."""
+    widths = [_display(x) for x in lines]
+    width = max(widths, default=0)
+    near = [w >= width * 0.9 for w in widths]
+    if width < 40 or sum(near) < 3:
+        return lines                   # no common wrap width: lines are paragraphs already
+    out: list[str] = []
+    glue = False
+    for x, full in zip(lines, near):
+        if glue and out:
+            out[-1] += x
+        else:
+            out.append(x)
+        glue = full and x[-1] not in _END
+    return out
+
+
+def _display(text: str) -> int:
+    """Width in half-width units (a Chinese character is two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _organ(whole: tables.Region, spans: dict, a: Audit) -> None:
@@ -144,6 +186,18 @@ def _texts(whole: tables.Region, spans: dict, found: secmod.Sections, f: fmtmod.
     a.where["text.preamble"] = "标题后"
 
 
+def _is_title(text: str) -> bool:
+    """'某机关2024年度政府信息公开工作年度报告' (either order of organ and year), the whole line."""
+    return len(text) < 80 and any(rx.fullmatch(text.strip()) for rx in _TITLE)
+
+
+def _page_metadata(line: str) -> bool:
+    """Lines a capture adds around the body: notes in English, "发布时间: …", "==== 正文 ====", a draft mark."""
+    return bool(re.match(r"^[=\-—*#]{3,}", line) or sum(c.isascii() and c.isalpha() for c in line) >= len(line) / 2
+                or re.match(r"^[\u4e00-\u9fff]{2,6}\s*[:：]", line)
+                or squeeze(line).strip("*") in ("征求意见稿", "正文"))
+
+
 def _drop_subhead(text: str) -> str:
     """A sub-head on a line of its own (（一）存在的主要问题) names the part; it is not part of the text."""
     first, _, rest = text.partition("\n")
@@ -156,10 +210,9 @@ def _preamble(whole: tables.Region, spans: dict) -> str:
     """Between the title and 一、: the body's opening paragraph (capture notes and page metadata left out)."""
     head = whole.raw[: spans.get("_first", 0)]
     lines = [x.strip() for x in head.split("\n") if x.strip()]
-    title = max((i for i, x in enumerate(lines) if "年度报告" in x or "年报" in x and len(x) < 60), default=-1)
-    keep = [x for x in lines[title + 1:] if not re.match(r"^[=\-—*#]{3,}|^[(（]?\s*[A-Za-z]", x)
-            and sum(c.isascii() and c.isalpha() for c in x) < len(x) / 3 and "正文" not in x[:6]]
-    return "\n".join(keep)
+    lines = [x for x in lines if not _page_metadata(x)]
+    title = next((i for i, x in enumerate(lines) if _is_title(x) or (i and _is_title(lines[i - 1] + x))), -1)
+    return "\n".join(unwrap(lines[title + 1:]))
 
 
 # --- findings --------------------------------------------------------------------------------------------
@@ -254,5 +307,7 @@ def validate(a: Audit, prior=None) -> list[Finding]:
             continue                  # a published report has no 机关层级/报告类型 fields: not the report's fault
         if x.rule == "S1" and "小数" in x.message:
             x.severity = INFO         # 4 decimals is the workbook cell's format; a published figure may have more
+        if not (x.values or {}).get("quote") and x.cells and a.quote.get(x.cells[0]):
+            x.values = {**(x.values or {}), "quote": a.quote[x.cells[0]]}     # the row as published
         out.append(x)
     return out

@@ -266,18 +266,23 @@ def _pdf(path: Path) -> list[Line]:
         import pdfplumber
     except ImportError:  # pragma: no cover - a dependency of the package
         raise UserError("读取 PDF 需要 pdfplumber：pip install pdfplumber", code="setup.pdfplumber")
-    out = []
+    pages = []
     try:
         with pdfplumber.open(str(path)) as pdf:
-            for p, page in enumerate(pdf.pages, 1):
-                text = page.extract_text(x_tolerance=1.5) or ""
-                for n, raw in enumerate(text.split("\n"), 1):
-                    if raw.strip():
-                        out.append(Line(raw.strip(), f"第{p}页第{n}行", _pdf_cells(raw)))
+            for page in pdf.pages:
+                pages.append([x.strip() for x in (page.extract_text(x_tolerance=1.5) or "").split("\n")])
     except UserError:
         raise
     except Exception as e:  # pdfminer raises many kinds on broken or encrypted files
         raise UserError(f"无法读取 PDF 文件 {path}：文件已损坏、加密或不是 PDF（{type(e).__name__}）。", code="audit.corrupt")
+    # a running header (the same first line on several pages) is not part of the report's text
+    firsts = [pg[0] for pg in pages if pg and pg[0]]
+    header = {x for x in firsts if firsts.count(x) >= 2 and len(x) < 40}
+    out = []
+    for p, lines in enumerate(pages, 1):
+        for n, raw in enumerate(lines, 1):
+            if raw and not (n == 1 and raw in header):
+                out.append(Line(raw, f"第{p}页第{n}行", _pdf_cells(raw)))
     return out
 
 
