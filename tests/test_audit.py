@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from addin import cli
-from addin.audit import document, split
+from addin.audit import document, sources, split
 from addin.format import fmt as fmtmod
 
 from .helpers import EXAMPLE_JSON, shared_dir
@@ -252,3 +252,57 @@ def test_round_trip_property(tmp_path_factory, applicants, carry):
     files = _export(doc, tmp_path_factory.mktemp("rt"), "html,md")
     for path in files.values():
         assert document.read(path).document["cells"] == doc["cells"]
+
+
+def _run_together_html(doc: dict) -> str:
+    """A report whose tables were flattened: labels and figures in one paragraph, no separators (the
+    archived-page style of the Pingtan captures), built from schema/ labels."""
+    f, c = fmtmod.load(), doc["cells"]
+    out = [f"<html><head><meta charset='utf-8'></head><body><h2>{doc['organ']['name']}{doc['organ']['year']}"
+           f"年度政府信息公开工作年度报告</h2>"]
+    for sec in f.sections:
+        out.append(f"<p>{sec['heading']}</p>")
+        body = ""
+        for part in sec["content"]:
+            if part in doc["texts"]:
+                body += doc["texts"][part] or ""
+                continue
+            t = f.table(part)
+            body += (t.title or "") + (t.corner or "") + "".join(col.label for col in t.columns)
+            for row in t.rows:
+                body += "".join(row.path) + "".join(str(c[t.cell_id_of(row, col)]) for col in t.columns)
+        out.append(f"<p>{body}</p>")
+    return "".join(out) + "</body></html>"
+
+
+def test_run_together_html_and_its_pdf_with_wrapped_rows(tmp_path):
+    from .lo import convert
+
+    doc = _example_doc()
+    c = doc["cells"]
+    rows = {"R01": [1, 12, 0, 0, 0, 0, 13], "R03": [1, 2, 0, 0, 0, 0, 3], "R04": [0, 10, 0, 0, 0, 0, 10],
+            "R24": [1, 12, 0, 0, 0, 0, 13]}       # "11200013" is 1/12 or 11/2: only the column sums decide
+    for r in range(1, 26):
+        for k, col in enumerate(COLS):
+            c[f"t3.R{r:02d}.{col}"] = rows.get(f"R{r:02d}", [0] * 7)[k]
+    page = tmp_path / "flat.html"
+    page.write_text(_run_together_html(doc), encoding="utf-8")
+    a, found = _rules(page)
+    assert a.document["cells"] == doc["cells"] and not a.unread
+    assert any(x.rule == "A2" and "勾稽" in x.message for x in found)      # the sums chose the cut, and it says so
+    pdf = convert([page], "pdf:writer_web_pdf_Export", tmp_path / "pdf")[0]
+    lines = sources.load(pdf).lines
+    assert len(lines) > 20                                                    # the paragraph wrapped over many lines
+    assert document.read(pdf).document["cells"] == doc["cells"]
+
+
+def test_trial_2019_rows_are_reported(tmp_path):
+    f = fmtmod.load()
+    text = (FIXTURES / "pipe-table.md").read_text("utf-8")
+    marker = f.trial_2019["markers"][0]
+    trial = tmp_path / "trial.md"
+    trial.write_text(text.replace("| 信息内容 | 本年制发件数 |", f"| 信息内容 | {marker} |", 1), encoding="utf-8")
+    _, found = _rules(trial)
+    assert any(x.rule == "F1" and marker in x.message for x in found)
+    _, clean = _rules(FIXTURES / "pipe-table.md")
+    assert not any(x.rule == "F1" for x in clean)

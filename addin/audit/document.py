@@ -273,7 +273,7 @@ def _table_findings(t: tables.Tables, f: fmtmod.Format, a: Audit) -> list[Findin
             out.append(_finding("A7", f"{d['where']} 按行序归为“{d['official']}”，但原文标签为“{d['found']}”。请核对。",
                                 where=d["where"], quote=d["found"]))
         elif kind in ("cut", "balance", "restored"):
-            how = {"cut": "数字连在一起，只有一种拆法能使行、列总计相符",
+            how = {"cut": "数字连在一起，只有一种拆法能使本行（表四为各组）总计相符",
                    "balance": f"数字连在一起，有 {d.get('count')} 种拆法使本行总计相符，按表三各列勾稽关系选定",
                    "restored": "少一个数字，按本行总计补出（各种补法结果相同）"}[kind]
             out.append(_finding("A2", f"{d['where']} {d['row']}：原文“{d['quote']}”，{how}：{d['values']}。",

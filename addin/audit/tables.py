@@ -178,7 +178,8 @@ def _anchored(region: Region, table: fmtmod.Table, ncol: int, row_ok) -> tuple[d
     text, pos = region.stream, 0
     hits = []
     for row in table.rows:
-        m = _label_rx(row.path[-1]).search(text, pos)
+        # "3.其他" with its numbering first: bare "其他" would also match the group name "（六）其他处理"
+        m = _label_rx(row.path[-1], numbered=True).search(text, pos) or _label_rx(row.path[-1]).search(text, pos)
         hits.append(m)
         if m:
             pos = m.end()
@@ -190,16 +191,17 @@ def _anchored(region: Region, table: fmtmod.Table, ncol: int, row_ok) -> tuple[d
         toks = _leading_tokens(seg, table.rows[i + 1].path[-1] if i + 1 < len(table.rows) else "")
         if len(toks) == ncol:
             options[row.id] = [[_value(t) for t in toks]]
-        elif len(toks) == 1:
-            options[row.id] = [c + ["cut"] for c in split.cuts(toks[0], ncol) if row_ok(c)]
+        elif 1 <= len(toks) < ncol:
+            # one run, or a run a page wrapped over two lines: the digits are one string to cut
+            options[row.id] = [c + ["cut"] for c in split.cuts("".join(toks), ncol) if row_ok(c)]
         else:
             options[row.id] = []
         where[row.id] = (region.where(m.start()), text[m.start(): m.end() + len("".join(toks)) + 2].strip())
     return options, where
 
 
-def _label_rx(label: str) -> re.Pattern:
-    chars = [re.escape(c) for c in squeeze(core(label))]
+def _label_rx(label: str, numbered: bool = False) -> re.Pattern:
+    chars = [re.escape(c) for c in (squeeze(label) if numbered else squeeze(core(label)))]
     return re.compile(r"[\s|]*".join(chars))
 
 
@@ -280,9 +282,10 @@ def read_t4(region: Region, f: fmtmod.Format, out: Tables) -> None:
             vals, where, quote = [_value(v) for v in present], ln.where, ln.text
             break
     if vals is None:
-        for m in re.finditer(r"\d{%d,}" % ncol, region.stream):
-            opts = [c for c in split.cuts(m.group(0), ncol) if split.group_totals(group)(c)]
-            where, quote = region.where(m.start()), m.group(0)
+        for m in re.finditer(r"\d(?:\n?\d){%d,}" % (ncol - 1), region.stream):     # a run, perhaps wrapped
+            run = m.group(0).replace("\n", "")
+            opts = [c for c in split.cuts(run, ncol) if split.group_totals(group)(c)]
+            where, quote = region.where(m.start()), run
             vals, how = (opts[0], "cut") if len(opts) == 1 else (None, f"{len(opts)}")
             break
     for k, col in enumerate(table.columns):
