@@ -223,6 +223,7 @@ def test_cli_folder_summary_html_and_workbook(tmp_path, capsys):
     assert cli.main(["audit", str(PUBLISHED), "--summary", str(csv)]) in (1, 2)
     rows = csv.read_text("utf-8-sig").splitlines()
     assert len(rows) == 1 + 5 and rows[0].startswith("文件")
+    assert any(r.startswith("INDEX.md") and "不像政府信息公开工作年度报告" in r for r in rows)   # not a report: said
     view, wb = tmp_path / "v.html", tmp_path / "w.xlsx"
     src = PUBLISHED / "pingtan-zone-2024.txt"
     before = src.read_bytes()
@@ -233,6 +234,37 @@ def test_cli_folder_summary_html_and_workbook(tmp_path, capsys):
     assert reader.read(wb).document["cells"]["t3.R01.C1"] == 217
     assert cli.main(["audit", str(src), "--to-workbook", str(wb)]) == 2          # never overwritten
     assert src.read_bytes() == before
+
+
+def test_json_output_and_prior_workbook(tmp_path, capsys):
+    from addin.io import template
+
+    prior = tmp_path / "2023.xlsx"
+    last = _example_doc()
+    last["organ"]["name"], last["organ"]["year"] = "平潭综合实验区", 2023
+    last["cells"]["t3.R25.C1"] = 5                      # last year carried 5 over; 2024 says 0 were carried
+    template.write(prior, doc=last)
+    code = cli.main(["audit", str(PUBLISHED / "pingtan-zone-2024.txt"), "--json", "--prior", str(prior)])
+    out = json.loads(capsys.readouterr().out)
+    rep = out["reports"][0]
+    assert code == 1 and rep["document"]["cells"]["t3.R01.CT"] == 218
+    assert rep["provenance"]["t3.R01.CT"].startswith("第8行")
+    assert any(x["rule"] == "X1" for x in rep["findings"])
+
+
+def test_pdf_without_text_and_broken_files(tmp_path, capsys):
+    from .lo import convert
+
+    blank = tmp_path / "blank.html"
+    blank.write_text("<html><body><p> </p></body></html>", encoding="utf-8")
+    pdf = convert([blank], "pdf:writer_web_pdf_Export", tmp_path)[0]
+    assert cli.main(["audit", str(pdf)]) == 2
+    assert "扫描件" in capsys.readouterr().err
+    for name in ("bad.pdf", "bad.docx"):
+        (tmp_path / name).write_bytes(b"not really")
+        assert cli.main(["audit", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert "无法读取" in err and "Traceback" not in err
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
@@ -249,7 +281,7 @@ def test_round_trip_property(tmp_path_factory, applicants, carry):
         c[f"t3.R24.{col}"], c[f"t3.R25.{col}"] = v, (carry if k == 0 else 0)
     for r in range(1, 26):
         c[f"t3.R{r:02d}.CT"] = sum(c[f"t3.R{r:02d}.{col}"] for col in COLS[:6])
-    files = _export(doc, tmp_path_factory.mktemp("rt"), "html,md")
+    files = _export(doc, tmp_path_factory.mktemp("rt"), "docx,html,md")
     for path in files.values():
         assert document.read(path).document["cells"] == doc["cells"]
 

@@ -13,6 +13,7 @@ from addin.audit import sources, tables
 from addin.audit.sources import Line
 from addin.audit.text import squeeze
 from addin.checks.findings import ERROR, EXPLAIN, INFO, Finding
+from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.io import document as docmod
 
@@ -53,6 +54,9 @@ def read(path: str | Path) -> Audit:
     src = sources.load(path)
     whole = tables.Region(src.lines)
     found = secmod.find(whole.stream, f)
+    if not found.headings:
+        raise UserError(f"文件 {src.path} 中没有找到年度报告的任何章节标题（如“一、总体情况”“三、收到和处理政府信息公开申请情况”），"
+                        f"不像政府信息公开工作年度报告。请确认文件内容。", code="audit.not_report")
     spans = _spans(whole, found, f)
     a = Audit(src.path, src.kind, docmod.empty(), src.lines)
     _organ(whole, spans, a)

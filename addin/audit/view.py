@@ -23,7 +23,7 @@ def render(a, findings) -> str:
             if items else ""
         text = html.escape(ln.text)
         style = f' style="background:{color}"' if color else ""
-        rows.append(f'<div class="ln" id="L{i}"{style}><span class="w">{html.escape(ln.where)}</span>{text}</div>')
+        rows.append(f'<div class="ln" id="L{i}"{style}><span class="w" style="color:#888">{html.escape(ln.where)}｜</span>{text}</div>')
         rows.extend(_box(x) for x in items)
     head = "".join(_box(x) for x in loose)
     organ = a.document["organ"]
@@ -37,20 +37,26 @@ def render(a, findings) -> str:
             "</body></html>\n")
 
 
+_BOX = {ERROR: "#fde2e2", EXPLAIN: "#fff3cd"}
+
+
 def _box(x) -> str:
-    return f'<div class="f {html.escape(x.severity)}">[{html.escape(x.severity)}] {html.escape(x.rule)} {html.escape(x.message)}</div>'
+    # inline colours as well as the class: LibreOffice and mail clients drop <style> rules
+    return f'<div class="f {html.escape(x.severity)}" style="background:{_BOX.get(x.severity, "#e8f0fe")}">' \
+           f'<b>[{html.escape(x.severity)}] {html.escape(x.rule)}</b> {html.escape(x.message)}</div>'
 
 
 def _line_of(a, x, index: dict) -> int | None:
+    """The source line a finding points at: its address, its cells' provenance, else the sentence it quotes."""
+    import re
+
     quote = (x.values or {}).get("quote") or ""
     for where in list(x.addresses) + [a.where.get(c, "") for c in x.cells]:
-        base = where.split("第")[0] if where.startswith("表格") is False and "字" in where else where
-        for key in (where, base, where.rsplit("第", 1)[0] if "字" in where else where):
-            if key in index:
-                return index[key]
-    if quote:
-        probe = quote.strip("…")[:20]
-        for i, ln in enumerate(a.lines):
-            if probe and probe in ln.text:
-                return i
+        m = re.match(r"^(第\d+行起的表格\d+第\d+行|表格\d+第\d+行|第\d+页第\d+行|正文第\d+段|第\d+段|第\d+行)", where or "")
+        if m and m.group(1) in index:
+            return index[m.group(1)]
+    probe = quote.strip("…")[:20]
+    for i, ln in enumerate(a.lines):
+        if probe and probe in ln.text:
+            return i
     return None
