@@ -118,7 +118,7 @@ def test_seed_section_numbering_and_lost_cells():
     a, found = _rules(SAMPLES / "zhongwei-ports-office-2022.txt")
     assert sum(x.rule == "A4" for x in found) == 2                           # 二 twice, 三 for 四
     restored = [x for x in found if x.rule == "A2"]
-    assert len(restored) == 25 and "补出" in restored[0].message              # one cell lost per row, said so
+    assert len(restored) == 1 and restored[0].values["rows"] == 25 and "补出" in restored[0].message  # said so
     assert any(x.rule == "A5" for x in found)                                # half-width labels reported
 
 
@@ -243,6 +243,7 @@ def test_json_output_and_prior_workbook(tmp_path, capsys):
     last = _example_doc()
     last["organ"]["name"], last["organ"]["year"] = "平潭综合实验区", 2023
     last["cells"]["t3.R25.C1"] = 5                      # last year carried 5 over; 2024 says 0 were carried
+    last["cells"]["t2.normative.in_force"] = 470        # INDEX.md: 470 + 62 − 33 = 499, but 440 reported
     template.write(prior, doc=last)
     code = cli.main(["audit", str(PUBLISHED / "pingtan-zone-2024.txt"), "--json", "--prior", str(prior)])
     out = json.loads(capsys.readouterr().out)
@@ -250,6 +251,7 @@ def test_json_output_and_prior_workbook(tmp_path, capsys):
     assert code == 1 and rep["document"]["cells"]["t3.R01.CT"] == 218
     assert rep["provenance"]["t3.R01.CT"].startswith("第8行")
     assert any(x["rule"] == "X1" for x in rep["findings"])
+    assert any(x["rule"] == "X4" and "440" in x["message"] for x in rep["findings"])
 
 
 def test_pdf_without_text_and_broken_files(tmp_path, capsys):

@@ -276,7 +276,7 @@ def _table_findings(t: tables.Tables, f: fmtmod.Format, a: Audit) -> list[Findin
         elif kind == "order":
             out.append(_finding("A7", f"{d['where']} 按行序归为“{d['official']}”，但原文标签为“{d['found']}”。请核对。",
                                 where=d["where"], quote=d["found"]))
-        elif kind in ("cut", "balance", "restored"):
+        elif kind == "balance":
             how = {"cut": "数字连在一起，只有一种拆法能使本行（表四为各组）总计相符",
                    "balance": f"数字连在一起，有 {d.get('count')} 种拆法使本行总计相符，按表三各列勾稽关系选定",
                    "restored": "少一个数字，按本行总计补出（各种补法结果相同）"}[kind]
@@ -286,6 +286,7 @@ def _table_findings(t: tables.Tables, f: fmtmod.Format, a: Audit) -> list[Findin
             out.append(_finding("A3", f"{d['where']} {d['row']}：原文“{d['quote']}”数字连在一起，没有总计可以确定拆法"
                                       f"（共 {d['count']} 种可能），按现行有效件数最大、位数相近推定为 {d['values']}。请对照原件核对。",
                                 where=d["where"], quote=d["quote"], read=d["values"]))
+    out.extend(_cut_findings(t))
     by_table: dict[str, list[str]] = {}
     for cid in t.unread:
         by_table.setdefault(f.cells[cid].table.sheet, []).append(cid)
@@ -294,6 +295,23 @@ def _table_findings(t: tables.Tables, f: fmtmod.Format, a: Audit) -> list[Findin
         why = t.unread[cids[0]]
         out.append(_finding("A1", f"{sheet}：{len(cids)} 格未能从原文读出（{why}），未按 0 计，相关勾稽关系未核对：{names}。"
                                   f"请对照原件核对。", cells=cids, where=t.where.get(cids[0], ""), count=len(cids)))
+    return out
+
+
+def _cut_findings(t: tables.Tables) -> list[Finding]:
+    """Rows cut or restored by their own total: one finding per kind and table, quoting the first row."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for kind, d in t.notes:
+        if kind in ("cut", "restored"):
+            groups.setdefault((kind, "表四" if d["row"] == "表四" else "表三"), []).append(d)
+    out = []
+    for (kind, sheet), items in groups.items():
+        d = items[0]
+        how = ("数字连在一起，只有一种拆法能使本行（表四为各组）总计相符" if kind == "cut"
+               else "少一个数字，按本行总计补出（各种补法结果相同）")
+        more = f"（共 {len(items)} 行，如{d['row']}）" if len(items) > 1 else f"{d['row']}"
+        out.append(_finding("A2", f"{d['where']} {sheet}{more}：原文“{d['quote']}”，{how}：{d['values']}。",
+                            where=d["where"], quote=d["quote"], read=d["values"], rows=len(items)))
     return out
 
 
