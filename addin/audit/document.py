@@ -120,7 +120,7 @@ def _region(whole: tables.Region, span) -> tables.Region:
             a, b = max(start, s) - s, min(end, e) - s
             piece = whole.stream[s + a: s + b]
             if piece.strip():
-                lines.append(Line(piece, ln.where if a == 0 else f"{ln.where}第{a + 1}字起", None))
+                lines.append(Line(piece, ln.where, None, offset=ln.offset + a))
     return tables.Region(lines)
 
 
@@ -309,7 +309,7 @@ def _cut_findings(t: tables.Tables) -> list[Finding]:
         d = items[0]
         how = ("数字连在一起，只有一种拆法能使本行（表四为各组）总计相符" if kind == "cut"
                else "少一个数字，按本行总计补出（各种补法结果相同）")
-        more = f"（共 {len(items)} 行，如{d['row']}）" if len(items) > 1 else f"{d['row']}"
+        more = f"（共 {len(items)} 行，如{d['row']}）" if len(items) > 1 else ("" if d["row"] == sheet else d["row"])
         out.append(_finding("A2", f"{d['where']} {sheet}{more}：原文“{d['quote']}”，{how}：{d['values']}。",
                             where=d["where"], quote=d["quote"], read=d["values"], rows=len(items)))
     return out

@@ -24,6 +24,7 @@ class Line:
     text: str
     where: str
     cells: list[str] | None = None     # table cells as published ("" = blank cell), None for prose
+    offset: int = 0                     # where this text starts in the source line (a section cut from a long line)
 
 
 @dataclass

@@ -41,8 +41,8 @@ class Region:
         ln = self.lines[i] if self.lines else None
         if ln is None:
             return ""
-        col = offset - self.starts[i]
-        return ln.where if len(ln.text) < 120 else f"{ln.where}第{col + 1}字"
+        col = offset - self.starts[i] + ln.offset
+        return ln.where if len(ln.text) + ln.offset < 120 else f"{ln.where}第{col + 1}字"
 
 
 @dataclass
