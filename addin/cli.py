@@ -114,7 +114,24 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("action", choices=["install", "remove"], metavar="install|remove", help="install 安装；remove 移除")
     a.add_argument("--dry-run", action="store_true", help="只显示将要做的操作，不做任何修改")
     a.set_defaults(run=cmd_addin)
+
+    au = sub.add_parser("audit", help="审读已发布的年度报告（网页、PDF、Word、文本）",
+                        description="把已发布的年度报告读成数据文档，用同样的规则校验；问题注明原文位置并引用原文。\n"
+                                    "支持 .html/.htm（UTF-8 或 GBK）、文字版 .pdf、.docx、.txt/.md。给出文件夹时逐个审读并列汇总表。")
+    au.add_argument("file", metavar="文件或文件夹", nargs="+", help="已发布的年度报告，或它们所在的文件夹")
+    au.add_argument("--json", action="store_true", help="以 JSON 输出数据文档、来源位置、未能读出的格和问题")
+    au.add_argument("--to-workbook", metavar="文件.xlsx", help="把读出的数据写成标准模板工作簿（不覆盖已有文件）")
+    au.add_argument("--prior", metavar="上年报告", help="上年的报告（已发布的报告或工作簿），做跨年核对")
+    au.add_argument("--summary", metavar="汇总.csv", help="审读多个文件时另存汇总表（CSV）")
+    au.add_argument("--html", metavar="视图.html", help="另存审读视图：原文逐行显示，问题标在所在位置")
+    au.set_defaults(run=cmd_audit)
     return p
+
+
+def cmd_audit(args) -> int:
+    from addin.audit import run
+
+    return run.cmd(args)
 
 
 def cmd_validate(args) -> int:
