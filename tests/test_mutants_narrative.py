@@ -91,3 +91,10 @@ def test_the_paragraph_of_a_finding_is_its_row(doc):
     found = t_findings(doc, "第一段。\n第二段。\n本年收到政府信息公开申请14件。")
     assert found[0].values["paragraph"] == 3
     assert found[0].message.startswith("总体情况!A21 一、总体情况")     # the text block starts at A19
+
+
+def test_the_gap_between_word_and_count_is_inclusive(doc):
+    gap = next(r for r in validator.fmtmod.load().rules if r.id == "T1").params["gap"]
+    at = t_findings(doc, "申请：收到" + "的" * gap + "14件。")
+    assert [x.rule for x in at] == ["T1"] and at[0].values["written"] == 14
+    assert t_findings(doc, "申请：收到" + "的" * (gap + 1) + "14件。") == []
