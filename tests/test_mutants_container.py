@@ -88,3 +88,8 @@ def test_a_highly_compressed_entry_above_1_MB_is_a_bomb(tmp_path):
     with pytest.raises(UserError) as e:
         container.check(bomb)
     assert e.value.code == "input.zip_bomb"
+
+
+def test_a_byte_order_mark_right_before_a_doctype():
+    assert container._prolog_declares_dtd(b"\xef\xbb\xbf<!DOCTYPE a><a/>") is True
+    assert container._prolog_declares_dtd(b"\xef\xbb\xbf<a/>") is False

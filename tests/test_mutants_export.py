@@ -158,3 +158,27 @@ def test_a_typed_preamble_is_kept():
                                       (21, "二十一"), (30, "三十"), (99, "九十九")])
 def test_chinese_ordinals_above_ten(n, words):
     assert report.cn_number(n) == words
+
+
+def test_result_to_dict_names_the_organ_and_year(tmp_path):
+    book = tmp_path / "年报.xlsx"
+    shutil.copy(EXAMPLE_XLSX, book)
+    d = export.export(book, kinds=["md"]).to_dict()
+    assert (d["organ"], d["year"], d["exported"], d["draft"]) == ("中卫市口岸和投资促进办公室", 2022, True, False)
+    assert d["written"][0]["kind"] == "md" and d["summary"]["passed"]
+
+
+def test_size_words_scale():
+    assert export._size(102400) == "100.0 KB" and export._size(1536) == "1.5 KB"
+
+
+def test_no_generated_sentences_leaves_them_out(tmp_path, capsys):
+    from addin.cli import main
+
+    book = tmp_path / "年报.xlsx"
+    shutil.copy(EXAMPLE_XLSX, book)
+    assert main(["export", str(book), "--to", "md"]) == 0
+    with_sentences = (tmp_path / "年报.md").read_text(encoding="utf-8")
+    assert main(["export", str(book), "--to", "md", "--force", "--no-generated-sentences"]) == 0
+    without = (tmp_path / "年报.md").read_text(encoding="utf-8")
+    assert len(without) < len(with_sentences)

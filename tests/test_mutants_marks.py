@@ -104,3 +104,24 @@ def test_a_long_note_is_cut():
     assert len(note) == marks.NOTE_MAX and note.endswith("……")
     one = marks.plan(many[:1], SHEETS).marks[0].note
     assert len(one) < marks.NOTE_MAX and not one.endswith("……")
+
+
+def test_result_rows_are_filled_by_severity_and_sized_to_their_text(tmp_path):
+    from addin.io.template import COLORS, LINE_HEIGHT, display_len
+
+    src = tmp_path / "年报.xlsx"
+    src.write_bytes(EXAMPLE_XLSX.read_bytes())
+    long = "a" * 137                                   # 137 wide units: 3 lines in the 问题 column (70 − 2 a line)
+    findings = [Finding("B1", "错误", "短", addresses=["表三!D7"], target="1"),
+                Finding("N2", "需说明", long, addresses=["总体情况!A19"], target="2")]
+    p = marks.plan(findings, SHEETS)
+    assert marks.row_heights(p) == {marks.FIRST_ROW: LINE_HEIGHT + 2, marks.FIRST_ROW + 1: 3 * LINE_HEIGHT + 2}
+    assert display_len(long) == 137
+    ws = openpyxl.load_workbook(openpyxl_marks.annotate_file(src, findings))[marks.RESULTS_SHEET]
+    level = marks.COL["级别"]
+    assert [ws.cell(marks.FIRST_ROW + i, level).fill.start_color.rgb[-6:] for i in range(2)] == [
+        SEVERITY_FILLS["错误"], SEVERITY_FILLS["需说明"]]
+    explain = marks.COL[marks.EXPLAIN_HEADER]
+    assert ws.cell(marks.FIRST_ROW + 1, explain).fill.start_color.rgb[-6:] == COLORS["input"]
+    link = ws.cell(marks.FIRST_ROW, marks.COL["单元格"]).hyperlink
+    assert link is not None and "表三" in (link.location or "") and "D7" in link.location

@@ -98,3 +98,9 @@ def test_the_gap_between_word_and_count_is_inclusive(doc):
     at = t_findings(doc, "申请：收到" + "的" * gap + "14件。")
     assert [x.rule for x in at] == ["T1"] and at[0].values["written"] == 14
     assert t_findings(doc, "申请：收到" + "的" * (gap + 1) + "14件。") == []
+
+
+def test_a_finding_quotes_its_sentence_cut_at_60_characters(doc):
+    found = t_findings(doc, "本年收到政府信息公开申请14件。")
+    assert "“本年收到政府信息公开申请14件”" in found[0].message
+    assert narrative._excerpt("字" * 60 + "。") == "字" * 60 and narrative._excerpt("字" * 61) == "字" * 60 + "…"

@@ -74,3 +74,11 @@ def test_organ_text_is_stripped_and_numbers_kept_as_text(tmp_path):
         put("organ.phone", 9512345678.0)(wb)
     r = reader.read(edited(tmp_path, change))
     assert r.document["organ"]["name"] == "某县发展和改革局" and r.document["organ"]["phone"] == "9512345678"
+
+
+def test_a_label_in_column_A_altered_is_F2(tmp_path):
+    def change(wb):
+        wb["表三"].cell(7, 1).value = "一、本年收到申请数量"
+    r = reader.read(edited(tmp_path, change))
+    f2 = [x for x in r.findings if x.rule == "F2"]
+    assert [x.addresses for x in f2] == [["表三!A7"]] and f2[0].values["official"] == "一、本年新收政府信息公开申请数量"
