@@ -93,3 +93,33 @@ def test_a_highly_compressed_entry_above_1_MB_is_a_bomb(tmp_path):
 def test_a_byte_order_mark_right_before_a_doctype():
     assert container._prolog_declares_dtd(b"\xef\xbb\xbf<!DOCTYPE a><a/>") is True
     assert container._prolog_declares_dtd(b"\xef\xbb\xbf<a/>") is False
+
+
+def _zip(tmp_path, parts: dict[str, bytes]):
+    path = tmp_path / "年报.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("parts, code", [
+    ({"a.txt": b"x"}, "input.not_workbook"),
+    ({"word/document.xml": b"<w/>"}, "input.docx"),
+    ({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<a/>"}, "input.ods"),
+    ({"mimetype": b"application/epub+zip"}, "input.not_workbook"),
+    ({"xl/workbook.xml": b'<workbook xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main"/>'}, "input.strict"),
+])
+def test_what_kind_of_zip_it_is(tmp_path, parts, code):
+    with pytest.raises(UserError) as e:
+        container.check(_zip(tmp_path, parts))
+    assert e.value.code == code
+
+
+def test_the_size_message_says_megabytes(tmp_path, monkeypatch):
+    path = tmp_path / "大.xlsx"
+    path.write_bytes(b"PK" + b"\0" * (4 * 1048576 - 2))
+    monkeypatch.setattr(container, "MAX_FILE_BYTES", 3 * 1048576)
+    with pytest.raises(UserError) as e:
+        container.check(path)
+    assert "过大（4 MB，上限 3 MB）" in e.value.message

@@ -182,3 +182,7 @@ def test_no_generated_sentences_leaves_them_out(tmp_path, capsys):
     assert main(["export", str(book), "--to", "md", "--force", "--no-generated-sentences"]) == 0
     without = (tmp_path / "年报.md").read_text(encoding="utf-8")
     assert len(without) < len(with_sentences)
+
+
+def test_parse_kinds_skips_empty_items():
+    assert export.parse_kinds("docx, ,html,") == ["docx", "html"]

@@ -125,3 +125,16 @@ def test_result_rows_are_filled_by_severity_and_sized_to_their_text(tmp_path):
     assert ws.cell(marks.FIRST_ROW + 1, explain).fill.start_color.rgb[-6:] == COLORS["input"]
     link = ws.cell(marks.FIRST_ROW, marks.COL["单元格"]).hyperlink
     assert link is not None and "表三" in (link.location or "") and "D7" in link.location
+
+
+def test_explain_rows_reads_to_the_last_row_of_the_sheet():
+    r1, r2 = layout.load().explain_rows
+    wb = openpyxl.load_workbook(EXAMPLE_XLSX)
+    ws = wb[layout.EXPLAIN_SHEET]
+    for r in range(r1, r2 + 1):
+        for c in (1, 2, 3):
+            ws.cell(r, c).value = None
+    ws.cell(r2, 1).value, ws.cell(r2, 3).value = "N2", "最后一行的说明"
+    used, free = marks.explain_rows(marks.OpenpyxlSource(wb))
+    assert [(e.row, e.rule, e.text) for e in used] == [(r2, "N2", "最后一行的说明")]
+    assert free == list(range(r1, r2))

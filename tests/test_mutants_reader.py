@@ -82,3 +82,24 @@ def test_a_label_in_column_A_altered_is_F2(tmp_path):
     r = reader.read(edited(tmp_path, change))
     f2 = [x for x in r.findings if x.rule == "F2"]
     assert [x.addresses for x in f2] == [["表三!A7"]] and f2[0].values["official"] == "一、本年新收政府信息公开申请数量"
+
+
+def test_defusedxml_still_holds_behind_the_container_check(tmp_path, monkeypatch):
+    """Defence in depth: were the prolog check ever wrong, defusedxml's refusal still gets our message.
+    (openpyxl parses worksheets through defusedxml; with lxml installed, the other parts go through lxml
+    with resolve_entities=False, which does not refuse but never expands: the container check covers both.)"""
+    import zipfile
+
+    from addin.errors import UserError
+    from addin.io import container
+
+    path = tmp_path / "年报.xlsx"
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+    with zipfile.ZipFile(EXAMPLE_XLSX) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            dst.writestr(info.filename, bomb + data if info.filename == "xl/worksheets/sheet1.xml" else data)
+    monkeypatch.setattr(container, "check", lambda p: None)
+    with pytest.raises(UserError) as e:
+        reader.open_workbook(path)
+    assert e.value.code == "input.unsafe_xml" and str(path) in e.value.message

@@ -150,3 +150,14 @@ def test_P2_equal_counts_pass_and_one_more_fails(doc):
     assert len(of(doc, "P2")) == 1
     c["t4.suit_after.other"], c["t4.suit_after.total"] = 2, 3        # 3 = 3
     assert of(doc, "P2") == []
+
+
+def test_an_explanation_that_is_not_a_row_is_S3_not_S0(doc):
+    doc["explanations"] = ["理由"]
+    out = validator.validate(doc)
+    assert [x.rule for x in out if x.rule.startswith("S")] == ["S3"]
+
+
+def test_P1_names_the_group_of_its_rows(doc):
+    out = _other_share(doc, 4, 7)
+    assert out[0].message.startswith("（六）其他处理共 4 件") and "请核实各申请是否确应归入其他处理" in out[0].message
