@@ -103,3 +103,13 @@ def test_defusedxml_still_holds_behind_the_container_check(tmp_path, monkeypatch
     with pytest.raises(UserError) as e:
         reader.open_workbook(path)
     assert e.value.code == "input.unsafe_xml" and str(path) in e.value.message
+
+
+def test_a_missing_sheet_is_one_F3_naming_its_own_cells(tmp_path):
+    def change(wb):
+        del wb["表四"]
+    r = reader.read(edited(tmp_path, change))
+    f3 = [x for x in r.findings if x.rule == "F3"]
+    assert [(x.target, x.addresses) for x in f3] == [("F3:t4", ["表四"])]
+    assert len(f3[0].cells) == 15 and all(c.startswith("t4.") for c in f3[0].cells)
+    assert "找不到 15 个数据格" in f3[0].message and f3[0].message.count("、") == 4 and "等" in f3[0].message
