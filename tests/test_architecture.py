@@ -22,7 +22,8 @@ ALLOWED = {
     "report": {"format", "io", "checks", "pipeline"},  # export runs the pipeline, then writes
     "review": {"format", "io", "checks", "report", "pipeline"},
     "excel": {"format", "io"},
-    "front": {"format", "io", "checks", "report", "review", "excel", "pipeline"},
+    "audit": {"format", "io", "checks", "pipeline", "review"},   # a published report → document → findings, shown
+    "front": {"format", "io", "checks", "report", "review", "excel", "audit", "pipeline"},
 }
 EXCEL_KNOWERS = {"addin.xl", "addin.review.backends.xlwings_marks", "addin.excel.xlambuild"}
 
