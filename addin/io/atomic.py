@@ -68,7 +68,7 @@ def check_kind(target: Path) -> None:
         return                              # absent (or a dangling link, which the rename replaces)
     if stat.S_ISDIR(st.st_mode):
         raise UserError(f"输出位置 {target} 是一个文件夹，不是文件，未写入任何文件。请给出文件名"
-                        f"（如 {target / '年报.xlsx'}），或把同名文件夹移走。", code="output.is_dir")
+                        f"（含文件夹时如 文件夹/年报.xlsx），或把同名文件夹移走、改名。", code="output.is_dir")
     if not stat.S_ISREG(st.st_mode):
         raise UserError(f"输出位置 {target} 不是普通文件（是设备、管道或套接字），未写入任何文件。"
                         f"本工具只写普通文件：请指定其他文件名。", code="output.not_regular")

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from addin.review import marks
-from addin.io.template import FONT_NAME, quote
+from addin.io.template import FONT_NAME, cell_text, quote
 
 SUFFIX = ".校验"
 LINK_FONT = Font(name=FONT_NAME, size=11, color="0563C1", underline="single")
@@ -57,6 +57,7 @@ class OpenpyxlBackend(marks.OpenpyxlSource):
         if text is None:
             cell.comment = None
             return
+        text = cell_text(text)        # a message may quote a file name holding ESC
         lines = sum(1 + len(line) // 24 for line in text.split("\n"))
         cell.comment = Comment(text, "nianbao", height=min(600, 20 + 18 * lines), width=320)
 
@@ -64,7 +65,7 @@ class OpenpyxlBackend(marks.OpenpyxlSource):
         cell = self._cell(sheet, row, col)
         if cell is None:
             return
-        cell.value = value
+        cell.value = cell_text(value) if isinstance(value, str) else value
         if marks.safe_text(value):
             cell.data_type = "s"      # stays text, never a formula
             cell.quotePrefix = True
