@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--prior", metavar="上年.xlsx", help="上年的年报工作簿（批量校验时为上年各单位工作簿所在的文件夹，"
                                                       "按机关名称对应）：核对上年结转、现行有效件数、问题与改进是否雷同")
     v.add_argument("--summary-csv", metavar="汇总.csv", help="批量校验时另存汇总表（CSV，Excel 可直接打开）")
-    v.add_argument("--jobs", type=int, metavar="N", help="批量校验时同时使用的进程数（默认：CPU 核数）")
+    v.add_argument("--jobs", type=int, metavar="N", help="批量校验时同时使用的进程数（默认：CPU 核数；上限为核数的 4 倍，至多 61）")
     v.set_defaults(run=cmd_validate)
 
     d = sub.add_parser("dump", help="把工作簿读成 JSON 数据文档", description="把年报工作簿读成 JSON 数据文档（不做校验）。")
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--organ", metavar="名称", required=True, help="汇总报告的机关名称，如“某县人民政府”")
     ru.add_argument("--year", type=int, metavar="年度", help="汇总年度（默认：各单位共同的年度）")
     ru.add_argument("--level", metavar="层级", help="机关层级，如 县级")
-    ru.add_argument("--jobs", type=int, metavar="N", help="同时使用的进程数（默认：CPU 核数）")
+    ru.add_argument("--jobs", type=int, metavar="N", help="同时使用的进程数（默认：CPU 核数；上限为核数的 4 倍，至多 61）")
     ru.add_argument("--force", action="store_true", help="覆盖已存在的汇总工作簿")
     ru.set_defaults(run=cmd_rollup)
 

@@ -475,6 +475,7 @@ def quote(sheet: str) -> str:
 
 
 # --- helpers ------------------------------------------------------------------------------------------
+
 def cell_text(text: str) -> str:
     """Text of ours that quotes foreign text (a file name in a message) made storable in a cell: characters
     no cell can hold (ESC, U+0001, a lone surrogate) are shown as visible escapes like \\x1b."""
