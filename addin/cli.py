@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--prior", metavar="上年.xlsx", help="上年的年报工作簿（批量校验时为上年各单位工作簿所在的文件夹，"
                                                       "按机关名称对应）：核对上年结转、现行有效件数、问题与改进是否雷同")
     v.add_argument("--summary-csv", metavar="汇总.csv", help="批量校验时另存汇总表（CSV，Excel 可直接打开）")
-    v.add_argument("--jobs", type=int, metavar="N", help="批量校验时同时使用的进程数（默认：CPU 核数）")
+    v.add_argument("--jobs", type=int, metavar="N", help="批量校验时同时使用的进程数（默认：CPU 核数；上限为核数的 4 倍，至多 61）")
     v.set_defaults(run=cmd_validate)
 
     d = sub.add_parser("dump", help="把工作簿读成 JSON 数据文档", description="把年报工作簿读成 JSON 数据文档（不做校验）。")
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--organ", metavar="名称", required=True, help="汇总报告的机关名称，如“某县人民政府”")
     ru.add_argument("--year", type=int, metavar="年度", help="汇总年度（默认：各单位共同的年度）")
     ru.add_argument("--level", metavar="层级", help="机关层级，如 县级")
-    ru.add_argument("--jobs", type=int, metavar="N", help="同时使用的进程数（默认：CPU 核数）")
+    ru.add_argument("--jobs", type=int, metavar="N", help="同时使用的进程数（默认：CPU 核数；上限为核数的 4 倍，至多 61）")
     ru.add_argument("--force", action="store_true", help="覆盖已存在的汇总工作簿")
     ru.set_defaults(run=cmd_rollup)
 
@@ -134,7 +134,40 @@ def cmd_audit(args) -> int:
     return run.cmd(args)
 
 
+MAX_JOBS_FLOOR = 8      # the cap is max(8, 4 × CPUs), at most 61 (the most worker processes Windows allows)
+
+
+def max_jobs() -> int:
+    return min(61, max(MAX_JOBS_FLOOR, 4 * (os.cpu_count() or 1)))
+
+
+def check_jobs(args) -> None:
+    """--jobs is a positive number of processes; more than the cap only forks processes that wait."""
+    jobs = getattr(args, "jobs", None)
+    if jobs is None:
+        return
+    if jobs < 1:
+        raise UserError(f"--jobs {jobs} 无效：进程数至少为 1（不给出时按 CPU 核数）。", code="args.jobs")
+    if jobs > max_jobs():
+        print(f"（--jobs {jobs} 超过上限，按 {max_jobs()} 个进程运行：本机 {os.cpu_count()} 个 CPU 核）",
+              file=sys.stderr)
+        args.jobs = max_jobs()
+
+
+def check_single_line(args, *options: str) -> None:
+    """Names given on the command line end up in cells and report titles: one line, no control characters."""
+    from addin.io.document import illegal_chars
+
+    for opt in options:
+        value = getattr(args, opt, None)
+        bad = illegal_chars(value, single_line=True) if isinstance(value, str) else []
+        if bad:
+            raise UserError(f"--{opt} 的值含有换行或控制字符（{', '.join(bad)}），不能写入工作簿和报告标题。"
+                            f"请只写一行文字，如 --{opt} 某县人民政府。", code="args.control_char")
+
+
 def cmd_validate(args) -> int:
+    check_jobs(args)
     if len(args.file) > 1 or Path(args.file[0]).is_dir() or args.summary_csv:
         return cmd_validate_batch(args)
     from addin import pipeline
@@ -171,6 +204,7 @@ def _prior_file(where: str, doc: dict) -> Path:
 def cmd_validate_batch(args) -> int:
     from addin.review import batch
 
+    check_jobs(args)
     skipped: list[Path] = []
     paths = batch.collect(args.file, skipped)
     if skipped:
@@ -196,6 +230,8 @@ def cmd_rollup(args) -> int:
     from addin import pipeline
     from addin.review import batch, printer, rollup
 
+    check_jobs(args)
+    check_single_line(args, "organ", "level")
     out = Path(args.output)
     doc, included, left_out = rollup.write(batch.collect(args.paths), out, args.organ, args.year, args.level,
                                            force=args.force, jobs=args.jobs)
@@ -270,6 +306,7 @@ def cmd_template(args) -> int:
         if not spec["minimum"] <= args.year <= spec["maximum"]:
             raise UserError(f"--year {args.year} 不在 {spec['minimum']}–{spec['maximum']} 之间"
                             f"（本格式自 {spec['minimum']} 年度起适用）。", code="args.year")
+    check_single_line(args, "organ")
     out = Path(args.output or "年报模板-2021版.xlsx")
     template.write(out, organ=args.organ, year=args.year, force=args.force)
     print(f"已生成标准模板：{out}")

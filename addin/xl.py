@@ -27,6 +27,20 @@ def harden_sys_path(book_fullname: str | None = None) -> None:
                    if x not in bad and os.path.normcase(os.path.abspath(x)) not in bad]
 
 
+HEX_NAME_PREFIX = "nbhex-"     # addin.excel.xlambuild.HEX_NAME_VBA writes it; a test checks they agree
+
+
+def decode_caller_name(argv: list[str] | None = None) -> None:
+    """The add-in's VBA passes the workbook name as `--wb=nbhex-<hex of UTF-16>` so that no shell ever sees
+    the name itself (a Mac file name `$(…).xlsx` would run as a command); put the real name back for
+    xlwings' Book.caller, which reads --wb= from sys.argv."""
+    argv = sys.argv if argv is None else argv
+    for i, arg in enumerate(argv):
+        if arg.startswith("--wb=" + HEX_NAME_PREFIX):
+            digits = arg[len("--wb=" + HEX_NAME_PREFIX):]
+            argv[i] = "--wb=" + bytes.fromhex(digits).decode("utf-16-be", "surrogatepass")
+
+
 def validate(book=None):
     _main(_validate, book)
 
@@ -52,6 +66,7 @@ def _main(action, book=None):
     if book is None:
         import xlwings as xw
 
+        decode_caller_name()
         book = xw.Book.caller()
     harden_sys_path(book.fullname)
     from addin.errors import UserError

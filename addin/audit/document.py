@@ -12,7 +12,7 @@ from addin.audit import sections as secmod
 from addin.audit import sources, tables
 from addin.audit.sources import Line
 from addin.audit.text import squeeze
-from addin.checks.findings import ERROR, EXPLAIN, INFO, Finding
+from addin.checks.findings import EXPLAIN, INFO, Finding
 from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.io import document as docmod

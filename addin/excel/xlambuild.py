@@ -12,7 +12,7 @@ with oletools (olevba) and olefile in strict mode, and fails when the committed 
     python -m addin.excel.xlambuild --refresh-vba    # re-derive xlwings.bas/Dictionary.cls from the installed xlwings
 
 Sources (addin/excel/xlam/): RibbonAddin.bas (one macro per button), xlwings.bas (xlwings' RunPython module with
-the five security edits of `patch_xlwings`), Dictionary.cls (Mac), customUI.xml (the ribbon tab).
+the security edits of `patch_xlwings`), Dictionary.cls (Mac), customUI.xml (the ribbon tab).
 """
 from __future__ import annotations
 
@@ -140,6 +140,18 @@ def decrypt(text: str, project_id: str = PROJECT_ID) -> bytes:
 
 # --- module sources ---------------------------------------------------------------------------------
 
+def vba_text(path: Path) -> str:
+    """A VBA source, which must be ASCII: the project stores it as code page 1252, so any other character
+    (Chinese above all) would be garbled in a Chinese-locale Excel. Chinese text for staff belongs in Python."""
+    raw = path.read_bytes()
+    for n, line in enumerate(raw.split(b"\n"), start=1):
+        bad = next((i for i, b in enumerate(line) if b > 0x7F), None)
+        if bad is not None:
+            raise SystemExit(f"{path.name} line {n}, column {bad + 1}: non-ASCII byte 0x{line[bad]:02X}. "
+                             "VBA sources must be ASCII (stored as code page 1252); put user text in addin/xl.py.")
+    return raw.decode("ascii")
+
+
 def _crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
@@ -153,7 +165,7 @@ def module_source(name: str, kind: str) -> bytes:
                  "Attribute VB_TemplateDerived = False", "Attribute VB_Customizable = True"]
         text = "\r\n".join(attrs) + "\r\n"
     elif kind == CLASS:
-        lines = _crlf((HERE / f"{name}.cls").read_text(encoding="cp1252")).split("\r\n")
+        lines = _crlf(vba_text(HERE / f"{name}.cls")).split("\r\n")
         lines = lines[lines.index("END") + 1:]                       # the .cls export header is not stored
         assert lines[0] == f'Attribute VB_Name = "{name}"'
         lines.insert(1, f'Attribute VB_Base = "{CLASS_BASE}"')
@@ -161,7 +173,7 @@ def module_source(name: str, kind: str) -> bytes:
         lines[at:at] = ["Attribute VB_TemplateDerived = False", "Attribute VB_Customizable = False"]
         text = "\r\n".join(lines)
     else:
-        text = _crlf((HERE / f"{name}.bas").read_text(encoding="cp1252"))
+        text = _crlf(vba_text(HERE / f"{name}.bas"))
         assert text.startswith(f'Attribute VB_Name = "{name}"'), name
     return text.encode("cp1252")
 
@@ -430,6 +442,18 @@ def build(conf: dict[str, str] | None = None) -> bytes:
 
 # --- xlwings' VBA module with the security edits ----------------------------------------------------
 
+HEX_NAME_PREFIX = "nbhex-"
+HEX_NAME_VBA = (
+    "Function HexName(ByVal s As String) As String\r\n"
+    "    ' nianbao: a file name goes to a shell only as hex digits, 4 per UTF-16 code unit (see addin.xl)\r\n"
+    "    Dim i As Long, out As String\r\n"
+    f'    out = "{HEX_NAME_PREFIX}"\r\n'
+    "    For i = 1 To Len(s)\r\n"
+    '        out = out & Right$("000" & Hex$(AscW(Mid$(s, i, 1)) And &HFFFF&), 4)\r\n'
+    "    Next i\r\n"
+    "    HexName = out\r\n"
+    "End Function\r\n\r\n")
+
 EDITS = [
     # 1. our own config sheet name and user file (.nianbao/nianbao.conf), separate from xlwings.conf
     ('Public Const PROJECT_NAME As String = "myaddin"', f'Public Const PROJECT_NAME As String = "{PROJECT_NAME}"'),
@@ -448,14 +472,27 @@ EDITS = [
     ("    For i = 1 To 2\r\n", "    For i = 2 To 2\r\n"),
     # 5. the active workbook's folder never goes on sys.path (Mac and Windows lines)
     ('PYTHONPATH = AddExcelDir & ";" & ActiveFullName & ";"', 'PYTHONPATH = AddExcelDir & ";" & "" & ";"'),
+    # 6. nor through ADD_WORKBOOK_TO_PYTHONPATH, whatever a config says (RunPython and the UDF server)
+    ('AddExcelDir = GetConfig("ADD_WORKBOOK_TO_PYTHONPATH", "true")', 'AddExcelDir = "false"'),
+    # 7. the UDF server's command line (XLPyCommand) gets no active workbook either
+    ('PYTHONPATH = AddExcelDir & ";" & ActiveWorkbook.FullName & ";"', 'PYTHONPATH = AddExcelDir & ";" & "" & ";"'),
+    # 8. the workbook name reaches the Mac shell (xlwings' AppleScript builds `do shell script` from it)
+    #    only as hex digits: `$(...)`, backticks, quotes, `|` (the AppleScript's field separator) stay inert
+    ('ParameterString = ParameterString + "|" + ActiveWorkbook.Name',
+     'ParameterString = ParameterString + "|" + HexName(ActiveWorkbook.Name)'),
+    # 9. the same on Windows, where cmd.exe would expand %VAR% inside the quotes
+    ('" --wb=" & """" & ActiveWorkbook.Name & """ --from_xl=1"', '" --wb=" & """" & HexName(ActiveWorkbook.Name) & """ --from_xl=1"'),
+    # 10. the encoder (addin.xl.decode_caller_name reverses it before xlwings' Book.caller reads --wb=)
+    ("Sub ExecuteMac(", HEX_NAME_VBA + "Sub ExecuteMac("),
 ]
+EDIT_COUNTS = {5: 2, 6: 2}
 
 
 def patch_xlwings(text: str) -> str:
     text = _crlf(text)
     for i, (old, new) in enumerate(EDITS, start=1):
         count = text.count(old)
-        expected = 2 if i == 5 else 1
+        expected = EDIT_COUNTS.get(i, 1)
         if count != expected:
             raise SystemExit(f"edit {i} of xlwings.bas matched {count} times (expected {expected}): "
                              "the xlwings VBA changed; review the security edits")

@@ -1,15 +1,34 @@
 """Outputs are written atomically: a temp file in the target folder, then a rename.
 
-A crash or a kill never leaves a half-written file; an existing file is only replaced when asked.
+A crash or a kill never leaves a half-written file; an existing file is only replaced when asked; only
+regular files are written (never a device, a pipe or a folder); a set of outputs (export) is renamed all or
+none. Temp files carry our name and the writer's pid (`.~nianbao.<host>.<pid>.<random>.<ext>.tmp`), so
+that the next run removes the ones a killed run left behind — only ours, only when their writer is gone.
 """
 from __future__ import annotations
 
+import errno
+import gc
+import hashlib
 import os
-import tempfile
+import re
+import secrets
+import shutil
+import socket
+import stat
+import sys
+import time
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
 from addin.errors import UserError
+
+MAX_NAME_BYTES = 255          # one file name on every file system staff use (NTFS, ext4, APFS: 255)
+STALE_AFTER_S = 24 * 3600     # a temp this old is stale whoever wrote it (pid reuse, another machine)
+_HOST = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
+_TEMP = re.compile(r"^\.~nianbao\.([0-9a-f]{6})\.(\d+)\.[0-9a-f]{8}(\.[^.]*)?(\.old)?\.tmp$")
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
 
 
 def owner_files(target: Path) -> list[Path]:
@@ -21,14 +40,53 @@ def owner_files(target: Path) -> list[Path]:
     return [target.with_name(n) for n in sorted(names)]
 
 
+def _exists(p: Path) -> bool:
+    """exists() that treats a name too long to exist as absent (a lock name is 2 bytes longer than its file)."""
+    try:
+        return p.exists()
+    except OSError as e:
+        if e.errno == errno.ENAMETOOLONG:
+            return False
+        raise
+
+
+def check_name(target: Path) -> None:
+    """A name the file system can hold (a long workbook name plus '.校验' or '-征求意见稿' can pass 255 bytes)."""
+    n = len(os.fsencode(Path(target).name))
+    if n > MAX_NAME_BYTES:
+        raise UserError(f"输出文件名过长：{target}（{n} 字节，文件系统上限 {MAX_NAME_BYTES} 字节），未写入任何文件。"
+                        f"请把工作簿改用较短的文件名（汉字每个占 3 字节），或指定较短的输出文件名。",
+                        code="output.name_too_long")
+
+
+def check_kind(target: Path) -> None:
+    """Only regular files are written: a folder, a device (/dev/null), a pipe or a socket is refused."""
+    target = Path(target)
+    try:
+        st = target.stat()
+    except OSError:
+        return                              # absent (or a dangling link, which the rename replaces)
+    if stat.S_ISDIR(st.st_mode):
+        raise UserError(f"输出位置 {target} 是一个文件夹，不是文件，未写入任何文件。请给出文件名"
+                        f"（含文件夹时如 文件夹/年报.xlsx），或把同名文件夹移走、改名。", code="output.is_dir")
+    if not stat.S_ISREG(st.st_mode):
+        raise UserError(f"输出位置 {target} 不是普通文件（是设备、管道或套接字），未写入任何文件。"
+                        f"本工具只写普通文件：请指定其他文件名。", code="output.not_regular")
+
+
 def check_free(target: Path) -> None:
-    """The target's folder exists and no program has the target open; say so in Chinese otherwise."""
+    """The target's folder exists, the target can be a regular file, and no program has it open."""
     target = Path(target)
     if not target.parent.is_dir():
+        if _exists(target.parent):
+            raise UserError(f"输出文件夹 {target.parent} 是一个文件，不是文件夹，未写入任何文件。"
+                            f"请指定一个文件夹。", code="output.folder_is_file")
         raise UserError(f"输出文件夹不存在：{target.parent}。请先创建该文件夹，或指定其他输出位置。",
                         code="output.no_folder")
+    check_name(target)
+    check_kind(target)
     for owner in owner_files(target):
-        if owner.exists():
+        if _exists(owner):
             raise UserError(f"输出文件 {target} 正被 Excel、Word 或 WPS 打开（旁边有锁定文件 {owner.name}），未写入任何文件。"
                             f"请先关闭该文件再试；如程序已关闭，删除 {owner.name} 即可。", code="output.locked")
 
@@ -37,38 +95,183 @@ def check_writable(target: Path, force: bool = False) -> None:
     """Refuse to overwrite silently, or to replace a file another program has open."""
     target = Path(target)
     check_free(target)
-    if target.exists() and not force:
+    if _exists(target) and not force:
         raise UserError(f"输出文件已存在：{target}。如需覆盖，请加 --force；也可以先把它移走或改名。",
                         code="output.exists")
 
 
 def check_suffix(target: Path, suffix: str) -> None:
     """A workbook written under another name (.csv, none) would not open as what it is: refuse it."""
-    if Path(target).suffix.lower() != suffix:
+    target = Path(target)
+    check_kind(target)                      # `-o .` is a folder: say that, not "wrong suffix"
+    if target.suffix.lower() != suffix:
+        better = (target.stem or "年报") + suffix
         raise UserError(f"输出文件名 {target} 应以 {suffix} 结尾（写出的是 Excel 工作簿）。请改用如 "
-                        f"{Path(target).with_suffix(suffix).name} 的文件名。", code="output.suffix")
+                        f"{better} 的文件名。", code="output.suffix")
+
+
+def write_error(target: Path, e: OSError) -> UserError:
+    """The Chinese message for a write that failed (disk full, read-only, no permission)."""
+    if e.errno in _FULL:
+        return UserError(f"磁盘空间不足，无法写入 {target}，未写入任何文件（原有文件未改动）。"
+                         f"请清理磁盘空间，或指定其他磁盘上的输出位置。", code="output.disk_full")
+    return UserError(f"无法在文件夹 {Path(target).parent} 中写入 {Path(target).name}（{e.strerror or e}），"
+                     f"未写入任何文件。请检查该文件夹是否只读、是否有写入权限，或指定其他位置。",
+                     code="output.readonly")
+
+
+def temp_beside(target: Path, tag: str = "") -> Path:
+    """A new empty temp file of ours beside `target` (first removing stale ones a killed run left there)."""
+    target = Path(target)
+    clean_stale(target.parent)
+    ext = target.suffix if re.fullmatch(r"\.[^.]{1,16}", target.suffix) else ""
+    for _ in range(100):
+        p = target.with_name(f".~nianbao.{_HOST}.{os.getpid()}.{secrets.token_hex(4)}{ext}{tag}.tmp")
+        try:
+            fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise write_error(target, e)
+        os.close(fd)
+        return p
+    raise UserError(f"无法在文件夹 {target.parent} 中建立临时文件。", code="output.readonly")
+
+
+def clean_stale(folder: Path) -> list[Path]:
+    """Remove our temps whose writer is gone: same machine and its pid no longer runs, or older than a day.
+
+    Only names of our pattern, only regular files, only the current user's (POSIX)."""
+    removed = []
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(".~nianbao.")]
+    except OSError:
+        return removed
+    for name in names:
+        m = _TEMP.match(name)
+        p = Path(folder) / name
+        try:
+            st = p.lstat()
+        except OSError:
+            continue
+        if not m or not stat.S_ISREG(st.st_mode) or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
+            continue
+        gone = m.group(1) == _HOST and _pid_gone(int(m.group(2)))
+        if gone or time.time() - st.st_mtime > STALE_AFTER_S:
+            try:
+                p.unlink()
+                removed.append(p)
+            except OSError:
+                pass
+    return removed
+
+
+def _pid_gone(pid: int) -> bool:
+    if os.name != "posix":            # os.kill(pid, 0) would terminate the process on Windows: age decides
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False                  # exists, someone else's
+    return False
 
 
 @contextmanager
 def atomic_path(target: Path):
     """Yield a temp path beside `target`; on success it replaces `target` in one rename."""
-    target = Path(target)
+    with atomic_paths([target]) as tmps:
+        yield tmps[0]
+
+
+@contextmanager
+def atomic_paths(targets: list[Path]):
+    """Temps beside each target; when the body succeeds all are renamed over their targets — all or none:
+    if one rename fails, the targets already replaced get their old files back (or are removed if new)."""
+    targets = [Path(t) for t in targets]
+    tmps: list[Path] = []
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=target.suffix + ".tmp", dir=target.parent)
+        for t in targets:
+            check_kind(t)
+            tmps.append(temp_beside(t))
+        yield tmps
+        mode = 0o666 & ~_umask()       # mkstemp-like 0600; outputs are ordinary files for colleagues too
+        for tmp in tmps:
+            os.chmod(tmp, mode)
+        _commit(list(zip(tmps, targets)))
     except OSError as e:
-        raise UserError(f"无法在文件夹 {target.parent} 中写入文件（{e.strerror}）。请检查该文件夹是否只读，"
-                        f"或用 -o 指定其他位置。", code="output.readonly")
-    os.close(fd)
+        err = write_error(targets[0], e)
+        _release(e)
+        raise err from None
+    finally:
+        for tmp in tmps:
+            _unlink(tmp)
+
+
+def _commit(pairs: list[tuple[Path, Path]]) -> None:
+    """Rename each temp over its target; on a failure put every earlier target back as it was."""
+    backups: dict[Path, Path] = {}
+    done: list[Path] = []
+    kept: list[Path] = []
     try:
-        yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; outputs are ordinary files for colleagues too
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if len(pairs) > 1:             # one rename is atomic by itself; a set needs the old files kept
+            for _, target in pairs:
+                if _exists(target):
+                    backups[target] = _backup(target)
+        for tmp, target in pairs:
+            os.replace(tmp, target)
+            done.append(target)
+    except BaseException as e:
+        for target in reversed(done):
+            try:
+                if target in backups:
+                    os.replace(backups[target], target)
+                else:
+                    target.unlink()
+            except OSError:
+                kept.append(backups.get(target, target))
+        if kept and isinstance(e, OSError):
+            raise UserError(f"写入中途失败（{e.strerror or e}），且未能全部恢复原文件；原文件保存在："
+                            + "、".join(str(k) for k in kept) + "。请手工改回原名。", code="output.partial") from e
         raise
+    finally:
+        for b in backups.values():
+            if b not in kept:
+                _unlink(b)
+
+
+def _release(e: BaseException) -> None:
+    """Drop the failed writer's frames now, quietly: a zip file it left open (openpyxl, python-docx) would
+    otherwise try to flush into the full disk when collected, and print a traceback at exit."""
+    tb, e.__traceback__ = e.__traceback__, None
+    hook, sys.unraisablehook = sys.unraisablehook, lambda unraisable: None
+    try:
+        traceback.clear_frames(tb)
+        del tb
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
+def _backup(target: Path) -> Path:
+    """A second name for the old file (a hard link; a copy where the file system has none)."""
+    b = temp_beside(target, ".old")
+    b.unlink()
+    try:
+        os.link(target, b)
+    except OSError:
+        shutil.copy2(target, b)
+    return b
+
+
+def _unlink(p: Path) -> None:
+    try:
+        os.unlink(p)
+    except OSError:
+        pass
 
 
 def _umask() -> int:

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import re
+import stat
+import sys
 from pathlib import Path
 from typing import TypedDict, Union
 
@@ -44,17 +47,23 @@ def empty(organ: str | None = None, year: int | None = None) -> ReportDocument:
 
 
 def load_json(path: Path) -> dict:
-    """A document from a JSON file, with a Chinese message for anything unreadable."""
+    """A document from a JSON file, with a Chinese message for anything unreadable.
+
+    Only a regular file is read (a pipe would block for ever, /dev/zero never ends), and at most
+    MAX_JSON_BYTES of it, whatever its size says."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise UserError(f"文件 {path} 过大（{size // 1048576} MB，上限 {MAX_JSON_BYTES // 1048576} MB），"
-                            f"不像年报数据文档。", code="json.too_large")
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise UserError(f"{path} 不是普通文件（是文件夹、设备或管道），无法作为数据文档读取。"
+                            f"请给出 nianbao dump 生成的 .json 文件。", code="input.not_file")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_JSON_BYTES + 1)
     except OSError as e:
         code = "input.missing" if isinstance(e, FileNotFoundError) else "input.unreadable"
         raise UserError(f"无法读取文件 {path}：{e.strerror}。请检查路径。", code=code)
+    if len(raw) > MAX_JSON_BYTES:
+        raise UserError(f"文件 {path} 过大（超过 {MAX_JSON_BYTES // 1048576} MB 上限），不像年报数据文档。",
+                        code="json.too_large")
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -65,10 +74,46 @@ def load_json(path: Path) -> dict:
                         code="json.invalid")
     except RecursionError:
         raise UserError(f"文件 {path} 的 JSON 嵌套过深，不是年报数据文档。", code="json.invalid")
+    except ValueError:           # an integer of thousands of digits (Python's int-string limit)
+        raise UserError(f"文件 {path} 含有位数过多的数字（超过 {sys.get_int_max_str_digits()} 位），"
+                        f"不是年报数据。请检查数据文档中的数字。", code="json.number_too_long")
     if not isinstance(doc, dict):
         raise UserError(f"文件 {path} 不是年报数据文档（顶层应为对象）。请用 nianbao dump 生成数据文档。",
                         code="json.not_object")
+    bad = [f"{where}：{', '.join(chars)}" for where, chars in bad_texts(doc)]
+    if bad:
+        raise UserError(f"数据文档 {path} 中有 Excel 单元格不能保存的字符（控制字符或不成对的代理字符），"
+                        f"未生成工作簿。请删去这些字符：\n" + "\n".join(f"  - {b}" for b in bad[:20]),
+                        code="json.control_char")
     return doc
+
+
+# Characters no cell (XML 1.0) can hold: C0 controls other than tab/newline/CR, lone surrogates, U+FFFE/FFFF.
+ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile("[\t\n\r\x85\u2028\u2029]")
+
+
+def illegal_chars(text: str, single_line: bool = False) -> list[str]:
+    """The characters of `text` a workbook cannot hold, as U+XXXX (with line breaks when it is one line)."""
+    found = set(ILLEGAL_CHARS.findall(text))
+    if single_line:
+        found |= set(_LINE_BREAKS.findall(text))
+    return [f"U+{ord(c):04X}" for c in sorted(found)]
+
+
+def bad_texts(node, where: str = "") -> list[tuple[str, list[str]]]:
+    """(JSON path, characters) of every string key or value holding characters a workbook cannot hold."""
+    out = []
+    if isinstance(node, str):
+        chars = illegal_chars(node)
+        return [(where or "（顶层）", chars)] if chars else []
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for k, v in items:
+        sub = f"{where}.{k}" if isinstance(k, str) and where else f"{where}[{k}]" if isinstance(k, int) else str(k)
+        if isinstance(k, str) and illegal_chars(k):
+            out.append((f"{where}（键名 {k!a}）", illegal_chars(k)))
+        out += bad_texts(v, sub)
+    return out
 
 
 def dumps(doc: ReportDocument) -> str:

@@ -454,6 +454,15 @@ def quote(sheet: str) -> str:
 
 
 # --- helpers ------------------------------------------------------------------------------------------
+
+def cell_text(text: str) -> str:
+    """Text of ours that quotes foreign text (a file name in a message) made storable in a cell: characters
+    no cell can hold (ESC, U+0001, a lone surrogate) are shown as visible escapes like \\x1b."""
+    from addin.io.document import ILLEGAL_CHARS
+
+    return ILLEGAL_CHARS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def _put(wb: Workbook, where: tuple[str, int, int], value, ws=None) -> None:
     sheet, row, col = where
     c = (ws or wb[sheet]).cell(row=row, column=col)

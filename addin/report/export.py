@@ -9,14 +9,13 @@ is complete, so a failure leaves no half-written report and no half of a set.
 """
 from __future__ import annotations
 
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from addin import pipeline
 from addin.checks.findings import Finding, summary
 from addin.errors import UserError
-from addin.io.atomic import atomic_path, check_free
+from addin.io.atomic import atomic_paths, check_free
 from addin.io.document import ReportDocument
 from addin.report import model as report
 from addin.report.writers import FORMATS, writer
@@ -106,11 +105,8 @@ def export(workbook: str | Path, kinds: list[str] | None = None, out_dir: str | 
 
 
 def write_all(model: report.Report, paths: dict[str, Path]) -> None:
-    """Every file to a temp beside its target; renamed only when all are complete."""
-    with ExitStack() as stack:
-        for kind, target in paths.items():
-            tmp = stack.enter_context(atomic_path(target))
-            try:
-                writer(kind).write(model, tmp)    # atomic_path gives it the umask's mode: a report for the web
-            except OSError as e:
-                raise UserError(f"无法写入 {target}（{e.strerror}），未导出任何文件。请检查磁盘空间和文件夹权限。", code="output.readonly")
+    """Every file to a temp beside its target; renamed only when all are complete, all or none."""
+    with atomic_paths(list(paths.values())) as tmps:
+        for kind, tmp in zip(paths, tmps):
+            writer(kind).write(model, tmp)    # atomic_paths gives it the umask's mode: a report for the web
+

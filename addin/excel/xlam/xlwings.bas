@@ -107,7 +107,7 @@ Public Function RunPython(PythonCommand As String)
     If uses_embedded_code = True Then
         AddExcelDir = "false"
     Else
-        AddExcelDir = GetConfig("ADD_WORKBOOK_TO_PYTHONPATH", "true")
+        AddExcelDir = "false"
     End If
 
     ' The first 5 args are not technically part of the PYTHONPATH, but it's just easier to add it here (used by xlwings.utils.prepare_sys_path)
@@ -167,6 +167,16 @@ end_err_handling:
 End Function
 
 
+Function HexName(ByVal s As String) As String
+    ' nianbao: a file name goes to a shell only as hex digits, 4 per UTF-16 code unit (see addin.xl)
+    Dim i As Long, out As String
+    out = "nbhex-"
+    For i = 1 To Len(s)
+        out = out & Right$("000" & Hex$(AscW(Mid$(s, i, 1)) And &HFFFF&), 4)
+    Next i
+    HexName = out
+End Function
+
 Sub ExecuteMac(PythonCommand As String, PYTHON_MAC As String, Optional PYTHONPATH As String)
     #If Mac Then
     Dim PythonInterpreter As String, RunCommand As String, Log As String
@@ -198,7 +208,7 @@ Sub ExecuteMac(PythonCommand As String, PYTHON_MAC As String, Optional PYTHONPAT
     ParameterString = PYTHONPATH + ";"
     ParameterString = ParameterString + "|" + PythonInterpreter
     ParameterString = ParameterString + "|" + PythonCommand
-    ParameterString = ParameterString + "|" + ActiveWorkbook.Name
+    ParameterString = ParameterString + "|" + HexName(ActiveWorkbook.Name)
     ParameterString = ParameterString + "|" + Left(Application.Path, Len(Application.Path) - 4)
     ParameterString = ParameterString + "|" + LOG_FILE
 
@@ -303,7 +313,7 @@ Function ExecuteWindows(IsFrozen As Boolean, PythonCommand As String, PYTHON_WIN
     
     ExitCode = WScript.Run("cmd.exe /C " & DriveCommand & _
                        RunCommand & _
-                       " --wb=" & """" & ActiveWorkbook.Name & """ --from_xl=1" & " --app=" & Chr(34) & _
+                       " --wb=" & """" & HexName(ActiveWorkbook.Name) & """ --from_xl=1" & " --app=" & Chr(34) & _
                        Application.Path & "\" & Application.Name & Chr(34) & " --hwnd=" & Chr(34) & Application.Hwnd & Chr(34) & _
                        " 2> """ & LOG_FILE & """ ", _
                        WindowStyle, WaitOnReturn)
@@ -406,11 +416,11 @@ Function XLPyCommand()
     #End If
 
     ' TODO: Doesn't automatically check if code is embedded
-    AddExcelDir = GetConfig("ADD_WORKBOOK_TO_PYTHONPATH", "true")
+    AddExcelDir = "false"
 
     ' The first 6 args are not technically part of the PYTHONPATH, but it's just easier to add it here (used by xlwings.utils.prepare_sys_path)
     #If App = "Microsoft Excel" Then
-        PYTHONPATH = AddExcelDir & ";" & ActiveWorkbook.FullName & ";" & ThisWorkbook.FullName & ";" & GetConfig("ONEDRIVE_CONSUMER_WIN") & ";" & GetConfig("ONEDRIVE_COMMERCIAL_WIN") & ";" & GetConfig("SHAREPOINT_WIN") & ";" & GetConfig("PYTHONPATH")
+        PYTHONPATH = AddExcelDir & ";" & "" & ";" & ThisWorkbook.FullName & ";" & GetConfig("ONEDRIVE_CONSUMER_WIN") & ";" & GetConfig("ONEDRIVE_COMMERCIAL_WIN") & ";" & GetConfig("SHAREPOINT_WIN") & ";" & GetConfig("PYTHONPATH")
     #Else
         ' Other office apps
         #If App = "Microsoft Word" Then

@@ -5,6 +5,8 @@ tables are laid out is decided in addin.report.
 """
 from __future__ import annotations
 
+import re
+
 FORMATS = ("docx", "html", "md")
 
 
@@ -19,3 +21,21 @@ def writer(kind: str):
     else:
         raise ValueError(kind)
     return mod
+
+
+_BREAKS = re.compile("[\\t\\n\\r\\x85\\u2028\\u2029]+")
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """A title or other single-line field as every writer must print it: line breaks and runs of spaces
+    become one space (a newline in an organ name must not end a Markdown heading), characters no document
+    can hold are dropped, and text over `limit` characters is cut with an ellipsis."""
+    s = _BREAKS.sub(" ", storable(text)).strip()
+    return s if limit is None or len(s) <= limit else s[:limit - 1] + "…"
+
+
+def storable(text: str) -> str:
+    """Body text without the characters no document (XML) can hold; line breaks stay."""
+    from addin.io.document import ILLEGAL_CHARS
+
+    return ILLEGAL_CHARS.sub("", str(text))

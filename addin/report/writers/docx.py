@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
 from addin.report.model import Report, TableGrid
+from addin.report.writers import one_line, storable
 
 # GB/T 9704-2012 page and type (notes/excel-and-docx.md §2)
 PAGE_W, PAGE_H = Mm(210), Mm(297)
@@ -38,6 +39,7 @@ TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT, PAGE_FONT = "方正小标宋简体", "�
 FALLBACK = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体"}
 SIZE_2, SIZE_3, SIZE_4, SIZE_5, SIZE_S5 = Pt(22), Pt(16), Pt(14), Pt(10.5), Pt(9)
 TYPE_WIDTH_MM = 210 - 28 - 26    # 156 mm
+CORE_PROPERTY_MAX = 255          # python-docx refuses longer title/author properties (ValueError)
 # Child order of the OOXML elements we add to (ECMA-376 CT_PPr, CT_TblPr): Word rejects out-of-order children.
 _ORDER = {
     "pPr": ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
@@ -75,8 +77,8 @@ def write(report: Report, path: Path) -> None:
     _page_setup(doc)
     _styles(doc)
     _font_table(doc)
-    doc.core_properties.title = report.title
-    doc.core_properties.author = report.organ
+    doc.core_properties.title = one_line(report.title, CORE_PROPERTY_MAX)
+    doc.core_properties.author = one_line(report.organ, CORE_PROPERTY_MAX)
     doc.core_properties.language = "zh-CN"
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):  # the template's empty first paragraph
@@ -85,7 +87,7 @@ def write(report: Report, path: Path) -> None:
     ids = {name: doc.styles[name].style_id for name in ("NB Title", "NB Heading 1", "NB Heading 2", "NB Table Gap")}
 
     def para(text: str, style: str | None = None) -> None:
-        p = doc.add_paragraph(text)
+        p = doc.add_paragraph(storable(text) if style is None else one_line(text))
         if style:
             p._p.style = ids[style]   # (style= by name looks the default style up each time: slow)
 

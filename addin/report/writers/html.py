@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 
 from addin.report.model import Report, TableGrid
+from addin.report.writers import one_line, storable
 
 CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
@@ -36,22 +37,22 @@ tr { page-break-inside: avoid; }
 def page(report: Report) -> str:
     e = escape
     out = ["<!DOCTYPE html>", '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
-           f"<title>{e(report.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>"]
+           f"<title>{e(one_line(report.title))}</title>", f"<style>{CSS}</style>", "</head>", "<body>"]
     if report.draft:
-        out.append(f'<p class="draft">{e(report.draft_mark)}</p>')
-    out.append("<h1>" + "".join(f"<span>{e(line)}</span>" for line in report.title_lines()) + "</h1>")
-    out.extend(f"<p>{e(p)}</p>" for p in report.preamble)
+        out.append(f'<p class="draft">{e(one_line(report.draft_mark))}</p>')
+    out.append("<h1>" + "".join(f"<span>{e(one_line(line))}</span>" for line in report.title_lines()) + "</h1>")
+    out.extend(f"<p>{e(storable(p))}</p>" for p in report.preamble)
     for s in report.sections:
-        out.append(f'<h2 id="{e(s.id)}">{e(s.heading)}</h2>')
+        out.append(f'<h2 id="{e(s.id)}">{e(one_line(s.heading))}</h2>')
         for b in s.blocks:
             if b.kind == "heading2":
-                out.append(f"<h3>{e(b.text)}</h3>")
+                out.append(f"<h3>{e(one_line(b.text))}</h3>")
             elif b.kind == "table":
                 out.append(table(b.table))
             elif b.kind == "generated":
-                out.append(f'<p class="generated">{e(b.text)}</p>')
+                out.append(f'<p class="generated">{e(storable(b.text))}</p>')
             else:
-                out.append(f"<p>{e(b.text)}</p>")
+                out.append(f"<p>{e(storable(b.text))}</p>")
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
 

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from addin.report.model import Report
+from addin.report.writers import one_line, storable
 from addin.report.writers.html import table
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
@@ -26,19 +27,19 @@ def md_escape(text: str) -> str:
 def page(report: Report) -> str:
     out = []
     if report.draft:
-        out += [f"**{md_escape(report.draft_mark)}**", ""]
-    out += ["# " + md_escape(" ".join(report.title_lines())), ""]
+        out += [f"**{md_escape(one_line(report.draft_mark))}**", ""]
+    out += ["# " + md_escape(" ".join(one_line(x) for x in report.title_lines())), ""]
     for p in report.preamble:
-        out += [md_escape(p), ""]
+        out += [md_escape(storable(p)), ""]
     for s in report.sections:
-        out += ["## " + md_escape(s.heading), ""]
+        out += ["## " + md_escape(one_line(s.heading)), ""]
         for b in s.blocks:
             if b.kind == "heading2":
-                out += ["### " + md_escape(b.text), ""]
+                out += ["### " + md_escape(one_line(b.text)), ""]
             elif b.kind == "table":
                 out += [table(b.table), ""]
             else:
-                out += [md_escape(b.text), ""]
+                out += [md_escape(storable(b.text)), ""]
     return "\n".join(out)
 
 

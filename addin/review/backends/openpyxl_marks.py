@@ -14,7 +14,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from addin.format.styles import FONT_NAME
 from addin.io.results import OpenpyxlSource
-from addin.io.template import quote
+from addin.io.template import cell_text, quote
 from addin.review import marks
 from addin.text import looks_like_formula
 
@@ -60,6 +60,7 @@ class OpenpyxlBackend(OpenpyxlSource):
         if text is None:
             cell.comment = None
             return
+        text = cell_text(text)        # a message may quote a file name holding ESC
         lines = sum(1 + len(line) // 24 for line in text.split("\n"))
         cell.comment = Comment(text, "nianbao", height=min(600, 20 + 18 * lines), width=320)
 
@@ -67,7 +68,7 @@ class OpenpyxlBackend(OpenpyxlSource):
         cell = self._cell(sheet, row, col)
         if cell is None:
             return
-        cell.value = value
+        cell.value = cell_text(value) if isinstance(value, str) else value
         if looks_like_formula(value):
             cell.data_type = "s"      # stays text, never a formula
             cell.quotePrefix = True
