@@ -141,7 +141,23 @@ def test_counts_of_other_things_are_not_read(doc):
 def test_percentages_are_shares_of_the_results_total(doc):
     assert t_findings(doc, "予以公开8件（61.5%），部分公开2件（15.4%）。") == []
     found = t_findings(doc, "予以公开8件（60%）。")
-    assert rules(found) == ["T4"] and "61.5%" in found[0].message or "62%" in found[0].message
+    assert rules(found) == ["T4"] and "应为 61.5%" in found[0].message, [f.message for f in found]
+
+
+@pytest.mark.parametrize("written,ok", [("62", True), ("61", False), ("63", False), ("61.5", True), ("61.6", True),
+                                        ("61.4", False), ("61.7", False), ("61.54", True), ("61.55", True),
+                                        ("61.53", False), ("61.5%）、（62", True)])
+def test_percent_tolerance_follows_the_decimals_as_written(doc, written, ok):
+    """8 of 13 = 61.538…%: "62%" (whole), "61.5%" and "61.54%" are all correct roundings; the allowance is half a
+    unit of the last decimal written, counted on the text (issue 14: "62" was read as 62.0, one decimal)."""
+    found = t_findings(doc, f"予以公开8件（{written}%）。")
+    assert (found == []) == ok, [f.message for f in found]
+    if not ok:
+        assert found[0].values["written_percent"] == float(written) and f"{written}%" in found[0].message
+
+
+def test_written_decimals_counts_the_text():
+    assert [narrative.written_decimals(w) for w in ("62", "62.0", "61.54", None)] == [0, 1, 2, 0]
 
 
 def test_an_explanation_lets_a_drift_pass(doc):

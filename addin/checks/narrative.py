@@ -50,6 +50,14 @@ def cn_to_int(s: str) -> int | None:
     return total + section + (digit or 0)
 
 
+def written_decimals(written: str | None) -> int:
+    """Decimals of a percentage as staff wrote it: "62" → 0, "61.5" → 1, "61.54" → 2. Counted on the text, not
+    on the parsed float (62.0 would look like one decimal and shrink the rounding allowance tenfold)."""
+    if not written or "." not in written:
+        return 0
+    return len(written.split(".", 1)[1])
+
+
 def parse_number(s: str) -> int | None:
     s = s.translate(_FULLWIDTH)
     if re.fullmatch(r"[\d,]+", s):
@@ -67,6 +75,7 @@ class Mention:
     written: str            # the number as written
     percent: float | None
     readings: list[str]
+    percent_written: str | None = None   # the percentage as written ("62", "61.5"): its decimals set the tolerance
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -94,6 +103,7 @@ class _Count:
     number: int
     written: str
     percent: float | None
+    percent_written: str | None
 
 
 @lru_cache(maxsize=64)
@@ -115,7 +125,7 @@ def _scan(text: str) -> tuple[_Count, ...]:
                 best = max(kws, key=lambda k: (k.end(), len(k.group(0))))
                 pct = float(m.group("pct")) if m.group("pct") else None
                 out.append(_Count(pi, sent, best.group(0), best.start(), best.end(), m.start(), m.end(), n,
-                                  m.group("num"), pct))
+                                  m.group("num"), pct, m.group("pct")))
     return tuple(out)
 
 
@@ -133,7 +143,7 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
         if near and not near.search(c.sentence[max(0, c.kw_start - near_chars): c.end + near_chars]):
             continue
         out.append(Mention(text_id, c.paragraph, c.sentence.strip(), c.keyword, c.number, c.written, c.percent,
-                           readings[c.keyword]))
+                           readings[c.keyword], c.percent_written))
     return out
 
 
@@ -242,10 +252,10 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
                 whole = sentences.value(ctx.doc, pct_of)
                 if whole:
                     exact = m.number / whole * 100
-                    decimals = len(str(m.percent).split(".")[1]) if "." in str(m.percent) else 0
+                    decimals = written_decimals(m.percent_written)
                     if abs(exact - m.percent) > 0.5 * 10 ** -decimals + 1e-9:
                         msg = rule.message("percent", where=_where(ctx, tid, m.paragraph), quote=quote,
-                                           keyword=m.keyword, number=m.number, percent=f"{m.percent:g}",
+                                           keyword=m.keyword, number=m.number, percent=m.percent_written,
                                            whole_label=sentences.label(pct_of), whole=whole,
                                            exact=f"{exact:.{max(decimals, 1)}f}")
                         out.append(Finding(rule.id, rule.severity, msg,
