@@ -24,7 +24,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUMBER = (r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+|[零〇一二两三四五六七八九十百千万]+)\s*件"
            r"(?:\s*[（(]\s*(?:占)?(?P<pct>\d+(?:\.\d+)?)\s*[%％])?")
 _NUMBER_RX = re.compile(_NUMBER)
-_SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
+_SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")   # = lexicon sentence_ends (tested)
 
 
 def cn_to_int(s: str) -> int | None:
@@ -106,9 +106,46 @@ class _Count:
     percent_written: str | None
 
 
+@lru_cache(maxsize=None)
+def lexicon() -> dict:
+    """schema/lexicon-<version>.json: the words staff write for each quantity, clause boundaries, claim forms."""
+    return fmtmod._load(f"lexicon-{fmtmod.FORMAT_VERSION}.json")
+
+
+def phrases(rule_id: str) -> list[dict]:
+    return lexicon()["quantities"].get(rule_id, [])
+
+
+def _clause_start(sent: str, pos: int, floor: int) -> int:
+    """Start of the clause holding `pos` (after the last clause break before it), not before `floor`."""
+    breaks = lexicon()["clause_breaks"]
+    i = pos - 1
+    while i >= floor and sent[i] not in breaks:
+        i -= 1
+    return i + 1
+
+
+def _bind(sent: str, kw_rx: re.Pattern, seg_start: int, num_start: int):
+    """The quantity word a count binds to: the nearest word of its own clause; when the clause has none, the
+    nearest word of the clauses before it (up to the previous count: "收到申请，共计45件"). An outcome word before
+    an outcome verb of the same clause makes the count that outcome ("予以公开答复8件" is 予以公开, not 答复)."""
+    clause = _clause_start(sent, num_start, seg_start)
+    kws = list(kw_rx.finditer(sent, clause, num_start)) or list(kw_rx.finditer(sent, seg_start, num_start))
+    if not kws:
+        return None
+    best = max(kws, key=lambda k: (k.end(), len(k.group(0))))
+    if best.group(0) in lexicon()["outcome_verbs"]:
+        outcomes = {w for ph in phrases(lexicon()["outcome_rule"]) for w in ph["words"]}
+        before = [k for k in kw_rx.finditer(sent, _clause_start(sent, best.start(), seg_start), best.start())
+                  if k.group(0) in outcomes]
+        if before:
+            best = max(before, key=lambda k: (k.end(), len(k.group(0))))
+    return best
+
+
 @lru_cache(maxsize=64)
 def _scan(text: str) -> tuple[_Count, ...]:
-    """Every count 'N件' in the text with the nearest rule word before it (no other count in between).
+    """Every count 'N件' in the text with the quantity word it binds to (see _bind; no other count in between).
     Done once per text for all rules (the nearest word of *any* rule wins: "结转下年度继续办理2件" is T3's
     结转下年度继续办理, not T1's 办理)."""
     kw_rx = _all_keywords()
@@ -119,10 +156,9 @@ def _scan(text: str) -> tuple[_Count, ...]:
             for m in _NUMBER_RX.finditer(sent):
                 seg_start, prev_end = prev_end, m.end()
                 n = parse_number(m.group("num"))
-                kws = list(kw_rx.finditer(sent, seg_start, m.start())) if n is not None else []
-                if not kws:
+                best = _bind(sent, kw_rx, seg_start, m.start()) if n is not None else None
+                if best is None:
                     continue
-                best = max(kws, key=lambda k: (k.end(), len(k.group(0))))
                 pct = float(m.group("pct")) if m.group("pct") else None
                 out.append(_Count(pi, sent, best.group(0), best.start(), best.end(), m.start(), m.end(), n,
                                   m.group("num"), pct, m.group("pct")))
@@ -133,7 +169,7 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
     """The counts in `text` bound to one of the rule's words (at most `gap` characters away, with the `near`
     word close by)."""
     p = rule.params
-    readings = {w: ph["readings"] for ph in p["phrases"] for w in ph["words"]}
+    readings = {w: ph["readings"] for ph in phrases(rule.id) for w in ph["words"]}
     near = re.compile(p["near"]) if p.get("near") else None
     gap, near_chars = p.get("gap", 20), p.get("near_chars", 15)
     out = []
@@ -149,21 +185,23 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
 
 @lru_cache(maxsize=None)
 def _all_keywords() -> re.Pattern:
-    words = [w for r in fmtmod.load().rules if r.kind == "narrative-table"
-             for ph in r.params.get("phrases", []) for w in ph["words"]]
+    words = [w for phs in lexicon()["quantities"].values() for ph in phs for w in ph["words"]]
     return _keyword_rx(words)
 
 
 def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]]:
-    """(paragraph, sentence, words, claim) for sentences that say a quantity is 0 ('未收到…申请')."""
+    """(paragraph, sentence, words, claim) for sentences that say a quantity is 0 ('未收到…申请', '均已办结').
+    A claim is a list of words (then: a word that must follow in the same clause) or of patterns (near: a word
+    the sentence must hold; unless: what makes it a claim about something else, "其余均已办结")."""
     out = []
-    unless = re.compile(rule.params["zero_unless"]) if rule.params.get("zero_unless") else None
-    for claim in rule.params.get("zero", []):
-        rx = _keyword_rx(claim["words"])
+    unless_all = re.compile(rule.params["zero_unless"]) if rule.params.get("zero_unless") else None
+    for claim in lexicon()["zero"].get(rule.id, []):
+        rx = re.compile("|".join(claim["patterns"])) if "patterns" in claim else _keyword_rx(claim["words"])
+        unless = re.compile(claim["unless"]) if claim.get("unless") else unless_all
         for pi, para in enumerate(_paragraphs(text), 1):
             for sent in _sentences(para.translate(_FULLWIDTH)):
                 m = rx.search(sent)
-                if not m or (unless and unless.search(sent)):
+                if not m or (unless and unless.search(sent)) or (claim.get("near") and claim["near"] not in sent):
                     continue
                 clause = re.split(r"[，,；;。]", sent[m.end():], maxsplit=1)[0]
                 if claim.get("then") and claim["then"] not in clause:
@@ -291,7 +329,7 @@ def _components(qid: str) -> list[str]:
 
 
 def rule_ids() -> list[str]:
-    return [r.id for r in fmtmod.load().rules if r.kind == "narrative-table" and "phrases" in r.params]
+    return [r.id for r in fmtmod.load().rules if r.kind == "narrative-table" and r.id in lexicon()["quantities"]]
 
 
 def emitted_by_another(ctx, rule: fmtmod.Rule) -> list[Finding]:
@@ -299,6 +337,59 @@ def emitted_by_another(ctx, rule: fmtmod.Rule) -> list[Finding]:
     return []
 
 
+# --- N5: the fee statement of 六 ---------------------------------------------------------------
+
+def fee_statements(text: str) -> list[tuple[int, str]]:
+    """(paragraph, sentence) of sentences that report the information processing fee in any form the lexicon
+    knows: a name of the fee with a statement word ("未收取信息处理费", "依申请公开不收取费用", "收费0元"), or a
+    sentence that no charge of any kind arose ("未产生任何费用")."""
+    fee = lexicon()["fee"]
+    name = _keyword_rx(fee["words"])
+    said = re.compile(fee["statement"])
+    whole = _keyword_rx(fee["no_charge_of_any_kind"])
+    return [(pi, sent.strip()) for pi, para in enumerate(_paragraphs(text), 1)
+            for sent in _sentences(para.translate(_FULLWIDTH))
+            if whole.search(sent) or (name.search(sent) and said.search(sent))]
+
+
+def _loose_fee(text: str) -> tuple[int, str] | None:
+    loose = re.compile(lexicon()["fee"]["loose"])
+    return next(((pi, sent.strip()) for pi, para in enumerate(_paragraphs(text), 1) for sent in _sentences(para)
+                 if loose.search(sent)), None)
+
+
+def check_fee_statement(ctx, rule: fmtmod.Rule) -> list[Finding]:
+    """N5. Blocks (错误) only when no text says anything about a fee; a near form, or the statement written in
+    another part, asks (需说明) and quotes what was read (the severity policy of schema/rules-*.json)."""
+    element = next(c for c in rule.spec["cells"] if c.startswith("text."))
+    tid = element[5:]
+    text = ctx.text(tid)
+    if fee_statements(text):
+        return []
+    r22 = [c for p in rule.spec["cells"] if not p.startswith("text.") for c in ctx.f.match(p)]
+    dropped = sum(v for v in (ctx.value(c) for c in r22) if v) if r22 else 0
+    heading = ctx.f.section(ctx.f.text(tid).section)["heading"]
+    cells = [element] + (r22 if dropped else [])
+    unsure = rule.params.get("unsure_severity", rule.severity)
+    elsewhere = next(((t.id, pi, sent) for t in ctx.f.texts if t.id != tid
+                      for pi, sent in fee_statements(ctx.text(t.id))), None)
+    if elsewhere:
+        other_id, pi, sent = elsewhere
+        msg = rule.message("elsewhere", address=ctx.locate(element), heading=heading,
+                           where=_where(ctx, other_id, pi), excerpt=_excerpt(sent))
+        return [Finding(rule.id, unsure, msg, cells=cells + ["text." + other_id], values={"found_in": other_id})]
+    loose = _loose_fee(text)
+    if loose:
+        pi, sent = loose
+        msg = rule.message("unsure", address=_where(ctx, tid, pi).split(" ")[0], heading=heading,
+                           excerpt=_excerpt(sent), paragraph=pi)
+        return [Finding(rule.id, unsure, msg, cells=cells, values={"read": sent})]
+    msg = rule.message("dropped" if dropped else "default", address=ctx.locate(element), heading=heading,
+                       row=ctx.f.cells[r22[0]].row.label if r22 else "", dropped=dropped)
+    return [Finding(rule.id, rule.severity, msg, cells=cells, values={"dropped": dropped})]
+
+
 CHECKS = {rid: check for rid in rule_ids()}
+CHECKS["N5"] = check_fee_statement
 CHECKS.update({r.params["note_rule"]: emitted_by_another for r in fmtmod.load().rules
                if r.id in CHECKS and r.params.get("note_rule")})

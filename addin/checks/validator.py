@@ -320,19 +320,6 @@ def check_length(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     return [ctx.finding(rule, msg, [element], chars=n, limit=limit)]
 
 
-def check_fee_statement(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
-    element = _text_rule_target(rule)
-    text = ctx.text(element[5:])
-    if any(k in text for k in rule.params["keywords"]):
-        return []
-    r22 = [c for p in rule.spec["cells"] if not p.startswith("text.") for c in ctx.f.match(p)]
-    dropped = sum(v for v in (ctx.value(c) for c in r22) if v) if r22 else 0
-    heading = ctx.f.section(ctx.f.text(element[5:]).section)["heading"]
-    msg = rule.message("dropped" if dropped else "default", address=ctx.locate(element), heading=heading,
-                       row=ctx.f.cells[r22[0]].row.label if r22 else "", dropped=dropped)
-    return [ctx.finding(rule, msg, [element] + (r22 if dropped else []), dropped=dropped)]
-
-
 # --- plausibility -----------------------------------------------------------------------------
 
 def check_other_share(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
@@ -372,10 +359,10 @@ CHECKS: dict[str, Callable[[_Context, fmtmod.Rule], list[Finding]]] = {
     "B1": check_balance, "B2": check_balance, "B3": check_balance, "B5": check_balance, "B6": check_balance,
     "F4": check_blank, "F5": check_fee_magnitude,
     "N1": check_not_empty, "N2": check_length, "N3": check_not_empty, "N4": check_not_empty,
-    "N5": check_fee_statement,
     "P1": check_other_share, "P2": check_suit_after_review,
 }
-"""Rules checked on the document. B4/S0–S3 come from the JSON Schema; F1–F3 and F6 from the reader."""
+"""Rules checked on the document. B4/S0–S3 come from the JSON Schema; F1–F3 and F6 from the reader; N5 and T*
+from addin.checks.narrative (they read the text with the lexicon)."""
 from addin.checks.narrative import CHECKS as _NARRATIVE_TABLE  # noqa: E402  T*: narrative-vs-table rules
 CHECKS.update(_NARRATIVE_TABLE)
 
