@@ -223,3 +223,139 @@ def test_a_narrative_finding_names_the_cell_of_its_paragraph(example_doc):
     example_doc["texts"]["other"] = "第一段。\n\n本年度共收到政府信息公开申请5件。\n本年度未收取信息处理费。"
     out = [f for f in validator.validate(example_doc) if f.rule == "T1"]
     assert out and out[0].message.startswith("其他事项!A8 ")      # block starts at A6: third row
+
+
+# --- the lexicon (schema/lexicon-2021.json): every word with a passing and a failing fixture sentence -------
+
+LEX = narrative.lexicon()
+TEMPLATES = {      # how organs write a count with a word of each rule (the word stands where {w} is)
+    "T1": "本年度{w}政府信息公开申请{n}件。",
+    "T4": "其中{w}{n}件。",
+    "T5": "{w}提出申请{n}件。",
+    "T6": "本年度{w}{n}件。",
+    "T7": "本年度{w}行政规范性文件{n}件。",
+    "T8": "因申请人{w}不再处理{n}件。",
+}
+T3_TEMPLATES = {"handled": "{w}政府信息公开申请{n}件。", "carried_in": "{w}政府信息公开申请{n}件。",
+                "carried_out": "政府信息公开申请{w}{n}件。"}
+WORDS = [(rid, ph["readings"][0], w) for rid, phs in LEX["quantities"].items() for ph in phs for w in ph["words"]]
+
+
+@pytest.mark.parametrize("rid,reading,word", WORDS, ids=[f"{r}-{w}" for r, _, w in WORDS])
+def test_every_quantity_word_binds_its_count(doc, rid, reading, word):
+    template = T3_TEMPLATES[reading] if rid == "T3" else TEMPLATES[rid]
+    from addin.report import sentences
+    n = sentences.value(doc, reading)
+    assert t_findings(doc, template.format(w=word, n=n)) == []
+    drift = t_findings(doc, template.format(w=word, n=n + 1))
+    assert rules(drift) == [rid], [f.message for f in drift]
+    assert drift[0].values["keyword"] == word and drift[0].values["written"] == n + 1
+
+
+ZERO = [(rid, claim["quantity"], w) for rid, claims in LEX["zero"].items() for claim in claims
+        for w in claim.get("words", [])]
+ZERO_SENTENCES = {"T1": "本年度{w}政府信息公开申请。", "T6": "本年度{w}因政府信息公开引起的{then}案件。",
+                  "T8": "本年度{w}。"}
+
+
+@pytest.mark.parametrize("rid,quantity,word", ZERO, ids=[f"{r}-{q}-{w}" for r, q, w in ZERO])
+def test_every_zero_claim_word(doc, rid, quantity, word):
+    from addin.report import sentences
+    then = {"review": "行政复议", "suit": "行政诉讼"}.get(quantity, "")
+    text = ZERO_SENTENCES[rid].format(w=word, then=then)
+    cells = sentences.quantities()[quantity]["cells"]
+    zero, one = copy.deepcopy(doc), copy.deepcopy(doc)
+    for c in cells:
+        zero["cells"][c] = 0
+        one["cells"][c] = 0
+    one["cells"][cells[-1]] = 1
+    assert [f for f in t_findings(zero, text) if f.values.get("quantity") == quantity] == []
+    found = [f for f in t_findings(one, text) if f.values.get("quantity") == quantity]
+    assert rules(found) == [rid] and found[0].values["claim"].startswith(word[:2]), [f.message for f in found]
+
+
+ALL_FINISHED = ["收到的政府信息公开申请均已办结。", "政府信息公开申请已全部按时办结。", "所有申请均已在法定期限内办理完毕。",
+                "上述申请全部处理完毕。", "受理的申请均已办理完成。", "全年依申请公开办结率达100%。",
+                "本年度政府信息公开申请无结转。", "本年度申请没有跨年度办理的情况。", "收到的申请都已答复完毕。"]
+
+
+@pytest.mark.parametrize("text", ALL_FINISHED)
+def test_all_finished_claims_against_a_carry_over(doc, text):
+    """doc carries 2 applications into next year: every form of "all finished" asks (需说明); with 0 it passes."""
+    found = t_findings(doc, text)
+    assert rules(found) == ["T3"] and "结转下年度继续办理 2 件" in found[0].message and found[0].severity == "需说明"
+    clean = copy.deepcopy(doc)
+    from addin.report import sentences
+    for c in sentences.quantities()["carried_out"]["cells"]:
+        clean["cells"][c] = 0
+    assert [f for f in t_findings(clean, text) if f.values.get("quantity") == "carried_out"] == []
+
+
+@pytest.mark.parametrize("text", ["除2件结转下一年度继续办理外，其余申请均已办结。", "上年结转的申请均已办结。",
+                                  "全年办理12345热线工单47件，已全部办结。", "收到的申请均在法定期限内答复。"])
+def test_not_all_finished_claims(doc, text):
+    assert [f for f in t_findings(doc, text) if f.values.get("quantity") == "carried_out"] == []
+
+
+# --- binding: an outcome word before 答复; a word whose clause has no count carries to the next clause --------
+
+def test_outcome_before_reply_is_that_outcome(doc):
+    ok = "予以公开答复8件，部分公开答复2件，不予公开答复0件。"
+    assert t_findings(doc, ok) == []
+    found = t_findings(doc, ok.replace("部分公开答复2件", "部分公开答复3件"))
+    assert rules(found) == ["T4"] and found[0].values["keyword"] == "部分公开"
+
+
+def test_reply_alone_is_the_handled_total(doc):
+    assert t_findings(doc, "全年答复政府信息公开申请13件。") == []
+    assert rules(t_findings(doc, "全年答复政府信息公开申请12件。")) == ["T3"]
+
+
+def test_a_word_without_a_count_carries_to_the_next_clause(doc):
+    assert t_findings(doc, "本年度收到政府信息公开申请，共计13件。") == []
+    found = t_findings(doc, "本年度收到政府信息公开申请，共计14件。")
+    assert rules(found) == ["T1"] and found[0].values["keyword"] == "收到"
+
+
+def test_a_count_binds_within_its_own_clause_first(doc):
+    """'上年结转2件' in its own clause is 上年结转 even though 收到 opened the sentence."""
+    assert t_findings(doc, "收到政府信息公开申请13件，上年结转2件。") == []
+    assert rules(t_findings(doc, "收到政府信息公开申请13件，上年结转3件。")) == ["T3"]
+
+
+def test_clause_breaks_and_sentence_ends_are_the_lexicon_s():
+    assert set(LEX["sentence_ends"]) <= set(narrative._SENTENCE.pattern)
+    assert narrative._clause_start("收到申请，共计13件", 8, 0) == 5
+
+
+# --- N5: the fee statement in every form; 错误 only when nothing about a fee is written ----------------
+
+def n5(doc, other: str, overview: str = "概述。"):
+    d = copy.deepcopy(doc)
+    d["texts"]["other"], d["texts"]["overview"] = other, overview
+    return [f for f in validator.validate(d) if f.rule == "N5"]
+
+
+FEE_FORMS = ([f"本年度未收取{w}。" for w in LEX["fee"]["words"]] + [f"本年度{w}。" for w in LEX["fee"]["no_charge_of_any_kind"]]
+             + ["依申请公开工作不收取费用。", "本年度收取信息处理费0元。", "本机关没有发生收费情况。"])
+
+
+@pytest.mark.parametrize("text", FEE_FORMS)
+def test_every_form_of_the_fee_statement_passes(doc, text):
+    assert n5(doc, text) == []
+
+
+def test_no_fee_statement_at_all_blocks(doc):
+    found = n5(doc, "本年度无其他需要报告的事项。经费保障到位。")
+    assert [f.severity for f in found] == ["错误"] and "信息处理费" in found[0].message
+
+
+def test_a_near_fee_sentence_asks_and_quotes_it(doc):
+    found = n5(doc, "依申请公开的费用情况见附件。")
+    assert [f.severity for f in found] == ["需说明"]
+    assert "费用情况见附件" in found[0].message and "其他事项!A6" in found[0].message
+
+
+def test_a_fee_statement_in_another_section_asks(doc):
+    found = n5(doc, "无。", overview="本年度未收取信息处理费。")
+    assert [f.severity for f in found] == ["需说明"] and "总体情况!A19" in found[0].message
