@@ -21,9 +21,14 @@ from addin.checks.findings import Finding
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_NUMBER = (r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+|[零〇一二两三四五六七八九十百千万]+)\s*件"
+_NUMBER = (r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?:{units})"
            r"(?:\s*[（(]\s*(?:占)?(?P<pct>\d+(?:\.\d+)?)\s*[%％])?")
-_NUMBER_RX = re.compile(_NUMBER)
+
+
+@lru_cache(maxsize=None)
+def _number_rx() -> re.Pattern:
+    """A count: a number and a unit of the lexicon (件, 起 for cases, 份 for applications …)."""
+    return re.compile(_NUMBER.replace("{units}", "|".join(map(re.escape, lexicon()["count_units"]))))
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")   # = lexicon sentence_ends (tested)
 
 
@@ -127,13 +132,18 @@ def _clause_start(sent: str, pos: int, floor: int) -> int:
 
 def _bind(sent: str, kw_rx: re.Pattern, seg_start: int, num_start: int):
     """The quantity word a count binds to: the nearest word of its own clause; when the clause has none, the
-    nearest word of the clauses before it (up to the previous count: "收到申请，共计45件"). An outcome word before
+    nearest word of the clauses before it when the clause only joins ("收到申请，共计45件"; lexicon carry_connector);
+    no word when what stands between says the number is something else ("行政复议纠错1件"; not_this_count). An outcome word before
     an outcome verb of the same clause makes the count that outcome ("予以公开答复8件" is 予以公开, not 答复)."""
     clause = _clause_start(sent, num_start, seg_start)
-    kws = list(kw_rx.finditer(sent, clause, num_start)) or list(kw_rx.finditer(sent, seg_start, num_start))
+    kws = list(kw_rx.finditer(sent, clause, num_start))
+    if not kws and re.match(lexicon()["carry_connector"], sent[clause:num_start]):
+        kws = list(kw_rx.finditer(sent, seg_start, clause))
     if not kws:
         return None
     best = max(kws, key=lambda k: (k.end(), len(k.group(0))))
+    if re.search(lexicon()["not_this_count"], sent[best.end():num_start]):
+        return None
     if best.group(0) in lexicon()["outcome_verbs"]:
         outcomes = {w for ph in phrases(lexicon()["outcome_rule"]) for w in ph["words"]}
         before = [k for k in kw_rx.finditer(sent, _clause_start(sent, best.start(), seg_start), best.start())
@@ -153,7 +163,7 @@ def _scan(text: str) -> tuple[_Count, ...]:
     for pi, para in enumerate(_paragraphs(text), 1):
         for sent in _sentences(para.translate(_FULLWIDTH)):
             prev_end = 0
-            for m in _NUMBER_RX.finditer(sent):
+            for m in _number_rx().finditer(sent):
                 seg_start, prev_end = prev_end, m.end()
                 n = parse_number(m.group("num"))
                 best = _bind(sent, kw_rx, seg_start, m.start()) if n is not None else None
@@ -204,7 +214,7 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
                 if not m or (unless and unless.search(sent)) or (claim.get("near") and claim["near"] not in sent):
                     continue
                 clause = re.split(r"[，,；;。]", sent[m.end():], maxsplit=1)[0]
-                if claim.get("then") and claim["then"] not in clause:
+                if claim.get("then") and claim["then"] not in m.group(0) + clause:
                     continue
                 out.append((pi, sent.strip(), m.group(0), claim))
     return out
