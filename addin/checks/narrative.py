@@ -153,6 +153,19 @@ def _bind(sent: str, kw_rx: re.Pattern, seg_start: int, num_start: int):
     return best
 
 
+@lru_cache(maxsize=None)
+def _after_words() -> frozenset:
+    return frozenset(w for phs in lexicon()["quantities"].values() for ph in phs if ph.get("after") for w in ph["words"])
+
+
+def _bind_after(sent: str, kw_rx: re.Pattern, num_end: int):
+    """A count with no word before it may take a word that follows it ("另有2件申请…顺延至下一年度办理"), for the
+    words that may follow their count (lexicon: after), up to the next count or the sentence end."""
+    nxt = _number_rx().search(sent, num_end)
+    k = next(kw_rx.finditer(sent, num_end, nxt.start() if nxt else len(sent)), None)
+    return k if k is not None and k.group(0) in _after_words() else None
+
+
 @lru_cache(maxsize=64)
 def _scan(text: str) -> tuple[_Count, ...]:
     """Every count 'N件' in the text with the quantity word it binds to (see _bind; no other count in between).
@@ -167,6 +180,8 @@ def _scan(text: str) -> tuple[_Count, ...]:
                 seg_start, prev_end = prev_end, m.end()
                 n = parse_number(m.group("num"))
                 best = _bind(sent, kw_rx, seg_start, m.start()) if n is not None else None
+                if best is None and n is not None:
+                    best = _bind_after(sent, kw_rx, m.end())
                 if best is None:
                     continue
                 pct = float(m.group("pct")) if m.group("pct") else None
@@ -180,13 +195,14 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
     word close by)."""
     p = rule.params
     readings = {w: ph["readings"] for ph in phrases(rule.id) for w in ph["words"]}
-    near = re.compile(p["near"]) if p.get("near") else None
+    nears = {w: ph.get("near", p.get("near")) for ph in phrases(rule.id) for w in ph["words"]}
     gap, near_chars = p.get("gap", 20), p.get("near_chars", 15)
     out = []
     for c in _scan(text):
-        if c.keyword not in readings or c.start - c.kw_end > gap:
+        if c.keyword not in readings or max(c.start - c.kw_end, c.kw_start - c.end) > gap:
             continue
-        if near and not near.search(c.sentence[max(0, c.kw_start - near_chars): c.end + near_chars]):
+        near = nears[c.keyword]
+        if near and not re.search(near, c.sentence[max(0, c.kw_start - near_chars): c.end + near_chars]):
             continue
         out.append(Mention(text_id, c.paragraph, c.sentence.strip(), c.keyword, c.number, c.written, c.percent,
                            readings[c.keyword], c.percent_written))
