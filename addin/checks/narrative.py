@@ -292,10 +292,7 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
             quote = f"“{_excerpt(m.sentence)}”"
             cells = [c for q, _ in vals for c in sentences.quantities()[q]["cells"]]
             if matched is None:
-                said = "；".join(
-                    ("按" if i else "") + _quantity_words(ctx, q, v) + ("，也不相符" if i else "")
-                    for i, (q, v) in enumerate(vals))
-                neither = "两种读法都不相符。" if len(vals) == 2 else ("各种读法都不相符。" if len(vals) > 2 else "")
+                said, neither = _said(ctx, vals)
                 msg = rule.message("drift", where=_where(ctx, tid, m.paragraph), quote=quote, keyword=m.keyword,
                                    written=m.written, said=said, neither=neither)
                 out.append(Finding(rule.id, rule.severity, msg, cells=[element] + cells,
@@ -338,6 +335,19 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
                                values={"claim": words, "quantity": q, "value": v, "paragraph": pi},
                                target=f"{element}:{words}"))
     return out
+
+
+def _said(ctx, vals: list[tuple[str, object]]) -> tuple[str, str]:
+    """What the table says for each reading of the word. Readings with the same number are said once ("本年新收
+    13 件，按本年新收加上年结转计算也是 13 件"): "两种读法都不相符" only when there were two different numbers."""
+    first_q, first_v = vals[0]
+    if all(v == first_v for _, v in vals):
+        others = "、".join(sentences.label(q) for q, _ in vals[1:])
+        also = f"（按{others}计算也是 {first_v} 件）" if others else ""
+        return _quantity_words(ctx, first_q, first_v) + also, ""
+    said = "；".join(("按" if i else "") + _quantity_words(ctx, q, v) + ("，也不相符" if i else "")
+                    for i, (q, v) in enumerate(vals))
+    return said, ("两种读法都不相符。" if len(vals) == 2 else "各种读法都不相符。")
 
 
 def _components(qid: str) -> list[str]:
