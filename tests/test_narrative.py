@@ -359,3 +359,55 @@ def test_a_near_fee_sentence_asks_and_quotes_it(doc):
 def test_a_fee_statement_in_another_section_asks(doc):
     found = n5(doc, "无。", overview="本年度未收取信息处理费。")
     assert [f.severity for f in found] == ["需说明"] and "总体情况!A19" in found[0].message
+
+
+# --- N6–N8: the outline (headings of the six sections, foreign outlines, 五's two parts) ------------------
+
+def outline(doc, rule: str, **texts):
+    d = copy.deepcopy(doc)
+    d["texts"].update(texts)
+    return [f for f in validator.validate(d) if f.rule == rule]
+
+
+def test_N6_the_format_heading_in_its_own_section_passes(doc):
+    assert outline(doc, "N6", problems="五、存在的主要问题及改进情况\n人员不足。", overview="一、总体情况\n概述。") == []
+
+
+@pytest.mark.parametrize("line", ["五、存在的主要问题及整改措施", "五、存在问题及改进措施", "五、存在的主要问题和改进情况"])
+def test_N6_a_variant_heading_is_named(doc, line):
+    found = outline(doc, "N6", problems=f"{line}\n人员不足。")
+    assert len(found) == 1 and found[0].severity == "需说明"
+    assert f"标题写作“{line}”" in found[0].message and "五、存在的主要问题及改进情况" in found[0].message
+    assert found[0].message.startswith("问题与改进!A6 ")
+
+
+def test_N6_another_section_s_heading_inside_a_text(doc):
+    found = outline(doc, "N6", overview="概述。\n二、主动公开政府信息情况\n主动公开信息300条。")
+    assert len(found) == 1 and "第二部分的标题" in found[0].message and "总体情况!A20" in found[0].message
+    late = outline(doc, "N6", other="本年度未收取信息处理费。\n五、存在的主要问题及改进情况")
+    assert len(late) == 1 and "次序也与格式不同" in late[0].message
+
+
+def test_N7_a_foreign_outline_inside_the_overview(doc):
+    text = "一、主要做法\n建立制度。\n二、工作成效\n公开信息300条。\n三、下一步打算\n继续努力。"
+    found = outline(doc, "N7", overview=text)
+    assert len(found) == 1 and "“一、”“二、”“三、”" in found[0].message and "第3行“二、工作成效”" in found[0].message
+    assert outline(doc, "N7", overview=text.replace("一、", "（一）").replace("二、", "（二）").replace("三、", "（三）")) == []
+
+
+def test_N7_the_section_s_own_heading_is_not_a_foreign_outline(doc):
+    assert outline(doc, "N7", overview="一、总体情况\n概述。") == []
+
+
+def test_N8_the_parts_of_five_in_their_own_texts(doc):
+    ok = dict(problems="（一）存在的主要问题\n人员不足。", improvements="（二）改进情况\n加强培训。")
+    assert outline(doc, "N8", **ok) == []
+    found = outline(doc, "N8", problems="（一）存在的主要问题\n人员不足。\n（二）整改措施\n加强培训。",
+                    improvements="加强培训。")
+    assert len(found) == 1 and "“（二）整改措施”" in found[0].message and "它属于“改进情况”" in found[0].message
+    back = outline(doc, "N8", problems="人员不足。", improvements="（一）存在的主要问题\n人员不足。")
+    assert len(back) == 1 and "它属于“存在的主要问题”" in back[0].message
+
+
+def test_N8_a_heading_about_improving_last_year_s_problems_is_an_improvement(doc):
+    assert outline(doc, "N8", improvements="（一）2024 年工作中存在问题的改进情况\n已整改。") == []

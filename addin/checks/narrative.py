@@ -425,7 +425,106 @@ def check_fee_statement(ctx, rule: fmtmod.Rule) -> list[Finding]:
     return [Finding(rule.id, rule.severity, msg, cells=cells, values={"dropped": dropped})]
 
 
+# --- N6–N8: the outline of the texts ---------------------------------------------------------------
+
+_ORDINALS = "一二三四五六七八九十"
+
+
+def heading_lines(text: str) -> list[tuple[int, str, str, str]]:
+    """(paragraph, line, ordinal, title) of the lines that are only a top-level heading ("五、存在的主要问题…")."""
+    rx = re.compile(lexicon()["structure"]["heading_line"])
+    return [(pi, line.strip(), m.group("ord"), m.group("title")) for pi, line in enumerate(_paragraphs(text), 1)
+            if (m := rx.match(line))]
+
+
+def section_of(ordinal: str, title: str, f: fmtmod.Format) -> tuple[dict, bool] | None:
+    """(section, exact) of the format that a heading names: exactly, or a variant (same number with a similar
+    title, or a title similar enough under any number); None for a heading of some other outline."""
+    from difflib import SequenceMatcher
+    norm = "".join(title.split())
+    best, best_ratio = None, 0.0
+    for sec in f.sections:
+        num, _, official = sec["heading"].partition("、")
+        if norm == official and ordinal == num:
+            return sec, True
+        ratio = SequenceMatcher(None, norm, official).ratio()
+        if ratio > best_ratio and (ordinal == num or ratio >= 0.8):
+            best, best_ratio = sec, ratio
+    return (best, False) if best is not None and best_ratio >= lexicon()["structure"]["similar"] else None
+
+
+def check_headings(ctx, rule: fmtmod.Rule) -> list[Finding]:
+    """N6: a section heading written differently from the format, or another section's heading inside a text."""
+    out = []
+    order = [s["id"] for s in ctx.f.sections]
+    for t in ctx.f.texts:
+        for pi, line, ordinal, title in heading_lines(ctx.text(t.id)):
+            hit = section_of(ordinal, title, ctx.f)
+            if hit is None:
+                continue
+            sec, exact = hit
+            own = t.section == sec["id"]
+            if own and exact:
+                continue
+            number = sec["heading"].partition("、")[0]
+            where = _where(ctx, t.id, pi)
+            if own:
+                msg = rule.message("variant", where=where, found=line, official=sec["heading"])
+            else:
+                before = t.section and order.index(sec["id"]) < order.index(t.section)
+                msg = rule.message("foreign", where=where, found=line, number=number, official=sec["heading"],
+                                   order="，次序也与格式不同（写在了后面的部分里）" if before else "")
+            out.append(Finding(rule.id, rule.severity, msg, cells=[f"text.{t.id}"],
+                               values={"found": line, "section": sec["id"], "own": own, "paragraph": pi},
+                               target=f"text.{t.id}:{line}"))
+    return out
+
+
+def check_outline(ctx, rule: fmtmod.Rule) -> list[Finding]:
+    """N7: top-level headings of another outline inside one text ("一、主要做法 二、…" within 总体情况)."""
+    out = []
+    for t in ctx.f.texts:
+        foreign = [(pi, line, o) for pi, line, o, title in heading_lines(ctx.text(t.id))
+                   if section_of(o, title, ctx.f) is None]
+        if not foreign:
+            continue
+        ordinals = "”“".join(dict.fromkeys(o + "、" for _, _, o in foreign))
+        lines = "；".join(f"第{pi}行“{_excerpt(line, 20)}”" for pi, line, _ in foreign[:3]) + \
+            ("等" if len(foreign) > 3 else "")
+        msg = rule.message(where=_where(ctx, t.id, foreign[0][0]), ordinals=ordinals, lines=lines)
+        out.append(Finding(rule.id, rule.severity, msg, cells=[f"text.{t.id}"],
+                           values={"lines": [line for _, line, _ in foreign]}, target=f"text.{t.id}:outline"))
+    return out
+
+
+def part_of(title: str) -> str | None:
+    """Which part of 五 a sub-heading title belongs to: improvements words win ("存在问题的改进情况")."""
+    parts = lexicon()["structure"]["parts"]
+    if re.search(parts["improvements"], title):
+        return "improvements"
+    return "problems" if re.search(parts["problems"], title) else None
+
+
+def check_five_parts(ctx, rule: fmtmod.Rule) -> list[Finding]:
+    """N8: a sub-heading of one part of 五 written in the other part's text."""
+    out = []
+    rx = re.compile(lexicon()["structure"]["part_heading"])
+    for tid in ("problems", "improvements"):
+        for pi, para in enumerate(_paragraphs(ctx.text(tid)), 1):
+            m = rx.match(para)
+            belongs = part_of(m.group("title")) if m else None
+            if belongs is None or belongs == tid:
+                continue
+            msg = rule.message(where=_where(ctx, tid, pi), found=m.group(0).strip(),
+                               belongs=ctx.f.text(belongs).label, target=ctx.locate(f"text.{belongs}"))
+            out.append(Finding(rule.id, rule.severity, msg, cells=[f"text.{tid}", f"text.{belongs}"],
+                               values={"found": m.group(0).strip(), "belongs": belongs, "paragraph": pi},
+                               target=f"text.{tid}:{m.group(0).strip()}"))
+    return out
+
+
 CHECKS = {rid: check for rid in rule_ids()}
+CHECKS.update({"N6": check_headings, "N7": check_outline, "N8": check_five_parts})
 CHECKS["N5"] = check_fee_statement
 CHECKS.update({r.params["note_rule"]: emitted_by_another for r in fmtmod.load().rules
                if r.id in CHECKS and r.params.get("note_rule")})
