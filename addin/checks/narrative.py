@@ -142,7 +142,8 @@ def _bind(sent: str, kw_rx: re.Pattern, seg_start: int, num_start: int):
     if not kws:
         return None
     best = max(kws, key=lambda k: (k.end(), len(k.group(0))))
-    if re.search(lexicon()["not_this_count"], sent[best.end():num_start]):
+    if best.group(0) in lexicon()["not_quantity_words"] or \
+            re.search(lexicon()["not_this_count"], sent[best.end():num_start]):
         return None
     if best.group(0) in lexicon()["outcome_verbs"]:
         outcomes = {w for ph in phrases(lexicon()["outcome_rule"]) for w in ph["words"]}
@@ -212,6 +213,7 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
 @lru_cache(maxsize=None)
 def _all_keywords() -> re.Pattern:
     words = [w for phs in lexicon()["quantities"].values() for ph in phs for w in ph["words"]]
+    words += lexicon()["not_quantity_words"]     # matched longest-first, then bound to nothing
     return _keyword_rx(words)
 
 
