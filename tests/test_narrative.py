@@ -411,3 +411,21 @@ def test_N8_the_parts_of_five_in_their_own_texts(doc):
 
 def test_N8_a_heading_about_improving_last_year_s_problems_is_an_improvement(doc):
     assert outline(doc, "N8", improvements="（一）2024 年工作中存在问题的改进情况\n已整改。") == []
+
+
+@pytest.mark.parametrize("unit", LEX["count_units"])
+def test_every_count_unit(doc, unit):
+    assert t_findings(doc, f"本年度收到政府信息公开申请13{unit}。") == []
+    assert rules(t_findings(doc, f"本年度收到政府信息公开申请14{unit}。")) == ["T1"]
+
+
+@pytest.mark.parametrize("word", LEX["not_quantity_words"])
+def test_words_that_hold_a_quantity_word_but_name_something_else(doc, word):
+    assert t_findings(doc, f"政府信息公开申请{word}14件。") == []
+    assert rules(t_findings(doc, "政府信息公开申请答复14件。")) == ["T3"]      # the bare word binds
+
+
+@pytest.mark.parametrize("word", LEX["not_this_count"].split("|"))
+def test_words_that_make_the_number_something_else(doc, word):
+    assert t_findings(doc, f"本年度行政复议{word}4件。") == []
+    assert rules(t_findings(doc, "本年度行政复议4件。")) == ["T6"]
