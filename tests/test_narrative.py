@@ -429,3 +429,29 @@ def test_words_that_hold_a_quantity_word_but_name_something_else(doc, word):
 def test_words_that_make_the_number_something_else(doc, word):
     assert t_findings(doc, f"本年度行政复议{word}4件。") == []
     assert rules(t_findings(doc, "本年度行政复议4件。")) == ["T6"]
+
+
+@pytest.mark.parametrize("verb", LEX["outcome_verbs"])
+def test_every_outcome_verb_after_an_outcome_word_is_that_outcome(doc, verb):
+    assert t_findings(doc, f"部分公开{verb}2件。") == []
+    found = t_findings(doc, f"部分公开{verb}3件。")
+    assert rules(found) == ["T4"] and found[0].values["keyword"] == "部分公开"
+
+
+@pytest.mark.parametrize("connector", [c for c in LEX["carry_connector"].split("(")[1].split(")")[0].split("|")])
+def test_every_clause_connector_carries_the_word_before(doc, connector):
+    assert t_findings(doc, f"本年度收到政府信息公开申请，{connector}13件。") == []
+    assert rules(t_findings(doc, f"本年度收到政府信息公开申请，{connector}14件。")) == ["T1"]
+    assert t_findings(doc, "本年度收到政府信息公开申请，涉及征地的14件。") == []     # not a connector
+
+
+PART_WORDS = [(part, w) for part, rx in LEX["structure"]["parts"].items() for w in rx.split("|")]
+
+
+@pytest.mark.parametrize("part,word", PART_WORDS, ids=[w for _, w in PART_WORDS])
+def test_every_part_word_of_five(doc, part, word):
+    title = word.replace("?", "")
+    other = "improvements" if part == "problems" else "problems"
+    assert outline(doc, "N8", **{part: f"（一）{title}\n内容。"}) == []
+    found = outline(doc, "N8", **{other: f"（一）{title}\n内容。"})
+    assert len(found) == 1 and found[0].values["belongs"] == part
