@@ -86,6 +86,11 @@ def markdown(entries: list[dict], result: dict) -> str:
              f"语料：{len(entries)} 句，其中真实 {len(real)} 句（来自 {len(sources)} 份已发布报告，每句附出处），"
              f"构造 {len(entries) - len(real)} 句（报告开头读不到的写法：六的收费说明、五的表述、各种绑定情形，均标为 constructed）。", "",
              "准确率 = 读出且标注相符 / 读出；召回率 = 读出且标注相符 / 标注。N5 的“误报错误”= 写了收费情况却会被判为错误。", "",
+             "级别的原则（schema/rules-2021.json 的 text_policy，也印在 docs/rules.md）：文字规则只在文字毫无疑义时给“错误”"
+             "（该部分为空，或收费情况在任何写法下都找不到）；拿不准时给“需说明”，并引出读到的句子。各种写法都是数据："
+             "schema/lexicon-2021.json（数量词、子句边界、结果词在“答复”前、全部办结、结转、收费的写法）。"
+             "新增一个词：写进词表，在 tests/test_narrative.py 的夹具自动得到通过和不通过的句子；"
+             "新增一句真实写法：加到 corpus.jsonl（附出处和标注），重新运行本脚本。", "",
              "| 规则 | 真实：准确率 | 真实：召回率 | 构造：准确率 | 构造：召回率 |", "|---|---|---|---|---|"]
     for rule in sorted(table):
         row = [rule]

@@ -455,3 +455,16 @@ def test_every_part_word_of_five(doc, part, word):
     assert outline(doc, "N8", **{part: f"（一）{title}\n内容。"}) == []
     found = outline(doc, "N8", **{other: f"（一）{title}\n内容。"})
     assert len(found) == 1 and found[0].values["belongs"] == part
+
+
+@pytest.mark.parametrize("word", LEX["fee"]["statement"].split("|"))
+def test_every_fee_statement_word(doc, word):
+    assert n5(doc, f"本年度处理费{word}。") == []
+    assert [f.severity for f in n5(doc, "本年度处理费情况见附表。")] == ["需说明"]
+
+
+@pytest.mark.parametrize("word", ["确保", "力争", "争取", "做到"])
+def test_an_intention_is_not_an_all_finished_claim(doc, word):
+    assert [f for f in t_findings(doc, f"下一步将{word}依申请公开全部按时办结。")
+            if f.values.get("quantity") == "carried_out"] == []
+    assert rules(t_findings(doc, "依申请公开全部按时办结。")) == ["T3"]
