@@ -141,7 +141,23 @@ def test_counts_of_other_things_are_not_read(doc):
 def test_percentages_are_shares_of_the_results_total(doc):
     assert t_findings(doc, "予以公开8件（61.5%），部分公开2件（15.4%）。") == []
     found = t_findings(doc, "予以公开8件（60%）。")
-    assert rules(found) == ["T4"] and "61.5%" in found[0].message
+    assert rules(found) == ["T4"] and "应为 61.5%" in found[0].message, [f.message for f in found]
+
+
+@pytest.mark.parametrize("written,ok", [("62", True), ("61", False), ("63", False), ("61.5", True), ("61.6", False),
+                                        ("61.4", False), ("61.7", False), ("61.54", True), ("61.55", False),
+                                        ("61.53", False), ("61.5%）、（62", True)])
+def test_percent_tolerance_follows_the_decimals_as_written(doc, written, ok):
+    """8 of 13 = 61.538…%: "62%" (whole), "61.5%" and "61.54%" are all correct roundings; the allowance is half a
+    unit of the last decimal written, counted on the text (issue 14: "62" was read as 62.0, one decimal)."""
+    found = t_findings(doc, f"予以公开8件（{written}%）。")
+    assert (found == []) == ok, [f.message for f in found]
+    if not ok:
+        assert found[0].values["written_percent"] == float(written) and f"{written}%" in found[0].message
+
+
+def test_written_decimals_counts_the_text():
+    assert [narrative.written_decimals(w) for w in ("62", "62.0", "61.54", None)] == [0, 1, 2, 0]
 
 
 def test_an_explanation_lets_a_drift_pass(doc):
@@ -207,3 +223,248 @@ def test_a_narrative_finding_names_the_cell_of_its_paragraph(example_doc):
     example_doc["texts"]["other"] = "第一段。\n\n本年度共收到政府信息公开申请5件。\n本年度未收取信息处理费。"
     out = [f for f in validator.validate(example_doc) if f.rule == "T1"]
     assert out and out[0].message.startswith("其他事项!A8 ")      # block starts at A6: third row
+
+
+# --- the lexicon (schema/lexicon-2021.json): every word with a passing and a failing fixture sentence -------
+
+LEX = narrative.lexicon()
+TEMPLATES = {      # how organs write a count with a word of each rule (the word stands where {w} is)
+    "T1": "本年度{w}政府信息公开申请{n}件。",
+    "T4": "其中{w}{n}件。",
+    "T5": "{w}提出申请{n}件。",
+    "T6": "本年度{w}{n}件。",
+    "T7": "本年度{w}行政规范性文件{n}件。",
+    "T8": "因申请人{w}不再处理{n}件。",
+}
+T3_TEMPLATES = {"handled": "{w}政府信息公开申请{n}件。", "carried_in": "{w}政府信息公开申请{n}件。",
+                "carried_out": "政府信息公开申请{w}{n}件。"}
+WORDS = [(rid, ph["readings"][0], w) for rid, phs in LEX["quantities"].items() for ph in phs for w in ph["words"]]
+
+
+@pytest.mark.parametrize("rid,reading,word", WORDS, ids=[f"{r}-{w}" for r, _, w in WORDS])
+def test_every_quantity_word_binds_its_count(doc, rid, reading, word):
+    template = T3_TEMPLATES[reading] if rid == "T3" else TEMPLATES[rid]
+    from addin.report import sentences
+    n = sentences.value(doc, reading)
+    assert t_findings(doc, template.format(w=word, n=n)) == []
+    drift = t_findings(doc, template.format(w=word, n=n + 1))
+    assert rules(drift) == [rid], [f.message for f in drift]
+    assert drift[0].values["keyword"] == word and drift[0].values["written"] == n + 1
+
+
+ZERO = [(rid, claim["quantity"], w) for rid, claims in LEX["zero"].items() for claim in claims
+        for w in claim.get("words", [])]
+ZERO_SENTENCES = {"T1": "本年度{w}政府信息公开申请。", "T6": "本年度{w}因政府信息公开引起的{then}案件。",
+                  "T8": "本年度{w}。"}
+
+
+@pytest.mark.parametrize("rid,quantity,word", ZERO, ids=[f"{r}-{q}-{w}" for r, q, w in ZERO])
+def test_every_zero_claim_word(doc, rid, quantity, word):
+    from addin.report import sentences
+    then = {"review": "行政复议", "suit": "行政诉讼"}.get(quantity, "")
+    text = ZERO_SENTENCES[rid].format(w=word, then=then)
+    cells = sentences.quantities()[quantity]["cells"]
+    zero, one = copy.deepcopy(doc), copy.deepcopy(doc)
+    for c in cells:
+        zero["cells"][c] = 0
+        one["cells"][c] = 0
+    one["cells"][cells[-1]] = 1
+    assert [f for f in t_findings(zero, text) if f.values.get("quantity") == quantity] == []
+    found = [f for f in t_findings(one, text) if f.values.get("quantity") == quantity]
+    assert rules(found) == [rid] and found[0].values["claim"].startswith(word[:2]), [f.message for f in found]
+
+
+ALL_FINISHED = ["收到的政府信息公开申请均已办结。", "政府信息公开申请已全部按时办结。", "所有申请均已在法定期限内办理完毕。",
+                "上述申请全部处理完毕。", "受理的申请均已办理完成。", "全年依申请公开办结率达100%。",
+                "本年度政府信息公开申请无结转。", "本年度申请没有跨年度办理的情况。", "收到的申请都已答复完毕。"]
+
+
+@pytest.mark.parametrize("text", ALL_FINISHED)
+def test_all_finished_claims_against_a_carry_over(doc, text):
+    """doc carries 2 applications into next year: every form of "all finished" asks (需说明); with 0 it passes."""
+    found = t_findings(doc, text)
+    assert rules(found) == ["T3"] and "结转下年度继续办理 2 件" in found[0].message and found[0].severity == "需说明"
+    clean = copy.deepcopy(doc)
+    from addin.report import sentences
+    for c in sentences.quantities()["carried_out"]["cells"]:
+        clean["cells"][c] = 0
+    assert [f for f in t_findings(clean, text) if f.values.get("quantity") == "carried_out"] == []
+
+
+@pytest.mark.parametrize("text", ["除2件结转下一年度继续办理外，其余申请均已办结。", "上年结转的申请均已办结。",
+                                  "全年办理12345热线工单47件，已全部办结。", "收到的申请均在法定期限内答复。"])
+def test_not_all_finished_claims(doc, text):
+    assert [f for f in t_findings(doc, text) if f.values.get("quantity") == "carried_out"] == []
+
+
+# --- binding: an outcome word before 答复; a word whose clause has no count carries to the next clause --------
+
+def test_outcome_before_reply_is_that_outcome(doc):
+    ok = "予以公开答复8件，部分公开答复2件，不予公开答复0件。"
+    assert t_findings(doc, ok) == []
+    found = t_findings(doc, ok.replace("部分公开答复2件", "部分公开答复3件"))
+    assert rules(found) == ["T4"] and found[0].values["keyword"] == "部分公开"
+
+
+def test_reply_alone_is_the_handled_total(doc):
+    assert t_findings(doc, "全年答复政府信息公开申请13件。") == []
+    assert rules(t_findings(doc, "全年答复政府信息公开申请12件。")) == ["T3"]
+
+
+def test_a_word_without_a_count_carries_to_the_next_clause(doc):
+    assert t_findings(doc, "本年度收到政府信息公开申请，共计13件。") == []
+    found = t_findings(doc, "本年度收到政府信息公开申请，共计14件。")
+    assert rules(found) == ["T1"] and found[0].values["keyword"] == "收到"
+
+
+def test_a_count_binds_within_its_own_clause_first(doc):
+    """'上年结转2件' in its own clause is 上年结转 even though 收到 opened the sentence."""
+    assert t_findings(doc, "收到政府信息公开申请13件，上年结转2件。") == []
+    assert rules(t_findings(doc, "收到政府信息公开申请13件，上年结转3件。")) == ["T3"]
+
+
+def test_clause_breaks_and_sentence_ends_are_the_lexicon_s():
+    assert set(LEX["sentence_ends"]) <= set(narrative._SENTENCE.pattern)
+    assert narrative._clause_start("收到申请，共计13件", 8, 0) == 5
+
+
+# --- N5: the fee statement in every form; 错误 only when nothing about a fee is written ----------------
+
+def n5(doc, other: str, overview: str = "概述。"):
+    d = copy.deepcopy(doc)
+    d["texts"]["other"], d["texts"]["overview"] = other, overview
+    return [f for f in validator.validate(d) if f.rule == "N5"]
+
+
+FEE_FORMS = ([f"本年度未收取{w}。" for w in LEX["fee"]["words"]] + [f"本年度{w}。" for w in LEX["fee"]["no_charge_of_any_kind"]]
+             + ["依申请公开工作不收取费用。", "本年度收取信息处理费0元。", "本机关没有发生收费情况。"])
+
+
+@pytest.mark.parametrize("text", FEE_FORMS)
+def test_every_form_of_the_fee_statement_passes(doc, text):
+    assert n5(doc, text) == []
+
+
+def test_no_fee_statement_at_all_blocks(doc):
+    found = n5(doc, "本年度无其他需要报告的事项。经费保障到位。")
+    assert [f.severity for f in found] == ["错误"] and "信息处理费" in found[0].message
+
+
+def test_a_near_fee_sentence_asks_and_quotes_it(doc):
+    found = n5(doc, "依申请公开的费用情况见附件。")
+    assert [f.severity for f in found] == ["需说明"]
+    assert "费用情况见附件" in found[0].message and "其他事项!A6" in found[0].message
+
+
+def test_a_fee_statement_in_another_section_asks(doc):
+    found = n5(doc, "无。", overview="本年度未收取信息处理费。")
+    assert [f.severity for f in found] == ["需说明"] and "总体情况!A19" in found[0].message
+
+
+# --- N6–N8: the outline (headings of the six sections, foreign outlines, 五's two parts) ------------------
+
+def outline(doc, rule: str, **texts):
+    d = copy.deepcopy(doc)
+    d["texts"].update(texts)
+    return [f for f in validator.validate(d) if f.rule == rule]
+
+
+def test_N6_the_format_heading_in_its_own_section_passes(doc):
+    assert outline(doc, "N6", problems="五、存在的主要问题及改进情况\n人员不足。", overview="一、总体情况\n概述。") == []
+
+
+@pytest.mark.parametrize("line", ["五、存在的主要问题及整改措施", "五、存在问题及改进措施", "五、存在的主要问题和改进情况"])
+def test_N6_a_variant_heading_is_named(doc, line):
+    found = outline(doc, "N6", problems=f"{line}\n人员不足。")
+    assert len(found) == 1 and found[0].severity == "需说明"
+    assert f"标题写作“{line}”" in found[0].message and "五、存在的主要问题及改进情况" in found[0].message
+    assert found[0].message.startswith("问题与改进!A6 ")
+
+
+def test_N6_another_section_s_heading_inside_a_text(doc):
+    found = outline(doc, "N6", overview="概述。\n二、主动公开政府信息情况\n主动公开信息300条。")
+    assert len(found) == 1 and "第二部分的标题" in found[0].message and "总体情况!A20" in found[0].message
+    late = outline(doc, "N6", other="本年度未收取信息处理费。\n五、存在的主要问题及改进情况")
+    assert len(late) == 1 and "次序也与格式不同" in late[0].message
+
+
+def test_N7_a_foreign_outline_inside_the_overview(doc):
+    text = "一、主要做法\n建立制度。\n二、工作成效\n公开信息300条。\n三、下一步打算\n继续努力。"
+    found = outline(doc, "N7", overview=text)
+    assert len(found) == 1 and "“一、”“二、”“三、”" in found[0].message and "第3行“二、工作成效”" in found[0].message
+    assert outline(doc, "N7", overview=text.replace("一、", "（一）").replace("二、", "（二）").replace("三、", "（三）")) == []
+
+
+def test_N7_the_section_s_own_heading_is_not_a_foreign_outline(doc):
+    assert outline(doc, "N7", overview="一、总体情况\n概述。") == []
+
+
+def test_N8_the_parts_of_five_in_their_own_texts(doc):
+    ok = dict(problems="（一）存在的主要问题\n人员不足。", improvements="（二）改进情况\n加强培训。")
+    assert outline(doc, "N8", **ok) == []
+    found = outline(doc, "N8", problems="（一）存在的主要问题\n人员不足。\n（二）整改措施\n加强培训。",
+                    improvements="加强培训。")
+    assert len(found) == 1 and "“（二）整改措施”" in found[0].message and "它属于“改进情况”" in found[0].message
+    back = outline(doc, "N8", problems="人员不足。", improvements="（一）存在的主要问题\n人员不足。")
+    assert len(back) == 1 and "它属于“存在的主要问题”" in back[0].message
+
+
+def test_N8_a_heading_about_improving_last_year_s_problems_is_an_improvement(doc):
+    assert outline(doc, "N8", improvements="（一）2024 年工作中存在问题的改进情况\n已整改。") == []
+
+
+@pytest.mark.parametrize("unit", LEX["count_units"])
+def test_every_count_unit(doc, unit):
+    assert t_findings(doc, f"本年度收到政府信息公开申请13{unit}。") == []
+    assert rules(t_findings(doc, f"本年度收到政府信息公开申请14{unit}。")) == ["T1"]
+
+
+@pytest.mark.parametrize("word", LEX["not_quantity_words"])
+def test_words_that_hold_a_quantity_word_but_name_something_else(doc, word):
+    assert t_findings(doc, f"政府信息公开申请{word}14件。") == []
+    assert rules(t_findings(doc, "政府信息公开申请答复14件。")) == ["T3"]      # the bare word binds
+
+
+@pytest.mark.parametrize("word", LEX["not_this_count"].split("|"))
+def test_words_that_make_the_number_something_else(doc, word):
+    assert t_findings(doc, f"本年度行政复议{word}4件。") == []
+    assert rules(t_findings(doc, "本年度行政复议4件。")) == ["T6"]
+
+
+@pytest.mark.parametrize("verb", LEX["outcome_verbs"])
+def test_every_outcome_verb_after_an_outcome_word_is_that_outcome(doc, verb):
+    assert t_findings(doc, f"部分公开{verb}2件。") == []
+    found = t_findings(doc, f"部分公开{verb}3件。")
+    assert rules(found) == ["T4"] and found[0].values["keyword"] == "部分公开"
+
+
+@pytest.mark.parametrize("connector", [c for c in LEX["carry_connector"].split("(")[1].split(")")[0].split("|")])
+def test_every_clause_connector_carries_the_word_before(doc, connector):
+    assert t_findings(doc, f"本年度收到政府信息公开申请，{connector}13件。") == []
+    assert rules(t_findings(doc, f"本年度收到政府信息公开申请，{connector}14件。")) == ["T1"]
+    assert t_findings(doc, "本年度收到政府信息公开申请，涉及征地的14件。") == []     # not a connector
+
+
+PART_WORDS = [(part, w) for part, rx in LEX["structure"]["parts"].items() for w in rx.split("|")]
+
+
+@pytest.mark.parametrize("part,word", PART_WORDS, ids=[w for _, w in PART_WORDS])
+def test_every_part_word_of_five(doc, part, word):
+    title = word.replace("?", "")
+    other = "improvements" if part == "problems" else "problems"
+    assert outline(doc, "N8", **{part: f"（一）{title}\n内容。"}) == []
+    found = outline(doc, "N8", **{other: f"（一）{title}\n内容。"})
+    assert len(found) == 1 and found[0].values["belongs"] == part
+
+
+@pytest.mark.parametrize("word", LEX["fee"]["statement"].split("|"))
+def test_every_fee_statement_word(doc, word):
+    assert n5(doc, f"本年度处理费{word}。") == []
+    assert [f.severity for f in n5(doc, "本年度处理费情况见附表。")] == ["需说明"]
+
+
+@pytest.mark.parametrize("word", ["确保", "力争", "争取", "做到"])
+def test_an_intention_is_not_an_all_finished_claim(doc, word):
+    assert [f for f in t_findings(doc, f"下一步将{word}依申请公开全部按时办结。")
+            if f.values.get("quantity") == "carried_out"] == []
+    assert rules(t_findings(doc, "依申请公开全部按时办结。")) == ["T3"]

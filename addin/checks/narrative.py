@@ -21,10 +21,15 @@ from addin.format import quantity
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_NUMBER = (r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+|[零〇一二两三四五六七八九十百千万]+)\s*件"
+_NUMBER = (r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?:{units})"
            r"(?:\s*[（(]\s*(?:占)?(?P<pct>\d+(?:\.\d+)?)\s*[%％])?")
-_NUMBER_RX = re.compile(_NUMBER)
-_SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
+
+
+@lru_cache(maxsize=None)
+def _number_rx() -> re.Pattern:
+    """A count: a number and a unit of the lexicon (件, 起 for cases, 份 for applications …)."""
+    return re.compile(_NUMBER.replace("{units}", "|".join(map(re.escape, lexicon()["count_units"]))))
+_SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")   # = lexicon sentence_ends (tested)
 
 
 def cn_to_int(s: str) -> int | None:
@@ -50,6 +55,14 @@ def cn_to_int(s: str) -> int | None:
     return total + section + (digit or 0)
 
 
+def written_decimals(written: str | None) -> int:
+    """Decimals of a percentage as staff wrote it: "62" → 0, "61.5" → 1, "61.54" → 2. Counted on the text, not
+    on the parsed float (62.0 would look like one decimal and shrink the rounding allowance tenfold)."""
+    if not written or "." not in written:
+        return 0
+    return len(written.split(".", 1)[1])
+
+
 def parse_number(s: str) -> int | None:
     s = s.translate(_FULLWIDTH)
     if re.fullmatch(r"[\d,]+", s):
@@ -67,6 +80,7 @@ class Mention:
     written: str            # the number as written
     percent: float | None
     readings: list[str]
+    percent_written: str | None = None   # the percentage as written ("62", "61.5"): its decimals set the tolerance
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -94,11 +108,68 @@ class _Count:
     number: int
     written: str
     percent: float | None
+    percent_written: str | None
+
+
+@lru_cache(maxsize=None)
+def lexicon() -> dict:
+    """schema/lexicon-<version>.json: the words staff write for each quantity, clause boundaries, claim forms."""
+    return fmtmod._load(f"lexicon-{fmtmod.FORMAT_VERSION}.json")
+
+
+def phrases(rule_id: str) -> list[dict]:
+    return lexicon()["quantities"].get(rule_id, [])
+
+
+def _clause_start(sent: str, pos: int, floor: int) -> int:
+    """Start of the clause holding `pos` (after the last clause break before it), not before `floor`."""
+    breaks = lexicon()["clause_breaks"]
+    i = pos - 1
+    while i >= floor and sent[i] not in breaks:
+        i -= 1
+    return i + 1
+
+
+def _bind(sent: str, kw_rx: re.Pattern, seg_start: int, num_start: int):
+    """The quantity word a count binds to: the nearest word of its own clause; when the clause has none, the
+    nearest word of the clauses before it when the clause only joins ("收到申请，共计45件"; lexicon carry_connector);
+    no word when what stands between says the number is something else ("行政复议纠错1件"; not_this_count). An outcome word before
+    an outcome verb of the same clause makes the count that outcome ("予以公开答复8件" is 予以公开, not 答复)."""
+    clause = _clause_start(sent, num_start, seg_start)
+    kws = list(kw_rx.finditer(sent, clause, num_start))
+    if not kws and re.match(lexicon()["carry_connector"], sent[clause:num_start]):
+        kws = list(kw_rx.finditer(sent, seg_start, clause))
+    if not kws:
+        return None
+    best = max(kws, key=lambda k: (k.end(), len(k.group(0))))
+    if best.group(0) in lexicon()["not_quantity_words"] or \
+            re.search(lexicon()["not_this_count"], sent[best.end():num_start]):
+        return None
+    if best.group(0) in lexicon()["outcome_verbs"]:
+        outcomes = {w for ph in phrases(lexicon()["outcome_rule"]) for w in ph["words"]}
+        before = [k for k in kw_rx.finditer(sent, _clause_start(sent, best.start(), seg_start), best.start())
+                  if k.group(0) in outcomes]
+        if before:
+            best = max(before, key=lambda k: (k.end(), len(k.group(0))))
+    return best
+
+
+@lru_cache(maxsize=None)
+def _after_words() -> frozenset:
+    return frozenset(w for phs in lexicon()["quantities"].values() for ph in phs if ph.get("after") for w in ph["words"])
+
+
+def _bind_after(sent: str, kw_rx: re.Pattern, num_end: int):
+    """A count with no word before it may take a word that follows it ("另有2件申请…顺延至下一年度办理"), for the
+    words that may follow their count (lexicon: after), up to the next count or the sentence end."""
+    nxt = _number_rx().search(sent, num_end)
+    k = next(kw_rx.finditer(sent, num_end, nxt.start() if nxt else len(sent)), None)
+    return k if k is not None and k.group(0) in _after_words() else None
 
 
 @lru_cache(maxsize=64)
 def _scan(text: str) -> tuple[_Count, ...]:
-    """Every count 'N件' in the text with the nearest rule word before it (no other count in between).
+    """Every count 'N件' in the text with the quantity word it binds to (see _bind; no other count in between).
     Done once per text for all rules (the nearest word of *any* rule wins: "结转下年度继续办理2件" is T3's
     结转下年度继续办理, not T1's 办理)."""
     kw_rx = _all_keywords()
@@ -106,16 +177,17 @@ def _scan(text: str) -> tuple[_Count, ...]:
     for pi, para in enumerate(_paragraphs(text), 1):
         for sent in _sentences(para.translate(_FULLWIDTH)):
             prev_end = 0
-            for m in _NUMBER_RX.finditer(sent):
+            for m in _number_rx().finditer(sent):
                 seg_start, prev_end = prev_end, m.end()
                 n = parse_number(m.group("num"))
-                kws = list(kw_rx.finditer(sent, seg_start, m.start())) if n is not None else []
-                if not kws:
+                best = _bind(sent, kw_rx, seg_start, m.start()) if n is not None else None
+                if best is None and n is not None:
+                    best = _bind_after(sent, kw_rx, m.end())
+                if best is None:
                     continue
-                best = max(kws, key=lambda k: (k.end(), len(k.group(0))))
                 pct = float(m.group("pct")) if m.group("pct") else None
                 out.append(_Count(pi, sent, best.group(0), best.start(), best.end(), m.start(), m.end(), n,
-                                  m.group("num"), pct))
+                                  m.group("num"), pct, m.group("pct")))
     return tuple(out)
 
 
@@ -123,40 +195,44 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
     """The counts in `text` bound to one of the rule's words (at most `gap` characters away, with the `near`
     word close by)."""
     p = rule.params
-    readings = {w: ph["readings"] for ph in p["phrases"] for w in ph["words"]}
-    near = re.compile(p["near"]) if p.get("near") else None
+    readings = {w: ph["readings"] for ph in phrases(rule.id) for w in ph["words"]}
+    nears = {w: ph.get("near", p.get("near")) for ph in phrases(rule.id) for w in ph["words"]}
     gap, near_chars = p.get("gap", 20), p.get("near_chars", 15)
     out = []
     for c in _scan(text):
-        if c.keyword not in readings or c.start - c.kw_end > gap:
+        if c.keyword not in readings or max(c.start - c.kw_end, c.kw_start - c.end) > gap:
             continue
-        if near and not near.search(c.sentence[max(0, c.kw_start - near_chars): c.end + near_chars]):
+        near = nears[c.keyword]
+        if near and not re.search(near, c.sentence[max(0, c.kw_start - near_chars): c.end + near_chars]):
             continue
         out.append(Mention(text_id, c.paragraph, c.sentence.strip(), c.keyword, c.number, c.written, c.percent,
-                           readings[c.keyword]))
+                           readings[c.keyword], c.percent_written))
     return out
 
 
 @lru_cache(maxsize=None)
 def _all_keywords() -> re.Pattern:
-    words = [w for r in fmtmod.load().rules if r.kind == "narrative-table"
-             for ph in r.params.get("phrases", []) for w in ph["words"]]
+    words = [w for phs in lexicon()["quantities"].values() for ph in phs for w in ph["words"]]
+    words += lexicon()["not_quantity_words"]     # matched longest-first, then bound to nothing
     return _keyword_rx(words)
 
 
 def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]]:
-    """(paragraph, sentence, words, claim) for sentences that say a quantity is 0 ('未收到…申请')."""
+    """(paragraph, sentence, words, claim) for sentences that say a quantity is 0 ('未收到…申请', '均已办结').
+    A claim is a list of words (then: a word that must follow in the same clause) or of patterns (near: a word
+    the sentence must hold; unless: what makes it a claim about something else, "其余均已办结")."""
     out = []
-    unless = re.compile(rule.params["zero_unless"]) if rule.params.get("zero_unless") else None
-    for claim in rule.params.get("zero", []):
-        rx = _keyword_rx(claim["words"])
+    unless_all = re.compile(rule.params["zero_unless"]) if rule.params.get("zero_unless") else None
+    for claim in lexicon()["zero"].get(rule.id, []):
+        rx = re.compile("|".join(claim["patterns"])) if "patterns" in claim else _keyword_rx(claim["words"])
+        unless = re.compile(claim["unless"]) if claim.get("unless") else unless_all
         for pi, para in enumerate(_paragraphs(text), 1):
             for sent in _sentences(para.translate(_FULLWIDTH)):
                 m = rx.search(sent)
-                if not m or (unless and unless.search(sent)):
+                if not m or (unless and unless.search(sent)) or (claim.get("near") and claim["near"] not in sent):
                     continue
                 clause = re.split(r"[，,；;。]", sent[m.end():], maxsplit=1)[0]
-                if claim.get("then") and claim["then"] not in clause:
+                if claim.get("then") and claim["then"] not in m.group(0) + clause:
                     continue
                 out.append((pi, sent.strip(), m.group(0), claim))
     return out
@@ -214,10 +290,7 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
             quote = f"“{_excerpt(m.sentence)}”"
             cells = [c for q, _ in vals for c in quantity.quantities()[q]["cells"]]
             if matched is None:
-                said = "；".join(
-                    ("按" if i else "") + _quantity_words(ctx, q, v) + ("，也不相符" if i else "")
-                    for i, (q, v) in enumerate(vals))
-                neither = "两种读法都不相符。" if len(vals) == 2 else ("各种读法都不相符。" if len(vals) > 2 else "")
+                said, neither = _said(ctx, vals)
                 msg = rule.message("drift", where=_where(ctx, tid, m.paragraph), quote=quote, keyword=m.keyword,
                                    written=m.written, said=said, neither=neither)
                 out.append(Finding(rule.id, rule.severity, msg, cells=[element] + cells,
@@ -238,10 +311,10 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
                 whole = quantity.value(ctx.doc, pct_of)
                 if whole:
                     exact = m.number / whole * 100
-                    decimals = len(str(m.percent).split(".")[1]) if "." in str(m.percent) else 0
+                    decimals = written_decimals(m.percent_written)
                     if abs(exact - m.percent) > 0.5 * 10 ** -decimals + 1e-9:
                         msg = rule.message("percent", where=_where(ctx, tid, m.paragraph), quote=quote,
-                                           keyword=m.keyword, number=m.number, percent=f"{m.percent:g}",
+                                           keyword=m.keyword, number=m.number, percent=m.percent_written,
                                            whole_label=quantity.label(pct_of), whole=whole,
                                            exact=f"{exact:.{max(decimals, 1)}f}")
                         out.append(Finding(rule.id, rule.severity, msg,
@@ -262,6 +335,19 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
     return out
 
 
+def _said(ctx, vals: list[tuple[str, object]]) -> tuple[str, str]:
+    """What the table says for each reading of the word. Readings with the same number are said once ("本年新收
+    13 件，按本年新收加上年结转计算也是 13 件"): "两种读法都不相符" only when there were two different numbers."""
+    first_q, first_v = vals[0]
+    if all(v == first_v for _, v in vals):
+        others = "、".join(quantity.label(q) for q, _ in vals[1:])
+        also = f"（按{others}计算也是 {first_v} 件）" if others else ""
+        return _quantity_words(ctx, first_q, first_v) + also, ""
+    said = "；".join(("按" if i else "") + _quantity_words(ctx, q, v) + ("，也不相符" if i else "")
+                    for i, (q, v) in enumerate(vals))
+    return said, ("两种读法都不相符。" if len(vals) == 2 else "各种读法都不相符。")
+
+
 def _components(qid: str) -> list[str]:
     """A sum quantity's parts, when they are quantities themselves (received = new + carried_in)."""
     cells = quantity.quantities()[qid]["cells"]
@@ -274,3 +360,158 @@ def _components(qid: str) -> list[str]:
             chosen.append(q)
             covered |= qc
     return chosen if covered == set(cells) else [qid]
+
+
+def rule_ids() -> list[str]:
+    return [r.id for r in fmtmod.load().rules if r.kind == "narrative-table" and r.id in lexicon()["quantities"]]
+
+
+# --- N5: the fee statement of 六 ---------------------------------------------------------------
+
+def fee_statements(text: str) -> list[tuple[int, str]]:
+    """(paragraph, sentence) of sentences that report the information processing fee in any form the lexicon
+    knows: a name of the fee with a statement word ("未收取信息处理费", "依申请公开不收取费用", "收费0元"), or a
+    sentence that no charge of any kind arose ("未产生任何费用")."""
+    fee = lexicon()["fee"]
+    name = _keyword_rx(fee["words"])
+    said = re.compile(fee["statement"])
+    whole = _keyword_rx(fee["no_charge_of_any_kind"])
+    return [(pi, sent.strip()) for pi, para in enumerate(_paragraphs(text), 1)
+            for sent in _sentences(para.translate(_FULLWIDTH))
+            if whole.search(sent) or (name.search(sent) and said.search(sent))]
+
+
+def _loose_fee(text: str) -> tuple[int, str] | None:
+    loose = re.compile(lexicon()["fee"]["loose"])
+    return next(((pi, sent.strip()) for pi, para in enumerate(_paragraphs(text), 1) for sent in _sentences(para)
+                 if loose.search(sent)), None)
+
+
+def check_fee_statement(ctx, rule: fmtmod.Rule) -> list[Finding]:
+    """N5. Blocks (错误) only when no text says anything about a fee; a near form, or the statement written in
+    another part, asks (需说明) and quotes what was read (the severity policy of schema/rules-*.json)."""
+    element = next(c for c in rule.spec["cells"] if c.startswith("text."))
+    tid = element[5:]
+    text = ctx.text(tid)
+    if fee_statements(text):
+        return []
+    r22 = [c for p in rule.spec["cells"] if not p.startswith("text.") for c in ctx.f.match(p)]
+    dropped = sum(v for v in (ctx.value(c) for c in r22) if v) if r22 else 0
+    heading = ctx.f.section(ctx.f.text(tid).section)["heading"]
+    cells = [element] + (r22 if dropped else [])
+    unsure = rule.params.get("unsure_severity", rule.severity)
+    elsewhere = next(((t.id, pi, sent) for t in ctx.f.texts if t.id != tid
+                      for pi, sent in fee_statements(ctx.text(t.id))), None)
+    if elsewhere:
+        other_id, pi, sent = elsewhere
+        msg = rule.message("elsewhere", address=ctx.locate(element), heading=heading,
+                           where=_where(ctx, other_id, pi), excerpt=_excerpt(sent))
+        return [Finding(rule.id, unsure, msg, cells=cells + ["text." + other_id], values={"found_in": other_id})]
+    loose = _loose_fee(text)
+    if loose:
+        pi, sent = loose
+        msg = rule.message("unsure", address=_where(ctx, tid, pi).split(" ")[0], heading=heading,
+                           excerpt=_excerpt(sent), paragraph=pi)
+        return [Finding(rule.id, unsure, msg, cells=cells, values={"read": sent})]
+    msg = rule.message("dropped" if dropped else "default", address=ctx.locate(element), heading=heading,
+                       row=ctx.f.cells[r22[0]].row.label if r22 else "", dropped=dropped)
+    return [Finding(rule.id, rule.severity, msg, cells=cells, values={"dropped": dropped})]
+
+
+# --- N6–N8: the outline of the texts ---------------------------------------------------------------
+
+_ORDINALS = "一二三四五六七八九十"
+
+
+def heading_lines(text: str) -> list[tuple[int, str, str, str]]:
+    """(paragraph, line, ordinal, title) of the lines that are only a top-level heading ("五、存在的主要问题…")."""
+    rx = re.compile(lexicon()["structure"]["heading_line"])
+    return [(pi, line.strip(), m.group("ord"), m.group("title")) for pi, line in enumerate(_paragraphs(text), 1)
+            if (m := rx.match(line))]
+
+
+def section_of(ordinal: str, title: str, f: fmtmod.Format) -> tuple[dict, bool] | None:
+    """(section, exact) of the format that a heading names: exactly, or a variant (same number with a similar
+    title, or a title similar enough under any number); None for a heading of some other outline."""
+    from difflib import SequenceMatcher
+    norm = "".join(title.split())
+    best, best_ratio = None, 0.0
+    for sec in f.sections:
+        num, _, official = sec["heading"].partition("、")
+        if norm == official and ordinal == num:
+            return sec, True
+        ratio = SequenceMatcher(None, norm, official).ratio()
+        if ratio > best_ratio and (ordinal == num or ratio >= 0.8):
+            best, best_ratio = sec, ratio
+    return (best, False) if best is not None and best_ratio >= lexicon()["structure"]["similar"] else None
+
+
+def check_headings(ctx, rule: fmtmod.Rule) -> list[Finding]:
+    """N6: a section heading written differently from the format, or another section's heading inside a text."""
+    out = []
+    order = [s["id"] for s in ctx.f.sections]
+    for t in ctx.f.texts:
+        for pi, line, ordinal, title in heading_lines(ctx.text(t.id)):
+            hit = section_of(ordinal, title, ctx.f)
+            if hit is None:
+                continue
+            sec, exact = hit
+            own = t.section == sec["id"]
+            if own and exact:
+                continue
+            number = sec["heading"].partition("、")[0]
+            where = _where(ctx, t.id, pi)
+            if own:
+                msg = rule.message("variant", where=where, found=line, official=sec["heading"])
+            else:
+                before = t.section and order.index(sec["id"]) < order.index(t.section)
+                msg = rule.message("foreign", where=where, found=line, number=number, official=sec["heading"],
+                                   order="，次序也与格式不同（写在了后面的部分里）" if before else "")
+            out.append(Finding(rule.id, rule.severity, msg, cells=[f"text.{t.id}"],
+                               values={"found": line, "section": sec["id"], "own": own, "paragraph": pi},
+                               target=f"text.{t.id}:{line}"))
+    return out
+
+
+def check_outline(ctx, rule: fmtmod.Rule) -> list[Finding]:
+    """N7: top-level headings of another outline inside one text ("一、主要做法 二、…" within 总体情况)."""
+    out = []
+    for t in ctx.f.texts:
+        foreign = [(pi, line, o) for pi, line, o, title in heading_lines(ctx.text(t.id))
+                   if section_of(o, title, ctx.f) is None]
+        if not foreign:
+            continue
+        ordinals = "”“".join(dict.fromkeys(o + "、" for _, _, o in foreign))
+        lines = "；".join(f"第{pi}行“{_excerpt(line, 20)}”" for pi, line, _ in foreign[:3]) + \
+            ("等" if len(foreign) > 3 else "")
+        msg = rule.message(where=_where(ctx, t.id, foreign[0][0]), ordinals=ordinals, lines=lines)
+        out.append(Finding(rule.id, rule.severity, msg, cells=[f"text.{t.id}"],
+                           values={"lines": [line for _, line, _ in foreign]}, target=f"text.{t.id}:outline"))
+    return out
+
+
+def part_of(title: str) -> str | None:
+    """Which part of 五 a sub-heading title belongs to: improvements words win ("存在问题的改进情况")."""
+    parts = lexicon()["structure"]["parts"]
+    if re.search(parts["improvements"], title):
+        return "improvements"
+    return "problems" if re.search(parts["problems"], title) else None
+
+
+def check_five_parts(ctx, rule: fmtmod.Rule) -> list[Finding]:
+    """N8: a sub-heading of one part of 五 written in the other part's text."""
+    out = []
+    rx = re.compile(lexicon()["structure"]["part_heading"])
+    for tid in ("problems", "improvements"):
+        for pi, para in enumerate(_paragraphs(ctx.text(tid)), 1):
+            m = rx.match(para)
+            belongs = part_of(m.group("title")) if m else None
+            if belongs is None or belongs == tid:
+                continue
+            msg = rule.message(where=_where(ctx, tid, pi), found=m.group(0).strip(),
+                               belongs=ctx.f.text(belongs).label, target=ctx.locate(f"text.{belongs}"))
+            out.append(Finding(rule.id, rule.severity, msg, cells=[f"text.{tid}", f"text.{belongs}"],
+                               values={"found": m.group(0).strip(), "belongs": belongs, "paragraph": pi},
+                               target=f"text.{tid}:{m.group(0).strip()}"))
+    return out
+

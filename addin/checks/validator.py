@@ -15,7 +15,7 @@ from addin.checks import narrative
 from addin.checks.findings import EXPLAIN, Finding, sort_key
 from addin.format import docschema, layout
 from addin.format import fmt as fmtmod
-from addin.text import number, strip_ordinal
+from addin.text import strip_ordinal
 
 Locate = Callable[[str], str]
 
@@ -203,7 +203,15 @@ def _text_in_number(v: str, what: str) -> str:
 
 
 def _num(v) -> str:
-    return number(v, places=6)    # a value as typed: more places than the report prints
+    """A number as staff typed it: 1234.567891 stays 1234.567891 (not the 6 digits of :g), 3.0 → 3, 1e-05 → 0.00001."""
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            return str(v)
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        from decimal import Decimal
+        return format(Decimal(repr(v)), "f")
+    return str(v)
 
 
 def _organ_problem(f: fmtmod.Format, element: str, v, err) -> str:
@@ -234,6 +242,7 @@ def check_balance(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
         for side in ("lhs", "rhs"):
             cells = [e for p in spec[side]["cells"] for e in fmtmod.expand_ids(p, b)]
             sides.append((spec[side]["label"], cells, [ctx.value(c) for c in cells]))
+        blank = {c for _, cells, _ in sides for c in cells if ctx.doc["cells"].get(c) is None}
         if any(v is None for _, _, vals in sides for v in vals):
             continue  # an invalid cell is reported on its own; its sum would mean nothing
         (ll, lc, lv), (rl, rc, rv) = sides
@@ -245,7 +254,8 @@ def check_balance(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
             where = where.replace("{" + var + "}", ctx.f.substitute_label(spec["table"], var, val))
         cells = lc + rc
         refs = layout.compress([ctx.locate(c) for c in cells])
-        msg = rule.message(where=where, lhs=_side(ll, lv, lsum), rhs=_side(rl, rv, rsum),
+        msg = rule.message(where=where, lhs=_side(ll, lv, lsum, [c in blank for c in lc]),
+                           rhs=_side(rl, rv, rsum, [c in blank for c in rc]),
                            difference=_num(lsum - rsum), cells=refs)
         out.append(Finding(rule.id, rule.severity, msg, cells=cells,
                            values={"lhs": lsum, "rhs": rsum, "difference": lsum - rsum, "binding": b},
@@ -253,30 +263,64 @@ def check_balance(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     return out
 
 
-def _side(label: str, values: list, total) -> str:
+def _side(label: str, values: list, total, blank: list[bool] | None = None) -> str:
+    """'总计 = 3+0+1 = 4'; a blank cell is said as blank (counted as 0), not as a 0 someone typed."""
+    blank = blank or [False] * len(values)
     if len(values) == 1:
-        return f"{label} = {_num(total)}"
+        return f"{label} 为空（按 0 计）" if blank[0] else f"{label} = {_num(total)}"
     if len(values) <= 6:
-        return f"{label} = {'+'.join(_num(v) for v in values)} = {_num(total)}"
-    return f"{label} = {_num(total)}"
+        terms = "+".join("空" if b else _num(v) for v, b in zip(values, blank))
+        return f"{label} = {terms} = {_num(total)}" + ("（空格按 0 计）" if any(blank) else "")
+    return f"{label} = {_num(total)}" + (f"（其中 {sum(blank)} 格为空，按 0 计）" if any(blank) else "")
 
 
 # --- format rules the document can show -------------------------------------------------------
 
 def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
-    """F4: blank table cells, one finding per table row."""
+    """F4: blank table cells, one finding per rectangle of blank cells (a blank block is one defect, not one a row)."""
     out = []
     for table in ctx.f.tables:
-        for row in table.rows:
-            blank = [table.cell_id_of(row, c) for c in table.columns
-                     if ctx.doc["cells"].get(table.cell_id_of(row, c)) is None]
-            if not blank:
-                continue
-            refs = layout.compress([ctx.locate(c) for c in blank])
-            name = " ".join(x for x in (table.sheet, table.title, row.label) if x)
-            msg = rule.message(where=name, count=len(blank), cells=refs)
-            out.append(ctx.finding(rule, msg, blank, count=len(blank)))
+        blank = [table.cell_id_of(row, c) for row in table.rows for c in table.columns
+                 if ctx.doc["cells"].get(table.cell_id_of(row, c)) is None]
+        for block in _blocks(ctx, blank):
+            rows = list(dict.fromkeys(ctx.f.cells[c].row.label for c in block))
+            span = rows[0] if len(rows) == 1 else f"{rows[0]} 至 {rows[-1]}（{len(rows)} 行）"
+            name = " ".join(x for x in (table.sheet, table.title, span) if x)
+            refs = layout.compress([ctx.locate(c) for c in block])
+            msg = rule.message(where=name, count=len(block), cells=refs)
+            out.append(ctx.finding(rule, msg, block, count=len(block)))
     return out
+
+
+def _blocks(ctx: _Context, cells: list[str]) -> list[list[str]]:
+    """Cells grouped as rectangles on the sheet (row-major greedy cover, as layout.rectangles); cells whose
+    address is not a plain A1 reference stay one a block."""
+    pos = {}
+    for c in cells:
+        m = re.fullmatch(r".+!([A-Z]+)(\d+)", ctx.locate(c))
+        pos[c] = (int(m.group(2)), _col(m.group(1))) if m else None
+    at = {p: c for c, p in pos.items() if p}
+    blocks, left = [], set(at)
+    for r, c in sorted(at):
+        if (r, c) not in left:
+            continue
+        c2 = c
+        while (r, c2 + 1) in left:
+            c2 += 1
+        r2 = r
+        while all((r2 + 1, k) in left for k in range(c, c2 + 1)):
+            r2 += 1
+        rect = [(i, k) for i in range(r, r2 + 1) for k in range(c, c2 + 1)]
+        left -= set(rect)
+        blocks.append([at[p] for p in rect])
+    return blocks + [[c] for c, p in pos.items() if p is None]
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def check_fee_magnitude(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
@@ -322,19 +366,6 @@ def check_length(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     return [ctx.finding(rule, msg, [element], chars=n, limit=limit)]
 
 
-def check_fee_statement(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
-    element = _text_rule_target(rule)
-    text = ctx.text(element[5:])
-    if any(k in text for k in rule.params["keywords"]):
-        return []
-    r22 = [c for p in rule.spec["cells"] if not p.startswith("text.") for c in ctx.f.match(p)]
-    dropped = sum(v for v in (ctx.value(c) for c in r22) if v) if r22 else 0
-    heading = ctx.f.section(ctx.f.text(element[5:]).section)["heading"]
-    msg = rule.message("dropped" if dropped else "default", address=ctx.locate(element), heading=heading,
-                       row=ctx.f.cells[r22[0]].row.label if r22 else "", dropped=dropped)
-    return [ctx.finding(rule, msg, [element] + (r22 if dropped else []), dropped=dropped)]
-
-
 # --- plausibility -----------------------------------------------------------------------------
 
 def check_other_share(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
@@ -366,9 +397,9 @@ def check_suit_after_review(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
 
 
 def check_narrative_table(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
-    """T*: a rule with phrases reads the narrative against the tables; one without (a reading note, T2) is
-    emitted by the rule that names it `note_rule`."""
-    return narrative.check(ctx, rule) if "phrases" in rule.params else []
+    """T*: a rule whose quantity words are in the lexicon reads the narrative against the tables; one without
+    (a reading note, T2) is emitted by the rule that names it `note_rule`."""
+    return narrative.check(ctx, rule) if rule.id in narrative.rule_ids() else []
 
 
 # The check of each kind of rule (schema/rules-*.json "kind"), as jsonschema has a function per keyword.
@@ -376,9 +407,10 @@ def check_narrative_table(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
 # the reader, explanation (F8) below, prior-* (X) by checks/prior.py when last year's report is given.
 CHECKS: dict[str, Callable[[_Context, fmtmod.Rule], list[Finding]]] = {
     "balance": check_balance, "blank": check_blank, "fee-magnitude": check_fee_magnitude,
-    "not-empty": check_not_empty, "length": check_length, "fee-statement": check_fee_statement,
-    "other-share": check_other_share, "suit-after-review": check_suit_after_review,
-    "narrative-table": check_narrative_table,
+    "not-empty": check_not_empty, "length": check_length, "other-share": check_other_share,
+    "suit-after-review": check_suit_after_review, "narrative-table": check_narrative_table,
+    "fee-statement": narrative.check_fee_statement, "section-headings": narrative.check_headings,
+    "section-outline": narrative.check_outline, "five-parts": narrative.check_five_parts,
 }
 
 

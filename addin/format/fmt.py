@@ -233,6 +233,7 @@ class Format:
             OrganField(f["id"], f["label"], f["type"], f["required"], f.get("prompt", ""), f) for f in fmt["organ_fields"]
         ]
         self.severities: dict[str, str] = rules["severities"]
+        self.text_policy: str = rules.get("text_policy", "")   # when a rule reading free text may block
         self.rules = [
             Rule(r["id"], r["kind"], r["severity"], r["title"], r["source"], r["explain"], r) for r in rules["rules"]
         ]

@@ -105,6 +105,7 @@ def markdown() -> str:
     lines = [f"# 校验规则（{f.name}，{f.notice}）", "",
              "由 `python -m addin.format.rulesheet` 从 `schema/rules-2021.json` 生成（与模板的“规则说明”表相同）。"
              "级别：" + "；".join(f"**{k}**：{v}" for k, v in f.severities.items()) + "。", "",
+             *([f"**文字规则的级别**：{f.text_policy}", ""] if f.text_policy else []),
              "| " + " | ".join(COLUMNS.values()) + " |", "|" + "---|" * len(COLUMNS)]
     for row in rows():
         cells = [str(row[k]).replace("|", "\\|").replace("\n", " ") for k in COLUMNS]

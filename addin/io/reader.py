@@ -207,11 +207,14 @@ def _not_found(f: fmtmod.Format, elements: list[str]) -> list[Finding]:
     return out
 
 
-def _trial_finding(f: fmtmod.Format, sheet: str, r: int, c: int, text: str) -> Finding:
+def _trial_finding(f: fmtmod.Format, sheet: str, r: int, c: int, text: str, official: str | None = None) -> Finding:
+    """F1. With `official` the label stands in the 2021 template (found by its defined names) and only this
+    label was changed: say to restore it, not to switch templates."""
     rule = f.rule("F1")
     addr = f"{sheet}!{layout.ref(r, c)}"
     replaced = f.trial_2019["replaced_labels"].get(text)
-    msg = rule.message("replaced" if replaced else "default", address=addr, text=text, official=replaced)
+    variant = "edited" if official else ("replaced" if replaced else "default")
+    msg = rule.message(variant, address=addr, text=text, official=official or replaced)
     return Finding("F1", rule.severity, msg, addresses=[addr], values={"text": text}, target=addr)
 
 
@@ -344,7 +347,7 @@ def _label_finding(f: fmtmod.Format, sheet: str, r: int, c: int, actual, officia
     addr = f"{sheet}!{layout.ref(r, c)}"
     text = "" if actual is None else str(actual).strip()
     if f.trial_2019["replaced_labels"].get(_norm(text)) == official or _norm(text) in f.trial_2019["markers"]:
-        return _trial_finding(f, sheet, r, c, text)
+        return _trial_finding(f, sheet, r, c, text, official)
     rule = f.rule("F2")
     msg = rule.message("default" if text else "empty", address=addr, found=text, official=official)
     return Finding("F2", rule.severity, msg, addresses=[addr], values={"found": text, "official": official},
