@@ -247,7 +247,7 @@ def _release(e: BaseException) -> None:
     """Drop the failed writer's frames now, quietly: a zip file it left open (openpyxl, python-docx) would
     otherwise try to flush into the full disk when collected, and print a traceback at exit."""
     tb, e.__traceback__ = e.__traceback__, None
-    hook, sys.unraisablehook = sys.unraisablehook, lambda unraisable: None
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _unraisable: None
     try:
         traceback.clear_frames(tb)
         del tb
