@@ -21,9 +21,10 @@ from addin.checks.findings import Finding
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_NUMBER = (r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+|[零〇一二两三四五六七八九十百千万]+)\s*件"
+_NUMBER = (r"(?P<num>(?<!\d)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)|(?<![零〇一二两三四五六七八九十百千万])[零〇一二两三四五六七八九十百千万]+)\s*件"
            r"(?:\s*[（(]\s*(?:占)?(?P<pct>\d+(?:\.\d+)?)\s*[%％])?")
-_NUMBER_RX = re.compile(_NUMBER)
+_NUMBER_RX = re.compile(_NUMBER)   # each alternative starts only where its run starts: linear on long runs
+_MAX_DIGITS = 15                      # no count of this format has more; longer runs are not counts
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 
 
@@ -52,6 +53,8 @@ def cn_to_int(s: str) -> int | None:
 
 def parse_number(s: str) -> int | None:
     s = s.translate(_FULLWIDTH)
+    if len(s) > _MAX_DIGITS * 2:      # int() of a 5,000-digit run raises; no real count is that long
+        return None
     if re.fullmatch(r"[\d,]+", s):
         return int(s.replace(",", ""))
     return cn_to_int(s)

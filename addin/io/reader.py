@@ -9,6 +9,7 @@ opened read-only and never written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -141,9 +142,30 @@ def _defined(wb) -> dict[str, tuple[str, str]]:
                 dests = list(dn.destinations)
             except Exception:  # #REF! or an expression: not a cell
                 continue
-            if len(dests) == 1 and dests[0][0] in worksheets:
+            if len(dests) == 1 and dests[0][0] in worksheets and layout_area(dests[0][1]):
                 out[element] = (dests[0][0], dests[0][1].replace("$", ""))
     return out
+
+
+_AREA = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
+MAX_ROW, MAX_COL = 1048576, 16384
+
+
+def layout_area(ref: str) -> bool:
+    """A cell or a cell range inside the sheet grid. Whole rows ('$3:$202'), whole columns, or cells beyond
+    XFD1048576 are not a place of the format: such a name is ignored like a #REF! one."""
+    m = _AREA.match(ref.upper())
+    if not m:
+        return False
+    pairs = [(m.group(1), m.group(2))] + ([(m.group(3), m.group(4))] if m.group(3) else [])
+    return all(1 <= int(r) <= MAX_ROW and 1 <= _col_index(c) <= MAX_COL for c, r in pairs)
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def _with_template_places(wb, f: fmtmod.Format, named: dict) -> dict:
@@ -270,10 +292,22 @@ def _range_of(named: dict, element: str):
     return named[0], r1, r2, c1
 
 
+def _present(ws, r1: int, r2: int, c1: int, c2: int) -> dict[tuple[int, int], object]:
+    """(row, col) → value of the cells the sheet really has in a range. A name may span rows 3:1048576:
+    walking the grid would create a million empty cells; the sheet's own cells are few."""
+    cells = getattr(ws, "_cells", None)
+    if cells is None:   # a read-only or foreign sheet: the grid, but only as far as the sheet goes
+        return {(r, c): v for r, row in enumerate(ws.iter_rows(min_row=r1, max_row=min(r2, ws.max_row or r1),
+                                                              min_col=c1, max_col=c2, values_only=True), start=r1)
+                for c, v in enumerate(row, start=c1) if v is not None}
+    return {(r, c): cell.value for (r, c), cell in cells.items()
+            if r1 <= r <= r2 and c1 <= c <= c2 and cell.value is not None}
+
+
 def _join_rows(wb, sheet: str, r1: int, r2: int, col: int) -> str:
-    lines = []
-    for (v,) in wb[sheet].iter_rows(min_row=r1, max_row=r2, min_col=col, max_col=col, values_only=True):
-        lines.append("" if v is None else _text(v))
+    have = _present(wb[sheet], r1, r2, col, col)
+    last = max((r for (r, _), v in have.items() if _text(v).strip()), default=r1 - 1)
+    lines = ["" if (r, col) not in have else _text(have[(r, col)]) for r in range(r1, last + 1)]
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(lines)
@@ -292,9 +326,11 @@ def _explanations(wb, named: dict) -> list[dict]:
     from openpyxl.utils.cell import range_boundaries
 
     c1, r1, c2, r2 = range_boundaries(named[1])
+    have = _present(wb[named[0]], r1, r2, c1, c1 + 2)
     out = []
-    for row in wb[named[0]].iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c1 + 2, values_only=True):
-        rule, target, text = ("" if v is None else _text(v).strip() for v in row)
+    for r in sorted({r for r, _ in have}):
+        rule, target, text = ("" if have.get((r, c)) is None else _text(have[(r, c)]).strip()
+                              for c in (c1, c1 + 1, c1 + 2))
         if rule or text:
             out.append({"rule": rule, "target": target, "text": text})
     return out

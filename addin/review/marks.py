@@ -25,6 +25,8 @@ from addin.format import layout as laymod
 from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary
 
 RESULTS_SHEET = "校验结果"
+MAX_SHEET_ROW, MAX_SHEET_COL = 1048576, 16384
+MAX_MARKED_CELLS = 20000  # our own runs mark at most a few thousand cells; a 校验结果 cell may list 3,000
 RESULT_ROWS_MAX = 5000   # a 校验结果 sheet is one row a finding; a hostile one cannot make us read a million
 
 NOTE_TAG = "【年报校验】"
@@ -392,14 +394,21 @@ def marked_cells(source: CellSource) -> list[tuple[str, int, int, str | None]]:
         return []
     from openpyxl.utils.cell import column_index_from_string
 
-    out = []
+    sheets = set(source.sheet_names())
+    out, seen = [], set()
     for r in range(FIRST_ROW, len(grid) + 1):
         for item in _s(_cell(grid, r, cols["标记格"])).split():
             address, _, element = item.partition("=")
             sheet, _, ref = address.rpartition("!")
             m = _REF.match(ref)
-            if sheet and m:
-                out.append((sheet, int(m.group(2)), column_index_from_string(m.group(1)), element or None))
+            if not (sheet in sheets and m) or (sheet, ref) in seen:
+                continue
+            row, col = int(m.group(2)), column_index_from_string(m.group(1))
+            if 1 <= row <= MAX_SHEET_ROW and 1 <= col <= MAX_SHEET_COL:   # 表二!A9999999 is no cell
+                seen.add((sheet, ref))
+                out.append((sheet, row, col, element or None))
+            if len(out) >= MAX_MARKED_CELLS:   # more than any run of ours marks: a hand-made list, cut here
+                return out
     return out
 
 
