@@ -36,8 +36,27 @@ class Read:
         return self.addresses.get(element) or layout.load().address(element)
 
 
-def read(path: str | Path) -> Read:
+def read(path: str | Path, fast: bool = True) -> Read:
+    """The report document of a workbook file. `fast`: the streaming reader (addin.io.fastxlsx), which
+    falls back to openpyxl, the reference reader, where it cannot promise the same values."""
     path = Path(path)
+    if fast:
+        container.check(path)
+        from addin.io import fastxlsx
+
+        try:
+            book = fastxlsx.Book(path)
+            try:
+                _check_version(book, path)
+                return read_workbook(book, path)
+            finally:
+                book.close()
+        except fastxlsx.Unsupported:
+            pass
+        except fastxlsx.TooLarge as e:
+            raise UserError(f"文件 {path} 的工作表“{e.sheet}”含超过 {fastxlsx.MAX_CELLS_PER_SHEET} 个有内容的单元格，"
+                            f"不像年报工作簿，已拒绝读取。请删除多余内容，或使用标准模板重新填报。", exit_code=2,
+                            code="input.too_many_cells")
     wb = open_workbook(path)
     return read_workbook(wb, path)
 
@@ -109,7 +128,7 @@ def read_workbook(wb, path: Path) -> Read:
             formula_cells.append(cid)
         doc["cells"][cid] = _cell_value(cell.value, f.cells[cid].value)
     if formula_cells:
-        _use_cached_results(path, positions, formula_cells, doc, f)
+        _use_cached_results(wb, path, positions, formula_cells, doc, f)
     for fld in f.organ_fields:
         if fld.element in positions:
             s, r, c = positions[fld.element]
@@ -161,6 +180,14 @@ def layout_area(ref: str) -> bool:
     return all(1 <= int(r) <= MAX_ROW and 1 <= _col_index(c) <= MAX_COL for c, r in pairs)
 
 
+def _bounds(ref: str) -> tuple[int, int, int, int]:
+    """'A3:C5' → (min col, min row, max col, max row), like openpyxl's range_boundaries."""
+    m = _AREA.match(ref.upper())
+    cols = [_col_index(m.group(1)), _col_index(m.group(3) or m.group(1))]
+    rows = [int(m.group(2)), int(m.group(4) or m.group(2))]
+    return min(cols), min(rows), max(cols), max(rows)
+
+
 def _col_index(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -182,14 +209,12 @@ def _with_template_places(wb, f: fmtmod.Format, named: dict) -> dict:
 
 
 def _positions(wb, f: fmtmod.Format, named: dict):
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-
     positions: dict[str, tuple[str, int, int]] = {}
     for element, (sheet, ref) in named.items():
         if ":" in ref or element.startswith("text.") or element == "explanations":
             continue
-        col, row = coordinate_from_string(ref)
-        positions[element] = (sheet, row, column_index_from_string(col))
+        m = _AREA.match(ref.upper())
+        positions[element] = (sheet, int(m.group(2)), _col_index(m.group(1)))
     findings: list[Finding] = []
     missing = {c for c in f.cells if c not in positions}
     located_by = "names"
@@ -254,12 +279,16 @@ def _cell_value(v, kind: str):
     return None if not text.strip() else text
 
 
-def _use_cached_results(path: Path, positions, formula_cells: list[str], doc: dict, f) -> None:
+def _use_cached_results(wb, path: Path, positions, formula_cells: list[str], doc: dict, f) -> None:
     """A formula typed into a data cell: take the value the spreadsheet program last computed, if any."""
-    cached = open_workbook(path, data_only=True)
+    if hasattr(wb, "zip"):     # the streaming reader kept each formula's cached result beside it
+        value_at = lambda s, r, c: wb[s].cell(r, c).cached
+    else:
+        cached = open_workbook(path, data_only=True)
+        value_at = lambda s, r, c: cached[s].cell(r, c).value
     for cid in formula_cells:
         sheet, r, c = positions[cid]
-        value = cached[sheet].cell(r, c).value
+        value = value_at(sheet, r, c)
         if value is not None:
             doc["cells"][cid] = _cell_value(value, f.cells[cid].value)
 
@@ -286,9 +315,7 @@ def _range_of(named: dict, element: str):
     named = named.get(element)
     if not named or ":" not in named[1]:
         return None
-    from openpyxl.utils.cell import range_boundaries
-
-    c1, r1, c2, r2 = range_boundaries(named[1])
+    c1, r1, c2, r2 = _bounds(named[1])
     return named[0], r1, r2, c1
 
 
@@ -323,9 +350,7 @@ def _explanations(wb, named: dict) -> list[dict]:
     named = named.get("explanations")
     if not named:
         return []
-    from openpyxl.utils.cell import range_boundaries
-
-    c1, r1, c2, r2 = range_boundaries(named[1])
+    c1, r1, c2, r2 = _bounds(named[1])
     have = _present(wb[named[0]], r1, r2, c1, c1 + 2)
     out = []
     for r in sorted({r for r, _ in have}):
