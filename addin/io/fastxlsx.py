@@ -210,8 +210,9 @@ class Book:
         for title, rid, state in sheets:
             target, kind = rels.get(rid, ("", ""))
             self.sheetnames.append(title)
-            if kind.endswith("/worksheet"):
-                self.worksheets.append(Sheet(self, title, target, state))
+            if not kind.endswith("/worksheet"):
+                raise Unsupported("a chart or dialog sheet")   # rare; openpyxl judges whether it is readable
+            self.worksheets.append(Sheet(self, title, target, state))
         all_sheets = [s for s in sheets]
         for name, local, parts in names:
             n = Name(name, "".join(parts))

@@ -1,0 +1,75 @@
+"""The streaming reader (addin.io.fastxlsx) yields exactly what openpyxl, the reference reader, yields:
+the same document, addresses and findings — on the bundled example, on every input of the bad-input corpus
+and on generated workbooks — or it hands the file to openpyxl (Unsupported) / both refuse with one message id."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from addin.checks import validator
+from addin.errors import UserError
+from addin.io import fastxlsx, reader, template
+
+from .badcorpus import CASES
+from .helpers import EXAMPLE_XLSX, ROOT
+from .test_roundtrip import documents
+
+
+def outcome(path: Path, fast: bool):
+    try:
+        r = reader.read(path, fast=fast)
+    except UserError as e:
+        return ("refused", e.code)
+    found = [x.to_dict() for x in r.findings]
+    checked = [x.to_dict() for x in validator.validate(r.document, r.locate, extra=list(r.findings))]
+    return r.document, r.addresses, r.located_by, found, checked
+
+
+def same(path: Path) -> None:
+    assert outcome(path, fast=True) == outcome(path, fast=False)
+
+
+def test_example_same_document_and_findings():
+    same(EXAMPLE_XLSX)
+
+
+def test_example_read_does_not_import_openpyxl():
+    code = ("import sys; from addin.io import reader; from addin.checks import validator; "
+            f"r = reader.read({str(EXAMPLE_XLSX)!r}); validator.validate(r.document, r.locate); "
+            "print('openpyxl' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]
+
+
+# the workbooks of the corpus whose command reads a workbook; fullwidth/underscore numbers differ on purpose
+_DIFFERENT_ON_PURPOSE = {"number-not-ascii"}
+_WORKBOOK_CASES = [c for c in CASES if c.id not in _DIFFERENT_ON_PURPOSE]
+
+
+@pytest.mark.parametrize("case", _WORKBOOK_CASES, ids=[c.id for c in _WORKBOOK_CASES])
+def test_corpus_input_same_through_both_readers(case, tmp_path):
+    args = case.build(tmp_path)
+    paths = [Path(a) for a in args[1:2] if a.endswith((".xlsx", ".xlsm")) and Path(a).is_file()]
+    if not paths:
+        pytest.skip("this case reads no workbook file")
+    same(paths[0])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(doc=documents())
+def test_generated_workbooks_same_through_both_readers(tmp_path_factory, doc):
+    path = tmp_path_factory.mktemp("fast") / "doc.xlsx"
+    template.write(path, doc=doc)
+    same(path)
+
+
+def test_unsupported_falls_back_to_openpyxl(tmp_path, monkeypatch):
+    def refuse(self, ws):
+        raise fastxlsx.Unsupported("test")
+    monkeypatch.setattr(fastxlsx.Book, "_parse_sheet", refuse)
+    assert reader.read(EXAMPLE_XLSX).document == reader.read(EXAMPLE_XLSX, fast=False).document
