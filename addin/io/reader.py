@@ -110,7 +110,9 @@ def _check_version(wb, path: Path) -> None:
 
 def read_workbook(wb, path: Path) -> Read:
     f = fmtmod.load()
-    named = _with_template_places(wb, f, _defined(wb))
+    by_names = _defined(wb)
+    integrity = _integrity_findings(wb, f, by_names)
+    named = _with_template_places(wb, f, dict(by_names))
     positions, findings, located_by = _positions(wb, f, named)
     if not any(e in f.cells for e in positions):
         raise UserError(f"文件 {path} 不是年报工作簿：找不到表二、表三、表四的任何数据格（没有标准模板的定义名称，"
@@ -143,7 +145,7 @@ def read_workbook(wb, path: Path) -> Read:
     from addin.review.marks import explanations_from_results
     doc["explanations"] = explanations_from_results(wb) + _explanations(wb, named)
     findings += _label_findings(wb, f, positions, by_name)
-    findings += _sheet_findings(wb, f)
+    findings += _sheet_findings(wb, f) + integrity
     return Read(path, doc, findings, addresses, located_by)
 
 
@@ -418,4 +420,48 @@ def _sheet_findings(wb, f: fmtmod.Format) -> list[Finding]:
             rule = f.rule("F6")
             out.append(Finding("F6", rule.severity, rule.message(sheet=ws.title),
                                addresses=[f"{ws.title}!A1"], target=ws.title))
+    return out
+
+
+# --- integrity: what is read is what a person sees --------------------------------------------------
+
+_STATE = {"hidden": "（隐藏）", "veryHidden": "（深度隐藏，只能用宏取消隐藏）"}
+
+
+def _fold(title: str) -> str:
+    """Sheet titles that look the same to a person: no spaces, half-width, one case."""
+    return "".join(unicodedata.normalize("NFKC", title).split()).casefold()
+
+
+def _integrity_findings(wb, f: fmtmod.Format, by_names: dict) -> list[Finding]:
+    """F9: names leading to a sheet other than the format's (a hidden copy, a look-alike title);
+    F10: hidden sheets. The same document then feeds validate, export and roll-up, so what they all read
+    is said here."""
+    lay = layout.load()
+    states = {ws.title: getattr(ws, "sheet_state", "visible") for ws in wb.worksheets}
+    out: list[Finding] = []
+    moved: dict[tuple[str, str], list[str]] = {}
+    elements = set(f.elements())
+    for element, (sheet, _) in by_names.items():
+        expected = lay.sheet_and_ref(element)[0] if element in elements else None
+        if expected and sheet != expected:
+            moved.setdefault((sheet, expected), []).append(element)
+    rule = f.rule("F9")
+    for (sheet, expected), elements in moved.items():
+        names = "、".join(layout.defined_name(e) for e in elements[:3]) + ("等" if len(elements) > 3 else "")
+        msg = rule.message("redirected", count=len(elements), names=names, sheet=sheet,
+                           state=_STATE.get(states.get(sheet), ""), expected=expected)
+        out.append(Finding("F9", rule.severity, msg, cells=[e for e in elements if e in f.cells],
+                           addresses=[f"{sheet}!A1"], target=f"F9:{sheet}"))
+    official = {_fold(s): s for s in {lay.sheet_and_ref(e)[0] for e in elements}}
+    for title in states:
+        twin = official.get(_fold(title))
+        if twin and twin != title:
+            msg = rule.message("lookalike", sheet=title, expected=twin)
+            out.append(Finding("F9", rule.severity, msg, addresses=[f"{title}!A1"], target=f"F9:{title}"))
+    hidden = f.rule("F10")
+    for title, state in states.items():
+        if state in _STATE:
+            out.append(Finding("F10", hidden.severity, hidden.message(sheet=title, state=_STATE[state]),
+                               addresses=[f"{title}!A1"], target=f"F10:{title}"))
     return out
