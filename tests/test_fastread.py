@@ -73,3 +73,35 @@ def test_unsupported_falls_back_to_openpyxl(tmp_path, monkeypatch):
         raise fastxlsx.Unsupported("test")
     monkeypatch.setattr(fastxlsx.Book, "_parse_sheet", refuse)
     assert reader.read(EXAMPLE_XLSX).document == reader.read(EXAMPLE_XLSX, fast=False).document
+
+
+def test_libreoffice_saved_workbook_with_shared_strings_and_formulas(tmp_path):
+    """LibreOffice writes a shared-string table, cached formula results and its own styles: same outcome."""
+    from . import lo
+
+    (out,) = lo.convert([EXAMPLE_XLSX], "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
+    import zipfile
+    assert "xl/sharedStrings.xml" in zipfile.ZipFile(out).namelist()
+    same(out)
+    book = fastxlsx.Book(out)
+    try:
+        reader.read_workbook(book, out)     # read by the fast path itself, not by a fallback
+    finally:
+        book.close()
+
+
+def test_shared_strings_by_counting_equal_the_expat_walk():
+    import io
+    import zipfile
+
+    strings = ["a", "", "<&>", "x_x005F_y", "rich"] * 3000
+    body = "".join(f"<si><t>{s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')}</t></si>"
+                   if s != "rich" else '<si><r><t xml:space="preserve">ri</t></r><r><t>ch</t></r>'
+                                       "<rPh sb=\"0\" eb=\"1\"><t>ルビ</t></rPh></si>" for s in strings)
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w") as z:
+        z.writestr("s.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                   + body.replace("<si><t></t></si>", "<si/>", 1) + "</sst>")
+    wanted = {0, 1, 2, 3, 4, 9999, 14999}
+    got = fastxlsx._sst_by_counting(zipfile.ZipFile(raw), "s.xml", wanted)
+    assert got == {i: strings[i].replace("x005F_", "") for i in wanted}

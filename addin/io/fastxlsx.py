@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from xml.parsers import expat
 
-MAX_CELLS_PER_SHEET = 300_000      # a filled template has ~2,000; a sheet with more is refused (README limits)
+MAX_CELLS_PER_SHEET = 100_000      # a filled template has ~2,000; a sheet with more is refused (README limits)
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _AREA = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
@@ -427,10 +427,82 @@ class Book:
                 st["buf"].append(data)
 
         if part in self.zip.NameToInfo:
-            _feed(self.zip, part, _parser(start, end, text))
+            try:
+                self._strings.update(_sst_by_counting(self.zip, part, missing))
+            except Unsupported:   # a comment, CDATA or prefixed tag: the exact (slower) expat walk
+                _feed(self.zip, part, _parser(start, end, text))
         if any(i not in self._strings for i in missing):
             raise Unsupported("shared string index out of range")   # openpyxl says the file is corrupt
         return self._strings
+
+
+_SI_STARTS = (b"<si>", b"<si ", b"<si/", b"<si\t", b"<si\n", b"<si\r")
+_SI = re.compile(rb"<si(?:[\s][^>]*)?(?:/>|>(.*?)</si>)", re.S)
+_CHUNK = 1 << 20
+
+
+def _sst_by_counting(z: zipfile.ZipFile, part: str, wanted: set[int]) -> dict[int, str]:
+    """Shared strings at the wanted indices, found by counting '<si' openings at C speed (bytes.count) and
+    parsing only the stretches that hold a wanted one: 5 million unused strings cost well under a second.
+    Exact for what Excel, WPS and LibreOffice write; a comment, CDATA or prefixed tag raises Unsupported."""
+    out: dict[int, str] = {}
+    pending = sorted(wanted)
+    base, buf = 0, b""
+    with z.open(part) as fh:
+        while pending:
+            chunk = fh.read(_CHUNK)
+            if b"<!" in chunk or b":si" in chunk or b"<![" in chunk:
+                raise Unsupported("shared strings with comments, CDATA or prefixes")
+            buf += chunk
+            cut = buf.rfind(b"</si>") + 5 if chunk else len(buf)
+            if cut < 5:
+                if len(buf) > 16 * _CHUNK:
+                    raise Unsupported("one shared string over 16 MB")
+                continue
+            head, buf = buf[:cut], buf[cut:]
+            n = sum(head.count(t) for t in _SI_STARTS)
+            if pending[0] < base + n:
+                items = list(_SI.finditer(head))
+                if len(items) != n:
+                    raise Unsupported("shared string table not counted")
+                for k, m in enumerate(items):
+                    if base + k in wanted:
+                        out[base + k] = _si_text(m.group(1) or b"")
+            base += n
+            pending = [i for i in pending if i >= base] if pending[0] < base else pending
+            if not chunk:
+                break
+    return out
+
+
+def _si_text(inner: bytes) -> str:
+    """The text of one <si>: its <t> pieces, without phonetic runs (<rPh>), entities resolved."""
+    parts: list[str] = []
+    st = {"t": 0, "rph": 0}
+
+    def start(tag, attrs):
+        if tag == "rPh":
+            st["rph"] += 1
+        elif tag == "t":
+            st["t"] += 1
+
+    def end(tag):
+        if tag == "rPh":
+            st["rph"] -= 1
+        elif tag == "t":
+            st["t"] -= 1
+
+    def text(data):
+        if st["t"] and not st["rph"]:
+            parts.append(data)
+
+    p = expat.ParserCreate()
+    p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
+    try:
+        p.Parse(b"<si>" + inner + b"</si>", True)
+    except expat.ExpatError as e:
+        raise Unsupported(f"shared string: {e}")
+    return "".join(parts).replace("x005F_", "")
 
 
 class _Array:

@@ -138,7 +138,7 @@ def read_workbook(wb, path: Path) -> Read:
     for t in f.texts:
         rng = _range_of(named, t.element)
         if rng:
-            doc["texts"][t.id] = _join_rows(wb, *rng)
+            doc["texts"][t.id] = _join_rows(wb, *rng, path=path)
             addresses[t.element] = f"{rng[0]}!{layout.ref(rng[1], rng[3])}:{layout.ref(rng[2], rng[3])}"
     # explanations typed in the 校验结果 sheet of an annotated workbook come first (the newer text);
     # addin.review.marks moves them into 说明, the one place they are kept, on the next marking run
@@ -333,9 +333,17 @@ def _present(ws, r1: int, r2: int, c1: int, c2: int) -> dict[tuple[int, int], ob
             if r1 <= r <= r2 and c1 <= c <= c2 and cell.value is not None}
 
 
-def _join_rows(wb, sheet: str, r1: int, r2: int, col: int) -> str:
+MAX_TEXT_ROWS = 5000   # a text block of the template has 30–60 rows; staff may insert some, not thousands
+
+
+def _join_rows(wb, sheet: str, r1: int, r2: int, col: int, path: Path | None = None) -> str:
     have = _present(wb[sheet], r1, r2, col, col)
     last = max((r for (r, _), v in have.items() if _text(v).strip()), default=r1 - 1)
+    if last - r1 >= MAX_TEXT_ROWS:
+        where = f"{sheet}!{layout.ref(r1, col)}:{layout.ref(last, col)}"
+        raise UserError(f"文件 {path} 的文字块 {where} 长达 {last - r1 + 1} 行（上限 {MAX_TEXT_ROWS} 行），不像年报内容，"
+                        f"已拒绝读取。请检查该区域是否有多余内容（例如远在下方的单元格），删除后再试。", exit_code=2,
+                        code="input.text_too_long")
     lines = ["" if (r, col) not in have else _text(have[(r, col)]) for r in range(r1, last + 1)]
     while lines and not lines[-1].strip():
         lines.pop()
