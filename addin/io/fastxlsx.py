@@ -436,7 +436,6 @@ class Book:
         return self._strings
 
 
-_SI_STARTS = (b"<si>", b"<si ", b"<si/", b"<si\t", b"<si\n", b"<si\r")
 _SI = re.compile(rb"<si(?:[\s][^>]*)?(?:/>|>(.*?)</si>)", re.S)
 _CHUNK = 1 << 20
 
@@ -451,16 +450,17 @@ def _sst_by_counting(z: zipfile.ZipFile, part: str, wanted: set[int]) -> dict[in
     with z.open(part) as fh:
         while pending:
             chunk = fh.read(_CHUNK)
-            if b"<!" in chunk or b":si" in chunk or b"<![" in chunk:
+            if b"<!" in chunk or b":si" in chunk:
                 raise Unsupported("shared strings with comments, CDATA or prefixes")
             buf += chunk
-            cut = buf.rfind(b"</si>") + 5 if chunk else len(buf)
+            cut = buf.rfind(b"</si>", max(0, len(buf) - len(chunk) - 5)) + 5 if chunk else len(buf)
             if cut < 5:
                 if len(buf) > 16 * _CHUNK:
                     raise Unsupported("one shared string over 16 MB")
                 continue
             head, buf = buf[:cut], buf[cut:]
-            n = sum(head.count(t) for t in _SI_STARTS)
+            n = head.count(b"<si")     # no other element of a string table starts with 'si'; <sst is '<ss'
+
             if pending[0] < base + n:
                 items = list(_SI.finditer(head))
                 if len(items) != n:
