@@ -105,3 +105,40 @@ def test_shared_strings_by_counting_equal_the_expat_walk():
     wanted = {0, 1, 2, 3, 4, 9999, 14999}
     got = fastxlsx._sst_by_counting(zipfile.ZipFile(raw), "s.xml", wanted)
     assert got == {i: strings[i].replace("x005F_", "") for i in wanted}
+
+
+# --- the structural pass that spares the jsonschema import --------------------------------------------
+
+from hypothesis import strategies as st  # noqa: E402
+
+from addin.format import docschema  # noqa: E402
+
+_ODD = st.one_of(st.none(), st.booleans(), st.integers(-10, 10**7), st.floats(allow_nan=True),
+                 st.text(max_size=5), st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3),
+                                                                                         st.integers(), max_size=2))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(doc=documents(), data=st.data())
+def test_conforms_never_hides_a_schema_error(doc, data):
+    """conforms() says True only where jsonschema finds nothing; broken documents (a value swapped for an
+    odd one anywhere) are not let through."""
+    assert docschema.conforms(doc) == (list(docschema.validator().iter_errors(doc)) == [])
+    section = data.draw(st.sampled_from(["organ", "cells", "texts", "explanations", "format", "extra"]))
+    odd = data.draw(_ODD)
+    if section in ("format", "extra"):
+        doc[section] = odd
+    elif section == "explanations":
+        doc["explanations"] = doc["explanations"] + [odd]
+    elif doc[section]:
+        doc[section][data.draw(st.sampled_from(sorted(doc[section])))] = odd
+    errors = list(docschema.validator().iter_errors(doc))
+    assert docschema.conforms(doc) == (errors == []), errors[:1]
+
+
+def test_validate_of_a_good_document_does_not_import_jsonschema():
+    code = ("import sys, json; from addin.checks import validator; "
+            f"validator.validate(json.load(open({str(EXAMPLE_XLSX.with_suffix('.json'))!r}, encoding='utf-8'))); "
+            "print('jsonschema' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]
