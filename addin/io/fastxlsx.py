@@ -187,15 +187,20 @@ class Book:
         sheets: list[tuple[str, str, str]] = []
         names: list[tuple[str, str | None, list[str]]] = []
         current: list = []
+        depth = [0]
 
         def start(tag, attrs):
             t = _local(tag)
+            depth[0] += 1
+            if depth[0] == 2 and t in ("calcPr", "extLst"):
+                raise _Stop   # children of <workbook> after <definedNames> (schema order): nothing more to read
             if t == "sheet":
                 sheets.append((attrs.get("name", ""), attrs.get(_R_ID, ""), attrs.get("state", "visible")))
             elif t == "definedName":
                 current.append((attrs.get("name", ""), attrs.get("localSheetId"), []))
 
         def end(tag):
+            depth[0] -= 1
             t = _local(tag)
             if t == "definedName" and current:
                 names.append(current.pop())
