@@ -1,4 +1,75 @@
 """Bad-input corpus cases (see tests/badcorpus.py for the Case shape): read side."""
 from __future__ import annotations
 
-from .badcorpus import case, edited, example_copy  # noqa: F401
+from openpyxl.workbook.defined_name import DefinedName  # noqa: E402
+
+from addin.format import layout  # noqa: E402
+
+from .badcorpus import case, edited, example_copy, rezip, sheet_part, validate  # noqa: F401  # noqa: E402
+
+
+def _hidden_copy_of_t3(wb):
+    """A veryHidden copy of 表三 named '表三 ' with every nb_t3_* name pointed at it, the copy emptied."""
+    copy = wb.copy_worksheet(wb["表三"])
+    copy.title = "表三 "
+    copy.sheet_state = "veryHidden"
+    for (r, c), cell in list(copy._cells.items()):
+        if isinstance(cell.value, (int, float)):
+            cell.value = 0
+    for name in list(wb.defined_names):
+        if name.startswith("nb_t3_"):
+            ref = wb.defined_names[name].attr_text.split("!")[1]
+            wb.defined_names[name] = DefinedName(name, attr_text=f"'表三 '!{ref}")
+
+
+@case("t3-hidden-copy", "深度隐藏的“表三 ”副本，nb_t3_* 定义名称指向它", 1, ["F9", "F10"],
+      "数据格的定义名称指向工作表“表三 ”（深度隐藏")
+def _(d):
+    return validate(edited(d, _hidden_copy_of_t3))
+
+
+@case("hidden-sheet", "工作簿含一个隐藏工作表（不被引用）", 0, ["F10"], "填报人和审核人看不到它")
+def _(d):
+    def fn(wb):
+        wb.create_sheet("草稿").sheet_state = "hidden"
+    return validate(edited(d, fn))
+
+
+@case("lookalike-sheet", "另有名为“表 三”（多一个空格）的工作表", 1, ["F9"], "仅差空格、全半角或大小写")
+def _(d):
+    return validate(edited(d, lambda wb: wb.create_sheet("表 三")))
+
+
+def _name_to(ref_of):
+    def fn(wb):
+        for name in list(wb.defined_names):
+            el = layout.element_of_name(name)
+            if el and el.startswith("text."):
+                wb.defined_names[name] = DefinedName(name, attr_text=ref_of(wb.defined_names[name].attr_text))
+                return
+    return fn
+
+
+@case("name-whole-rows", "定义名称指向整行（'总体情况'!$19:$19）", 0, [], "按模板位置读取")
+def _(d):
+    return validate(edited(d, _name_to(lambda t: t.split("!")[0] + "!$19:$19")))
+
+
+@case("name-to-last-row", "文字块的定义名称延伸到第 1048576 行", 0, [], "只读实际存在的单元格")
+def _(d):
+    return validate(edited(d, _name_to(lambda t: t.split(":")[0] + ":$A$1048576")))
+
+
+@case("number-not-ascii", "数字格写成 <v>１２</v>（全角数字，Excel 视为损坏）", 1, ["B4"], "不当作数字")
+def _(d):
+    src = example_copy(d, "src.xlsx")
+    part = sheet_part("表三")
+
+    def change(name, data):
+        if name != part:
+            return data
+        import re
+        return re.sub(rb'(<c r="D7"[^>]*>)<v>[^<]*</v>', "\\1<v>１２</v>".encode(), data, count=1)
+    out = rezip(src, d / "年报.xlsx", change)
+    src.unlink()
+    return validate(out)

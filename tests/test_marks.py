@@ -13,6 +13,7 @@ from addin import cli
 from addin.checks.findings import EXPLAIN
 from addin.format import layout
 from addin.format.styles import SEVERITY_FILLS
+from addin.io.results import OpenpyxlSource
 from addin.review import marks
 from addin.review.backends import openpyxl_marks
 
@@ -226,3 +227,22 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path, bad):
     wb.save(p)
     c = openpyxl.load_workbook(p)["S"]["A1"]
     assert c.value == bad and c.data_type == "s"
+
+
+def test_marked_addresses_outside_the_grid_or_beyond_any_run_of_ours_are_not_read():
+    """校验结果 typed by hand: 表二!A9999999 is no cell (it crashed --annotate); a million addresses are cut."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "表二"
+    ws = wb.create_sheet(marks.RESULTS_SHEET)
+    for name, col in marks.COL.items():
+        ws.cell(marks.HEADER_ROW, col, name)
+    ws.cell(marks.FIRST_ROW, marks.COL["标记格"], "表二!A9999999 表二!XFE1 表二!B5 无此表!C3 表二!B5")
+    many = " ".join(f"表二!A{r}" for r in range(1, 3001))
+    for r in range(marks.FIRST_ROW + 1, marks.FIRST_ROW + 12):
+        ws.cell(r, marks.COL["标记格"], many.replace("!A", f"!{chr(65 + r % 20)}"))
+    cells = marks.marked_cells(OpenpyxlSource(wb))
+    assert cells[0] == ("表二", 5, 2, None)
+    assert len(cells) == marks.MAX_MARKED_CELLS
+    assert all(1 <= r <= marks.MAX_SHEET_ROW and s == "表二" for s, r, c, _ in cells)

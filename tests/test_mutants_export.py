@@ -13,6 +13,7 @@ from addin.format import fmt
 from addin.io import atomic, template
 from addin.report import export
 from addin.report import model as report
+from addin.review import printer
 
 from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX
 
@@ -69,7 +70,7 @@ def test_parse_kinds():
 
 
 def test_size_words():
-    assert export._size(1023) == "1023 字节" and export._size(1024) == "1.0 KB"
+    assert printer._size(1023) == "1023 字节" and printer._size(1024) == "1.0 KB"
 
 
 # --- lock files and atomic writes -----------------------------------------------------------------
@@ -169,7 +170,7 @@ def test_result_to_dict_names_the_organ_and_year(tmp_path):
 
 
 def test_size_words_scale():
-    assert export._size(102400) == "100.0 KB" and export._size(1536) == "1.5 KB"
+    assert printer._size(102400) == "100.0 KB" and printer._size(1536) == "1.5 KB"
 
 
 def test_no_generated_sentences_leaves_them_out(tmp_path, capsys):

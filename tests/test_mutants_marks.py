@@ -9,7 +9,9 @@ from openpyxl.comments import Comment
 from addin.checks.findings import Finding
 from addin.errors import UserError
 from addin.format import layout
-from addin.io.template import SEVERITY_FILLS
+from addin.format.styles import SEVERITY_FILLS
+from addin.io import results
+from addin.io.results import OpenpyxlSource
 from addin.review import marks
 from addin.review.backends import openpyxl_marks
 
@@ -40,7 +42,7 @@ def test_no_findings_plan_and_file(tmp_path):
     src.write_bytes(EXAMPLE_XLSX.read_bytes())
     wb = openpyxl.load_workbook(openpyxl_marks.annotate_file(src, []))
     ws = wb[marks.RESULTS_SHEET]
-    assert ws.cell(marks.HINT_ROW, 1).value == p.hint
+    assert ws.cell(results.HINT_ROW, 1).value == p.hint
     assert [c.value for c in ws[marks.HEADER_ROW]][: len(marks.COLUMNS)] == list(marks.COLUMNS)
     assert all(ws.cell(r, 2).value is None for r in range(marks.FIRST_ROW, ws.max_row + 1))
 
@@ -107,7 +109,8 @@ def test_a_long_note_is_cut():
 
 
 def test_result_rows_are_filled_by_severity_and_sized_to_their_text(tmp_path):
-    from addin.io.template import COLORS, LINE_HEIGHT, display_len
+    from addin.format.styles import COLORS, LINE_HEIGHT
+    from addin.text import display_len
 
     src = tmp_path / "年报.xlsx"
     src.write_bytes(EXAMPLE_XLSX.read_bytes())
@@ -135,6 +138,6 @@ def test_explain_rows_reads_to_the_last_row_of_the_sheet():
         for c in (1, 2, 3):
             ws.cell(r, c).value = None
     ws.cell(r2, 1).value, ws.cell(r2, 3).value = "N2", "最后一行的说明"
-    used, free = marks.explain_rows(marks.OpenpyxlSource(wb))
+    used, free = marks.explain_rows(OpenpyxlSource(wb))
     assert [(e.row, e.rule, e.text) for e in used] == [(r2, "N2", "最后一行的说明")]
     assert free == list(range(r1, r2))

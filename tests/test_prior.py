@@ -125,3 +125,26 @@ def test_prior_folder_for_one_workbook(tmp_path, pair, capsys):
     shutil.copyfile(tmp_path / "2022.xlsx", tmp_path / "空" / "本年.xlsx")
     assert main(["validate", str(tmp_path / "2022.xlsx"), "--prior", str(tmp_path / "空")]) == 2
     assert "没有找到" in capsys.readouterr().err
+
+
+def _long_text(seed: int, n: int = 8000) -> str:
+    import random
+    words = ["政务公开", "栏目维护", "依申请公开", "答复质量", "培训不足", "平台建设", "制度落实", "信息更新", "督促检查"]
+    rnd = random.Random(seed)
+    return "，".join(rnd.choice(words) for _ in range(n // 5)) + "。"
+
+
+def test_X5_on_long_texts_flags_a_copy_and_passes_a_rewrite(pair):
+    this, last = pair
+    this["texts"]["problems"] = _long_text(1)
+    last["texts"]["problems"] = _long_text(1).replace("培训不足", "培训不够", 3)       # copied with a few edits
+    assert [f.cells for f in run(this, last, "X5")] == [["text.problems"]]
+    last["texts"]["problems"] = "本年度问题：" + "".join(reversed(_long_text(2)))      # different text
+    assert run(this, last, "X5") == []
+
+
+def test_X5_similarity_of_long_repetitive_texts_is_linear_work():
+    # difflib took ~7 s here (quadratic); the bigram measure answers at once and still sees near-copies
+    a, b = "问题改进" * 2000, "改进问题" * 2000
+    assert prior.similarity(a, b) > 0.9
+    assert prior.similarity(a, "信息公开" * 2000) < 0.1

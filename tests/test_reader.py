@@ -203,3 +203,30 @@ def test_2019_trial_format_workbook_is_F1_and_exit_1(tmp_path, capsys):
     assert main(["validate", str(path)]) == 1
     text = capsys.readouterr().out
     assert "2019 年试行格式" in text and "Traceback" not in text
+
+
+def test_live_book_with_a_control_character_reads_as_its_saved_file(tmp_path, example_doc):
+    """Excel hands the add-in U+0001 for the '_x0001_' it stores; the live read must not raise
+    IllegalCharacterError and must give the document the saved file gives."""
+    import openpyxl
+
+    from addin.io import live, template
+    from addin.io.results import OpenpyxlSource
+
+    example_doc["texts"]["overview"] = "第一段_x0001_结束"
+    example_doc["organ"]["name"] = "某局_x0007_"
+    path = tmp_path / "ctl.xlsx"
+    template.write(path, doc=example_doc)
+    wb = openpyxl.load_workbook(path)
+
+    class ExcelLike(OpenpyxlSource):
+        def grid(self, sheet, max_rows=None, max_cols=None):
+            return [[v.replace("_x0001_", "\x01").replace("_x0007_", "\x07") if isinstance(v, str) else v
+                     for v in row] for row in super().grid(sheet, max_rows, max_cols)]
+
+        def defined_names(self):
+            return [(n, d.attr_text) for n, d in self.wb.defined_names.items()]
+
+    from_book = live.read(ExcelLike(wb), path)
+    assert from_book.document == reader.read(path).document
+    assert "第一段_x0001_结束" in from_book.document["texts"]["overview"]

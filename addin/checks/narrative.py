@@ -21,13 +21,15 @@ from addin.format import quantity
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_NUMBER = (r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?:{units})"
-           r"(?:\s*[（(]\s*(?:占)?(?P<pct>\d+(?:\.\d+)?)\s*[%％])?")
+_NUMBER = (r"(?P<num>(?<!\d)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)|(?<![零〇一二两三四五六七八九十百千万])[零〇一二两三四五六七八九十百千万]+)"
+           r"\s*(?:{units})(?:\s*[（(]\s*(?:占)?(?P<pct>\d+(?:\.\d+)?)\s*[%％])?")
+_MAX_DIGITS = 15                      # no count of this format has more; longer runs are not counts
 
 
 @lru_cache(maxsize=None)
 def _number_rx() -> re.Pattern:
-    """A count: a number and a unit of the lexicon (件, 起 for cases, 份 for applications …)."""
+    """A count: a number and a unit of the lexicon (件, 起 for cases, 份 for applications …). Each alternative
+    starts only where its run starts, so the scan is linear on long digit runs."""
     return re.compile(_NUMBER.replace("{units}", "|".join(map(re.escape, lexicon()["count_units"]))))
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")   # = lexicon sentence_ends (tested)
 
@@ -65,6 +67,8 @@ def written_decimals(written: str | None) -> int:
 
 def parse_number(s: str) -> int | None:
     s = s.translate(_FULLWIDTH)
+    if len(s) > _MAX_DIGITS * 2:      # int() of a 5,000-digit run raises; no real count is that long
+        return None
     if re.fullmatch(r"[\d,]+", s):
         return int(s.replace(",", ""))
     return cn_to_int(s)

@@ -6,6 +6,7 @@ it; a test fails when the committed file drifts from what `build()` writes now.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -103,6 +104,98 @@ def _exact_multiple_of(validator, dB, instance, schema):
     if not ok:
         from jsonschema.exceptions import ValidationError
         yield ValidationError(f"{instance!r} is not a multiple of {dB}")
+
+
+# --- a fast structural pass: jsonschema (≈50–100 ms to import) runs only when this one is not sure -----
+
+_KNOWN = {"$defs", "$id", "$ref", "$schema", "additionalProperties", "const", "description", "enum", "items",
+          "maxItems", "maxLength", "maximum", "minLength", "minimum", "multipleOf", "pattern", "properties",
+          "required", "title", "type"}
+_TYPES = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "null": lambda v: v is None,
+    "boolean": lambda v: isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+}
+
+
+def conforms(doc) -> bool:
+    """True only when the document certainly satisfies the schema (then jsonschema would report nothing);
+    False when it does not or when this pass meets a keyword it does not know — the caller then asks
+    jsonschema, whose messages are the contract."""
+    schema = load_schema()
+    try:
+        return _ok(doc, schema, schema)
+    except (_Unsure, RecursionError):
+        return False
+
+
+class _Unsure(Exception):
+    pass
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return a == b
+
+
+def _ok(v, s: dict, root: dict) -> bool:
+    if not isinstance(s, dict) or not set(s) <= _KNOWN:
+        raise _Unsure
+    if "$ref" in s:
+        ref = s["$ref"]
+        if not ref.startswith("#/$defs/"):
+            raise _Unsure
+        if not _ok(v, root["$defs"][ref[len("#/$defs/"):]], root):
+            return False
+    if "type" in s:
+        types = s["type"] if isinstance(s["type"], list) else [s["type"]]
+        if not any(_TYPES[t](v) for t in types):
+            return False
+    if "enum" in s and not any(_same(v, e) for e in s["enum"]):
+        return False
+    if "const" in s and not _same(v, s["const"]):
+        return False
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if ("minimum" in s and not v >= s["minimum"]) or ("maximum" in s and not v <= s["maximum"]):
+            return False
+        if "multipleOf" in s and any(True for _ in _exact_multiple_of(_NUMBERS, s["multipleOf"], v, s)):
+            return False
+    if isinstance(v, str):
+        if ("minLength" in s and len(v) < s["minLength"]) or ("maxLength" in s and len(v) > s["maxLength"]):
+            return False
+        if "pattern" in s and not re.search(s["pattern"], v):
+            return False
+    if isinstance(v, list):
+        if "maxItems" in s and len(v) > s["maxItems"]:
+            return False
+        if "items" in s and not all(_ok(x, s["items"], root) for x in v):
+            return False
+    if isinstance(v, dict):
+        props = s.get("properties", {})
+        if any(k not in v for k in s.get("required", ())):
+            return False
+        for k, x in v.items():
+            if k in props:
+                if not _ok(x, props[k], root):
+                    return False
+            elif s.get("additionalProperties", True) is False:
+                return False
+            elif isinstance(s.get("additionalProperties"), dict) and not _ok(x, s["additionalProperties"], root):
+                return False
+    return True
+
+
+class _NUMBERS:
+    """Stands in for the jsonschema validator in _exact_multiple_of: only its is_type is used."""
+
+    @staticmethod
+    def is_type(instance, kind):
+        return _TYPES[kind](instance)
 
 
 @lru_cache(maxsize=None)

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from openpyxl.utils import get_column_letter
-
 from addin.format import fmt as fmtmod
 from addin.format.docschema import EXPLANATIONS_MAX
 
@@ -130,7 +128,16 @@ def sheet_order() -> list[str]:
 
 def ref(row: int, col: int, absolute: bool = False) -> str:
     d = "$" if absolute else ""
-    return f"{d}{get_column_letter(col)}{d}{row}"
+    return f"{d}{column_letter(col)}{d}{row}"
+
+
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA (openpyxl's get_column_letter, without importing openpyxl on the read path)."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def defined_name(element: str) -> str:

@@ -12,6 +12,7 @@ Every label text comes from fmt; nothing here states a format fact itself.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from numbers import Number
 
@@ -98,6 +99,21 @@ class _Sheet:
             self.raw[(r, c)] = text.strip()
             self.by_row.setdefault(r, []).append(c)
             self.by_col.setdefault(c, []).append(r)
+        # for O(log n) extents: label cells that end another label's extent, and merged labels per row/col
+        self.stops_in_row: dict[int, list[int]] = {}
+        self.stops_in_col: dict[int, list[int]] = {}
+        for (r, c), n in sorted(self.strings.items()):
+            if n not in _DITTO:
+                self.stops_in_row.setdefault(r, []).append(c)
+        for (r, c), n in sorted(self.strings.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            if n not in _DITTO:
+                self.stops_in_col.setdefault(c, []).append(r)
+        self.merged_in_row: dict[int, list[tuple[int, int]]] = {}    # row → (first col, last col) of merged labels
+        self.merged_in_col: dict[int, list[tuple[int, int]]] = {}    # col → (first row, last row)
+        for (r, c), (r2, c2) in self.merged.items():
+            if (r, c) in self.strings:
+                self.merged_in_row.setdefault(r, []).append((c, c2))
+                self.merged_in_col.setdefault(c, []).append((r, r2))
 
     def bottom(self, r: int, c: int) -> int:
         return self.merged.get((r, c), (r, c))[0]
@@ -106,15 +122,40 @@ class _Sheet:
         """Columns a header covers: its merged range, else up to the next label in its row."""
         if (r, c) in self.merged:
             return c, self.merged[(r, c)][1]
-        nxt = next((c2 for c2 in self.by_row.get(r, ()) if c2 > c and self.strings[(r, c2)] not in _DITTO), _INF)
-        return c, nxt - 1
+        return c, _next_after(self.stops_in_row.get(r, ()), c) - 1
 
     def v_extent(self, r: int, c: int) -> tuple[int, int]:
         """Rows a row-group label covers: its merged range, else down to the next label in its column."""
         if (r, c) in self.merged:
             return r, self.merged[(r, c)][0]
-        nxt = next((r2 for r2 in self.by_col.get(c, ()) if r2 > r and self.strings[(r2, c)] not in _DITTO), _INF)
-        return r, nxt - 1
+        return r, _next_after(self.stops_in_col.get(c, ()), r) - 1
+
+    def covering_in_row(self, r: int, c: int) -> list[int]:
+        """Columns of the labels in row r whose h_extent covers column c. Without merging only the last
+        label at or left of c can (any later one ends it), so this is O(log n), not a walk of the row."""
+        out = [c1 for c1, c2 in self.merged_in_row.get(r, ()) if c1 <= c <= c2]
+        last = _last_at_or_before(self.stops_in_row.get(r, ()), c)
+        if last is not None and (r, last) not in self.merged:
+            out.append(last)
+        return out
+
+    def covering_in_col(self, r: int, c: int) -> list[int]:
+        """Rows of the labels in column c whose v_extent covers row r (see covering_in_row)."""
+        out = [r1 for r1, r2 in self.merged_in_col.get(c, ()) if r1 <= r <= r2]
+        last = _last_at_or_before(self.stops_in_col.get(c, ()), r)
+        if last is not None and (last, c) not in self.merged:
+            out.append(last)
+        return out
+
+
+def _next_after(sorted_list, x: int) -> int:
+    i = bisect_right(sorted_list, x)
+    return sorted_list[i] if i < len(sorted_list) else _INF
+
+
+def _last_at_or_before(sorted_list, x: int) -> int | None:
+    i = bisect_right(sorted_list, x)
+    return sorted_list[i - 1] if i else None
 
 
 class _Index:
@@ -265,14 +306,7 @@ def _left_groups(sh: _Sheet, r: int, c: int, groups: set[str], depth: int) -> se
     """Row-group labels of the table left of (r, c) (within a few columns) whose rows cover row r."""
     out = set()
     for c2 in range(max(1, c - 2 * depth - 2), c):
-        for r2 in sh.by_col.get(c2, ()):
-            if r2 > r:
-                break
-            n = sh.strings[(r2, c2)]
-            if n in groups and n not in out:
-                r1, rr = sh.v_extent(r2, c2)
-                if r1 <= r <= rr:
-                    out.add(n)
+        out.update(n for r2 in sh.covering_in_col(r, c2) if (n := sh.strings[(r2, c2)]) in groups)
     return out
 
 
@@ -280,14 +314,7 @@ def _above_groups(sh: _Sheet, r: int, c: int, groups: set[str], depth: int) -> s
     """Column-group labels of the table above (r, c) (within a few rows) whose columns cover column c."""
     out = set()
     for r2 in range(max(1, r - 3 * depth), r):
-        for c2 in sh.by_row.get(r2, ()):
-            if c2 > c:
-                break
-            n = sh.strings[(r2, c2)]
-            if n in groups and n not in out:
-                c1, cc = sh.h_extent(r2, c2)
-                if c1 <= c <= cc:
-                    out.add(n)
+        out.update(n for c2 in sh.covering_in_row(r2, c) if (n := sh.strings[(r2, c2)]) in groups)
     return out
 
 

@@ -8,6 +8,7 @@ Values are what the spreadsheet shows (formulas already computed by Excel), so n
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable, Protocol
 
@@ -35,7 +36,7 @@ def to_openpyxl(source: NamedSource):
             for c, v in enumerate(row, start=1):
                 if v is not None:
                     cell = ws.cell(r, c)
-                    cell.value = v
+                    cell.value = _as_in_file(v)
                     if looks_like_formula(v):
                         cell.data_type = "s"   # a value that looks like a formula is text here
     for name, refers_to in source.defined_names():
@@ -44,6 +45,17 @@ def to_openpyxl(source: NamedSource):
         if name.startswith("nb_") and text and name not in wb.defined_names:
             wb.defined_names[name] = DefinedName(name, attr_text=text)
     return wb
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _as_in_file(v):
+    """Excel hands over U+0001 for the '_x0001_' it stores; a cell cannot hold it (openpyxl refuses), and the
+    file reader sees '_x0001_': write it back that way, so the live book reads as its saved file does."""
+    if isinstance(v, str) and _CONTROL.search(v):
+        return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", v)
+    return v
 
 
 def read(source: NamedSource, path: str | Path):

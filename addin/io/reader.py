@@ -9,6 +9,7 @@ opened read-only and never written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -37,8 +38,27 @@ class Read:
         return self.addresses.get(element) or layout.load().address(element)
 
 
-def read(path: str | Path) -> Read:
+def read(path: str | Path, fast: bool = True) -> Read:
+    """The report document of a workbook file. `fast`: the streaming reader (addin.io.fastxlsx), which
+    falls back to openpyxl, the reference reader, where it cannot promise the same values."""
     path = Path(path)
+    if fast:
+        container.check(path)
+        from addin.io import fastxlsx
+
+        try:
+            book = fastxlsx.Book(path)
+            try:
+                _check_version(book, path)
+                return read_workbook(book, path)
+            finally:
+                book.close()
+        except fastxlsx.Unsupported:
+            pass
+        except fastxlsx.TooLarge as e:
+            raise UserError(f"文件 {path} 的工作表“{e.sheet}”含超过 {fastxlsx.MAX_CELLS_PER_SHEET} 个有内容的单元格，"
+                            f"不像年报工作簿，已拒绝读取。请删除多余内容，或使用标准模板重新填报。", exit_code=2,
+                            code="input.too_many_cells")
     wb = open_workbook(path)
     return read_workbook(wb, path)
 
@@ -92,7 +112,9 @@ def _check_version(wb, path: Path) -> None:
 
 def read_workbook(wb, path: Path) -> Read:
     f = fmtmod.load()
-    named = _with_template_places(wb, f, _defined(wb))
+    by_names = _defined(wb)
+    integrity = _integrity_findings(wb, f, by_names)
+    named = _with_template_places(wb, f, dict(by_names))
     positions, findings, located_by = _positions(wb, f, named)
     if not any(e in f.cells for e in positions):
         raise UserError(f"文件 {path} 不是年报工作簿：找不到表二、表三、表四的任何数据格（没有标准模板的定义名称，"
@@ -110,7 +132,7 @@ def read_workbook(wb, path: Path) -> Read:
             formula_cells.append(cid)
         doc["cells"][cid] = _cell_value(cell.value)
     if formula_cells:
-        _use_cached_results(path, positions, formula_cells, doc, f)
+        _use_cached_results(wb, path, positions, formula_cells, doc, f)
     for fld in f.organ_fields:
         if fld.element in positions:
             s, r, c = positions[fld.element]
@@ -118,13 +140,13 @@ def read_workbook(wb, path: Path) -> Read:
     for t in f.texts:
         rng = _range_of(named, t.element)
         if rng:
-            doc["texts"][t.id] = _join_rows(wb, *rng)
+            doc["texts"][t.id] = _join_rows(wb, *rng, path=path)
             addresses[t.element] = f"{rng[0]}!{layout.ref(rng[1], rng[3])}:{layout.ref(rng[2], rng[3])}"
     # explanations typed in the 校验结果 sheet of an annotated workbook come first (the newer text);
     # addin.review.marks moves them into 说明, the one place they are kept, on the next marking run
     doc["explanations"] = explanations_from_results(wb) + _explanations(wb, named)
     findings += _label_findings(wb, f, positions, by_name)
-    findings += _sheet_findings(wb, f)
+    findings += _sheet_findings(wb, f) + integrity
     return Read(path, doc, findings, addresses, located_by)
 
 
@@ -142,9 +164,38 @@ def _defined(wb) -> dict[str, tuple[str, str]]:
                 dests = list(dn.destinations)
             except Exception:  # #REF! or an expression: not a cell
                 continue
-            if len(dests) == 1 and dests[0][0] in worksheets:
+            if len(dests) == 1 and dests[0][0] in worksheets and layout_area(dests[0][1]):
                 out[element] = (dests[0][0], dests[0][1].replace("$", ""))
     return out
+
+
+_AREA = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
+MAX_ROW, MAX_COL = 1048576, 16384
+
+
+def layout_area(ref: str) -> bool:
+    """A cell or a cell range inside the sheet grid. Whole rows ('$3:$202'), whole columns, or cells beyond
+    XFD1048576 are not a place of the format: such a name is ignored like a #REF! one."""
+    m = _AREA.match(ref.upper())
+    if not m:
+        return False
+    pairs = [(m.group(1), m.group(2))] + ([(m.group(3), m.group(4))] if m.group(3) else [])
+    return all(1 <= int(r) <= MAX_ROW and 1 <= _col_index(c) <= MAX_COL for c, r in pairs)
+
+
+def _bounds(ref: str) -> tuple[int, int, int, int]:
+    """'A3:C5' → (min col, min row, max col, max row), like openpyxl's range_boundaries."""
+    m = _AREA.match(ref.upper())
+    cols = [_col_index(m.group(1)), _col_index(m.group(3) or m.group(1))]
+    rows = [int(m.group(2)), int(m.group(4) or m.group(2))]
+    return min(cols), min(rows), max(cols), max(rows)
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def _with_template_places(wb, f: fmtmod.Format, named: dict) -> dict:
@@ -161,14 +212,12 @@ def _with_template_places(wb, f: fmtmod.Format, named: dict) -> dict:
 
 
 def _positions(wb, f: fmtmod.Format, named: dict):
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
     positions: dict[str, tuple[str, int, int]] = {}
     for element, (sheet, ref) in named.items():
         if ":" in ref or element.startswith("text.") or element == "explanations":
             continue
-        col, row = coordinate_from_string(ref)
-        positions[element] = (sheet, row, column_index_from_string(col))
+        m = _AREA.match(ref.upper())
+        positions[element] = (sheet, int(m.group(2)), _col_index(m.group(1)))
     findings: list[Finding] = []
     missing = {c for c in f.cells if c not in positions}
     located_by = "names"
@@ -236,12 +285,16 @@ def _cell_value(v):
     return None if not text.strip() else text
 
 
-def _use_cached_results(path: Path, positions, formula_cells: list[str], doc: dict, f) -> None:
+def _use_cached_results(wb, path: Path, positions, formula_cells: list[str], doc: dict, f) -> None:
     """A formula typed into a data cell: take the value the spreadsheet program last computed, if any."""
-    cached = open_workbook(path, data_only=True)
+    if hasattr(wb, "zip"):     # the streaming reader kept each formula's cached result beside it
+        value_at = lambda s, r, c: wb[s].cell(r, c).cached
+    else:
+        cached = open_workbook(path, data_only=True)
+        value_at = lambda s, r, c: cached[s].cell(r, c).value
     for cid in formula_cells:
         sheet, r, c = positions[cid]
-        value = cached[sheet].cell(r, c).value
+        value = value_at(sheet, r, c)
         if value is not None:
             doc["cells"][cid] = _cell_value(value)
 
@@ -268,16 +321,34 @@ def _range_of(named: dict, element: str):
     named = named.get(element)
     if not named or ":" not in named[1]:
         return None
-    from openpyxl.utils.cell import range_boundaries
-
-    c1, r1, c2, r2 = range_boundaries(named[1])
+    c1, r1, c2, r2 = _bounds(named[1])
     return named[0], r1, r2, c1
 
 
-def _join_rows(wb, sheet: str, r1: int, r2: int, col: int) -> str:
-    lines = []
-    for (v,) in wb[sheet].iter_rows(min_row=r1, max_row=r2, min_col=col, max_col=col, values_only=True):
-        lines.append("" if v is None else _text(v))
+def _present(ws, r1: int, r2: int, c1: int, c2: int) -> dict[tuple[int, int], object]:
+    """(row, col) → value of the cells the sheet really has in a range. A name may span rows 3:1048576:
+    walking the grid would create a million empty cells; the sheet's own cells are few."""
+    cells = getattr(ws, "_cells", None)
+    if cells is None:   # a read-only or foreign sheet: the grid, but only as far as the sheet goes
+        return {(r, c): v for r, row in enumerate(ws.iter_rows(min_row=r1, max_row=min(r2, ws.max_row or r1),
+                                                              min_col=c1, max_col=c2, values_only=True), start=r1)
+                for c, v in enumerate(row, start=c1) if v is not None}
+    return {(r, c): cell.value for (r, c), cell in cells.items()
+            if r1 <= r <= r2 and c1 <= c <= c2 and cell.value is not None}
+
+
+MAX_TEXT_ROWS = 5000   # a text block of the template has 30–60 rows; staff may insert some, not thousands
+
+
+def _join_rows(wb, sheet: str, r1: int, r2: int, col: int, path: Path | None = None) -> str:
+    have = _present(wb[sheet], r1, r2, col, col)
+    last = max((r for (r, _), v in have.items() if _text(v).strip()), default=r1 - 1)
+    if last - r1 >= MAX_TEXT_ROWS:
+        where = f"{sheet}!{layout.ref(r1, col)}:{layout.ref(last, col)}"
+        raise UserError(f"文件 {path} 的文字块 {where} 长达 {last - r1 + 1} 行（上限 {MAX_TEXT_ROWS} 行），不像年报内容，"
+                        f"已拒绝读取。请检查该区域是否有多余内容（例如远在下方的单元格），删除后再试。", exit_code=2,
+                        code="input.text_too_long")
+    lines = ["" if (r, col) not in have else _text(have[(r, col)]) for r in range(r1, last + 1)]
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(lines)
@@ -293,12 +364,12 @@ def _explanations(wb, named: dict) -> list[dict]:
     named = named.get("explanations")
     if not named:
         return []
-    from openpyxl.utils.cell import range_boundaries
-
-    c1, r1, c2, r2 = range_boundaries(named[1])
+    c1, r1, c2, r2 = _bounds(named[1])
+    have = _present(wb[named[0]], r1, r2, c1, c1 + 2)
     out = []
-    for row in wb[named[0]].iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c1 + 2, values_only=True):
-        rule, target, text = ("" if v is None else _text(v).strip() for v in row)
+    for r in sorted({r for r, _ in have}):
+        rule, target, text = ("" if have.get((r, c)) is None else _text(have[(r, c)]).strip()
+                              for c in (c1, c1 + 1, c1 + 2))
         if rule or text:
             out.append({"rule": rule, "target": target, "text": text})
     return out
@@ -361,4 +432,48 @@ def _sheet_findings(wb, f: fmtmod.Format) -> list[Finding]:
             rule = f.rule("F6")
             out.append(Finding("F6", rule.severity, rule.message(sheet=ws.title),
                                addresses=[f"{ws.title}!A1"], target=ws.title))
+    return out
+
+
+# --- integrity: what is read is what a person sees --------------------------------------------------
+
+_STATE = {"hidden": "（隐藏）", "veryHidden": "（深度隐藏，只能用宏取消隐藏）"}
+
+
+def _fold(title: str) -> str:
+    """Sheet titles that look the same to a person: no spaces, half-width, one case."""
+    return "".join(unicodedata.normalize("NFKC", title).split()).casefold()
+
+
+def _integrity_findings(wb, f: fmtmod.Format, by_names: dict) -> list[Finding]:
+    """F9: names leading to a sheet other than the format's (a hidden copy, a look-alike title);
+    F10: hidden sheets. The same document then feeds validate, export and roll-up, so what they all read
+    is said here."""
+    lay = layout.load()
+    states = {ws.title: getattr(ws, "sheet_state", "visible") for ws in wb.worksheets}
+    out: list[Finding] = []
+    moved: dict[tuple[str, str], list[str]] = {}
+    elements = set(f.elements())
+    for element, (sheet, _) in by_names.items():
+        expected = lay.sheet_and_ref(element)[0] if element in elements else None
+        if expected and sheet != expected:
+            moved.setdefault((sheet, expected), []).append(element)
+    rule = f.rule("F9")
+    for (sheet, expected), elements in moved.items():
+        names = "、".join(layout.defined_name(e) for e in elements[:3]) + ("等" if len(elements) > 3 else "")
+        msg = rule.message("redirected", count=len(elements), names=names, sheet=sheet,
+                           state=_STATE.get(states.get(sheet), ""), expected=expected)
+        out.append(Finding("F9", rule.severity, msg, cells=[e for e in elements if e in f.cells],
+                           addresses=[f"{sheet}!A1"], target=f"F9:{sheet}"))
+    official = {_fold(s): s for s in {lay.sheet_and_ref(e)[0] for e in elements}}
+    for title in states:
+        twin = official.get(_fold(title))
+        if twin and twin != title:
+            msg = rule.message("lookalike", sheet=title, expected=twin)
+            out.append(Finding("F9", rule.severity, msg, addresses=[f"{title}!A1"], target=f"F9:{title}"))
+    hidden = f.rule("F10")
+    for title, state in states.items():
+        if state in _STATE:
+            out.append(Finding("F10", hidden.severity, hidden.message(sheet=title, state=_STATE[state]),
+                               addresses=[f"{title}!A1"], target=f"F10:{title}"))
     return out

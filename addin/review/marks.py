@@ -40,6 +40,9 @@ from addin.io.results import cell_at as _cell
 from addin.io.results import cell_text as _s
 from addin.text import display_len
 
+MAX_SHEET_ROW, MAX_SHEET_COL = 1048576, 16384
+MAX_MARKED_CELLS = 20000  # our own runs mark at most a few thousand cells; a 校验结果 cell may list 3,000
+
 NOTE_TAG = "【年报校验】"
 NOTE_MAX = 1500                      # characters of one note; longer lists end in “……”
 WIDTHS = (8, 7, 10, 22, 70, 40, 18, 12)
@@ -319,14 +322,21 @@ def marked_cells(source: CellSource) -> list[tuple[str, int, int, str | None]]:
         return []
     from openpyxl.utils.cell import column_index_from_string
 
-    out = []
+    sheets = set(source.sheet_names())
+    out, seen = [], set()
     for r in range(FIRST_ROW, len(grid) + 1):
         for item in _s(_cell(grid, r, cols["标记格"])).split():
             address, _, element = item.partition("=")
             sheet, _, ref = address.rpartition("!")
             m = _REF.match(ref)
-            if sheet and m:
-                out.append((sheet, int(m.group(2)), column_index_from_string(m.group(1)), element or None))
+            if not (sheet in sheets and m) or (sheet, ref) in seen:
+                continue
+            row, col = int(m.group(2)), column_index_from_string(m.group(1))
+            if 1 <= row <= MAX_SHEET_ROW and 1 <= col <= MAX_SHEET_COL:   # 表二!A9999999 is no cell
+                seen.add((sheet, ref))
+                out.append((sheet, row, col, element or None))
+            if len(out) >= MAX_MARKED_CELLS:   # more than any run of ours marks: a hand-made list, cut here
+                return out
     return out
 
 

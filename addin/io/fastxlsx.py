@@ -1,0 +1,540 @@
+"""A streaming read of an .xlsx for the commands that only read (validate, batch, dump, export, --prior).
+
+Shows the reader (addin.io.reader.read_workbook) the same small surface of a workbook that openpyxl does —
+sheets with titles, states, defined names, merged ranges and cell values — but parsed with expat straight
+from the zip, only the parts that are asked for, without importing openpyxl (≈90 ms) and without building
+a tree. A sheet is parsed when the reader first looks at it (an unused hidden sheet of 10 million cells
+costs nothing), shared strings are kept only for the indices those cells use, and nothing is read past
+what the format needs (a sheet's extLst, the rest of workbook.xml after its names).
+
+Values follow openpyxl's reading (keep_links=False, rich_text=False) so the document is identical, with one
+deliberate difference: a number cell's <v> is a number only when written as Excel writes numbers (ASCII
+digits, '.', exponent); '１２', '١٢' or '1_000' stay text, as Excel itself treats such a file as corrupt.
+Where this reader cannot promise openpyxl's value (a date-formatted number, a formula without a cached
+value) it raises Unsupported and the caller reads the file with openpyxl instead.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+from xml.parsers import expat
+
+MAX_CELLS_PER_SHEET = 100_000      # a filled template has ~2,000; a sheet with more is refused (README limits)
+_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_AREA = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
+_DEST = re.compile(r"^(?:'(?P<quoted>(?:[^']|'')*)'|(?P<notquoted>[^'^ ^!]*))!"
+                   r"(?P<cells>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)$")
+_DATE_IDS = set(range(14, 23)) | {45, 46, 47} | set(range(27, 37)) | set(range(50, 59))
+_R_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
+
+
+class Unsupported(Exception):
+    """This file needs the reference reader (openpyxl); not an error of the file."""
+
+
+class TooLarge(Exception):
+    def __init__(self, sheet: str, cells: int):
+        super().__init__(sheet)
+        self.sheet, self.cells = sheet, cells
+
+
+class _Stop(Exception):
+    pass
+
+
+def _local(name: str) -> str:
+    return name.rpartition(" ")[2]
+
+
+def _parser(start=None, end=None, text=None):
+    """An expat parser that refuses any DTD or entity declaration (defusedxml's policy) and strips namespaces."""
+    p = expat.ParserCreate(namespace_separator=" ")
+
+    def refuse(*_):
+        raise Unsupported("DTD")
+
+    p.StartDoctypeDeclHandler = refuse
+    p.EntityDeclHandler = refuse
+    p.UnparsedEntityDeclHandler = refuse
+    p.ExternalEntityRefHandler = refuse
+    p.buffer_text = True
+    if start:
+        p.StartElementHandler = start
+    if end:
+        p.EndElementHandler = end
+    if text:
+        p.CharacterDataHandler = text
+    return p
+
+
+def _feed(z: zipfile.ZipFile, part: str, parser) -> None:
+    try:
+        with z.open(part) as fh:
+            while chunk := fh.read(1 << 16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _Stop:
+        pass
+    except expat.ExpatError as e:
+        raise Unsupported(f"{part}: {e}")
+
+
+# --- the surface the reader sees ------------------------------------------------------------------
+
+class Name:
+    def __init__(self, name: str, value: str):
+        self.name, self.attr_text, self.value = name, value, value
+
+    @property
+    def destinations(self):
+        m = _DEST.match(self.value)
+        if m:
+            yield m.group("notquoted") or m.group("quoted"), m.group("cells")
+
+
+class Cell:
+    __slots__ = ("value", "data_type", "cached")
+
+    def __init__(self, value, data_type: str, cached=None):
+        self.value, self.data_type, self.cached = value, data_type, cached
+
+
+class _Shared(Cell):
+    """A cell that shares another cell's formula: its cached result is known, its formula text is not."""
+    __slots__ = ()
+
+    def __init__(self, cached):
+        super().__init__(None, "f", cached)
+
+    def __getattribute__(self, name):
+        if name == "value":
+            raise Unsupported("shared formula text")
+        return object.__getattribute__(self, name)
+
+
+class _Range:
+    def __init__(self, min_row, min_col, max_row, max_col):
+        self.min_row, self.min_col, self.max_row, self.max_col = min_row, min_col, max_row, max_col
+
+
+class _Merged:
+    def __init__(self, ranges):
+        self.ranges = ranges
+
+
+class Sheet:
+    def __init__(self, book: "Book", title: str, part: str, state: str):
+        self.book, self.title, self.part, self.sheet_state = book, title, part, state
+        self.defined_names: dict[str, Name] = {}
+        self._loaded: dict | None = None
+        self._merged: list[_Range] = []
+
+    @property
+    def _cells(self) -> dict[tuple[int, int], Cell]:
+        if self._loaded is None:
+            self._loaded = self.book._parse_sheet(self)
+        return self._loaded
+
+    @property
+    def merged_cells(self) -> _Merged:
+        self._cells
+        return _Merged(self._merged)
+
+    def cell(self, r: int, c: int) -> Cell:
+        return self._cells.get((r, c)) or Cell(None, "n")
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self._cells), default=1)
+
+    @property
+    def max_column(self) -> int:
+        return max((c for _, c in self._cells), default=1)
+
+    def iter_rows(self, min_row=1, max_row=None, min_col=1, max_col=None, values_only=True):
+        cells = self._cells
+        max_row = max_row or self.max_row
+        max_col = max_col or self.max_column
+        for r in range(min_row, max_row + 1):
+            yield tuple(cells[(r, c)].value if (r, c) in cells else None for c in range(min_col, max_col + 1))
+
+
+class Book:
+    def __init__(self, path: Path):
+        self.path = path
+        self.zip = zipfile.ZipFile(path)
+        self.defined_names: dict[str, Name] = {}
+        self.worksheets: list[Sheet] = []
+        self.sheetnames: list[str] = []
+        self._strings: dict[int, str] = {}
+        self._date_styles: set[int] | None = None
+        self._read_workbook()
+
+    def __getitem__(self, title: str) -> Sheet:
+        for ws in self.worksheets:
+            if ws.title == title:
+                return ws
+        raise KeyError(title)
+
+    def close(self) -> None:
+        self.zip.close()
+
+    # workbook.xml + its rels: sheets and defined names; stops at the end of <definedNames>
+    def _read_workbook(self) -> None:
+        rels = self._rels("xl/_rels/workbook.xml.rels", "xl")
+        sheets: list[tuple[str, str, str]] = []
+        names: list[tuple[str, str | None, list[str]]] = []
+        current: list = []
+        depth = [0]
+
+        def start(tag, attrs):
+            t = _local(tag)
+            depth[0] += 1
+            if depth[0] == 2 and t in ("calcPr", "extLst"):
+                raise _Stop   # children of <workbook> after <definedNames> (schema order): nothing more to read
+            if t == "sheet":
+                sheets.append((attrs.get("name", ""), attrs.get(_R_ID, ""), attrs.get("state", "visible")))
+            elif t == "definedName":
+                current.append((attrs.get("name", ""), attrs.get("localSheetId"), []))
+
+        def end(tag):
+            depth[0] -= 1
+            t = _local(tag)
+            if t == "definedName" and current:
+                names.append(current.pop())
+            elif t == "definedNames":
+                raise _Stop
+
+        def text(data):
+            if current:
+                current[-1][2].append(data)
+
+        _feed(self.zip, "xl/workbook.xml", _parser(start, end, text))
+        for title, rid, state in sheets:
+            target, kind = rels.get(rid, ("", ""))
+            self.sheetnames.append(title)
+            if not kind.endswith("/worksheet"):
+                raise Unsupported("a chart or dialog sheet")   # rare; openpyxl judges whether it is readable
+            self.worksheets.append(Sheet(self, title, target, state))
+        all_sheets = [s for s in sheets]
+        for name, local, parts in names:
+            n = Name(name, "".join(parts))
+            if local is None:
+                if name not in ("_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase"):
+                    self.defined_names[name] = n
+                continue
+            try:
+                title = all_sheets[int(local)][0]
+            except (ValueError, IndexError):
+                continue
+            for ws in self.worksheets:
+                if ws.title == title:
+                    ws.defined_names[name] = n
+
+    def _rels(self, part: str, base: str) -> dict[str, tuple[str, str]]:
+        out: dict[str, tuple[str, str]] = {}
+
+        def start(tag, attrs):
+            if _local(tag) == "Relationship" and attrs.get("TargetMode") != "External":
+                target = attrs.get("Target", "")
+                path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath(base, target))
+                out[attrs.get("Id", "")] = (_normpath(path), attrs.get("Type", ""))
+
+        if part in self.zip.NameToInfo:
+            _feed(self.zip, part, _parser(start))
+        return out
+
+    # a worksheet: its cells (values and cached formula results) and merged ranges; stops after mergeCells
+    def _parse_sheet(self, ws: Sheet) -> dict[tuple[int, int], Cell]:
+        if ws.part not in self.zip.NameToInfo:
+            raise Unsupported(f"missing part {ws.part}")
+        cells: dict[tuple[int, int], Cell] = {}
+        st = {"row": 0, "col": 0, "in": None, "buf": [], "c": None, "depth": 0, "after": False}
+        sst_refs: list[tuple[tuple[int, int], int]] = []
+
+        def start(tag, attrs):
+            t = _local(tag)
+            if t == "row":
+                st["row"] = int(attrs["r"]) if "r" in attrs else st["row"] + 1
+                st["col"] = 0
+            elif t == "c":
+                ref = attrs.get("r")
+                m = _CELL_REF.match(ref) if ref else None
+                if m:
+                    st["row"], st["col"] = int(m.group(2)), _col(m.group(1))
+                elif ref:
+                    raise Unsupported(f"cell reference {ref!r}")
+                else:
+                    st["col"] += 1
+                st["c"] = {"t": attrs.get("t", "n"), "s": int(attrs.get("s", 0) or 0), "v": None, "f": None,
+                           "is": None, "fa": None}
+            elif st["c"] is not None and t in ("v", "f", "t"):
+                st["in"], st["buf"] = t, []
+                if t == "f":
+                    st["c"]["fa"] = attrs.get("t")
+            elif t == "is" and st["c"] is not None:
+                st["c"]["is"] = []
+            elif t == "rPh" and st["c"] is not None:
+                st["in"] = "rPh"
+            elif t == "mergeCell":
+                m = _AREA.match(attrs.get("ref", ""))
+                if m and m.group(3):
+                    self_merged.append(_Range(int(m.group(2)), _col(m.group(1).upper()),
+                                              int(m.group(4)), _col(m.group(3).upper())))
+            elif t == "extLst" and st["depth"] == 1:
+                raise _Stop   # the last child of a worksheet; nothing the format reads lies in it
+            st["depth"] += 1
+
+        def end(tag):
+            st["depth"] -= 1
+            t = _local(tag)
+            c = st["c"]
+            if c is not None and t in ("v", "f", "t") and st["in"] == t:
+                text = "".join(st["buf"])
+                if t == "t":
+                    if c["is"] is not None:
+                        c["is"].append(text)
+                else:
+                    c[t] = text
+                st["in"] = None
+            elif t == "rPh":
+                st["in"] = None
+            elif t == "c" and c is not None:
+                st["c"] = None
+                key = (st["row"], st["col"])
+                made = self._value(c, key, sst_refs)
+                if made is not None:
+                    cells[key] = made
+                    if len(cells) > MAX_CELLS_PER_SHEET:
+                        raise TooLarge(ws.title, len(cells))
+            elif t == "mergeCells":
+                raise _Stop
+
+        def text(data):
+            if st["in"] in ("v", "f", "t"):
+                st["buf"].append(data)
+
+        self_merged: list[_Range] = []
+        _feed(self.zip, ws.part, _parser(start, end, text))
+        ws._merged = self_merged
+        if sst_refs:
+            strings = self._shared_strings({i for _, i in sst_refs})
+            for key, i in sst_refs:
+                cell = cells[key]
+                if cell.data_type == "f":
+                    cell.cached = strings[i]
+                else:
+                    cell.value = strings[i]
+        return cells
+
+    def _value(self, c: dict, key, sst_refs) -> Cell | None:
+        t, v = c["t"], c["v"] or None
+        cached = None
+        if c["f"] is not None or c["fa"] is not None:
+            cached = None if v is None else self._plain(t, v, c, key, sst_refs, formula=True)
+            if c["fa"] == "shared" and not c["f"]:
+                return _Shared(cached)       # openpyxl shows the translated formula: only it can say it
+            formula = "=" + (c["f"] or "")
+            return Cell(_Array(formula) if c["fa"] == "array" else formula, "f", cached)
+        if v is None:
+            if t == "inlineStr" and c["is"] is not None:
+                return Cell("".join(c["is"]), "s")
+            return None
+        value = self._plain(t, v, c, key, sst_refs, formula=False)
+        return Cell(value, {"s": "s", "str": "s", "inlineStr": "s"}.get(t, t))
+
+    def _plain(self, t, v, c, key, sst_refs, formula: bool):
+        if t == "n":
+            if not _NUMBER.match(v):
+                return v                      # not a number as Excel writes one: text for the validator
+            if c["s"] and c["s"] in self._dates():
+                raise Unsupported("date-formatted number")
+            return float(v) if ("." in v or "e" in v or "E" in v) else int(v)
+        if t == "s":
+            try:
+                i = int(v)
+            except ValueError:
+                raise Unsupported("shared string index")
+            sst_refs.append((key, i))
+            return None
+        if t == "b":
+            try:
+                return bool(int(v))
+            except ValueError:
+                raise Unsupported("boolean")
+        if t in ("str", "e", "inlineStr"):
+            return v
+        raise Unsupported(f"cell type {t}")
+
+    def _dates(self) -> set[int]:
+        """Style ids whose number format may show a date or time (openpyxl would give a datetime)."""
+        if self._date_styles is None:
+            custom: dict[int, str] = {}
+            xfs: list[int] = []
+            where = {"xfs": False}
+
+            def start(tag, attrs):
+                t = _local(tag)
+                if t == "numFmt":
+                    custom[int(attrs.get("numFmtId", "0") or 0)] = attrs.get("formatCode", "")
+                elif t == "cellXfs":
+                    where["xfs"] = True
+                elif t == "xf" and where["xfs"]:
+                    xfs.append(int(attrs.get("numFmtId", "0") or 0))
+
+            def end(tag):
+                if _local(tag) == "cellXfs":
+                    raise _Stop
+
+            if "xl/styles.xml" in self.zip.NameToInfo:
+                _feed(self.zip, "xl/styles.xml", _parser(start, end))
+            self._date_styles = {i for i, fid in enumerate(xfs)
+                                 if fid in _DATE_IDS or (fid in custom and _may_be_date(custom[fid]))}
+        return self._date_styles
+
+    def _shared_strings(self, wanted: set[int]) -> dict[int, str]:
+        """The shared strings at the wanted indices; the table is read only up to the last one wanted."""
+        missing = {i for i in wanted if i not in self._strings}
+        if not missing:
+            return self._strings
+        last = max(missing)
+        part = next((p for p, kind in self._rels("xl/_rels/workbook.xml.rels", "xl").values()
+                     if kind.endswith("/sharedStrings")), "xl/sharedStrings.xml")
+        st = {"i": -1, "keep": False, "in_t": False, "skip": 0, "buf": []}
+
+        def start(tag, attrs):
+            t = _local(tag)
+            if t == "si":
+                st["i"] += 1
+                if st["i"] > last:
+                    raise _Stop
+                st["keep"], st["buf"] = st["i"] in missing, []
+            elif st["keep"]:
+                if t == "rPh":
+                    st["skip"] += 1
+                elif t == "t" and not st["skip"]:
+                    st["in_t"] = True
+
+        def end(tag):
+            t = _local(tag)
+            if t == "t":
+                st["in_t"] = False
+            elif t == "rPh":
+                st["skip"] -= 1
+            elif t == "si" and st["keep"]:
+                self._strings[st["i"]] = "".join(st["buf"]).replace("x005F_", "")
+                st["keep"] = False
+
+        def text(data):
+            if st["in_t"]:
+                st["buf"].append(data)
+
+        if part in self.zip.NameToInfo:
+            try:
+                self._strings.update(_sst_by_counting(self.zip, part, missing))
+            except Unsupported:   # a comment, CDATA or prefixed tag: the exact (slower) expat walk
+                _feed(self.zip, part, _parser(start, end, text))
+        if any(i not in self._strings for i in missing):
+            raise Unsupported("shared string index out of range")   # openpyxl says the file is corrupt
+        return self._strings
+
+
+_SI = re.compile(rb"<si(?:[\s][^>]*)?(?:/>|>(.*?)</si>)", re.S)
+_CHUNK = 1 << 20
+
+
+def _sst_by_counting(z: zipfile.ZipFile, part: str, wanted: set[int]) -> dict[int, str]:
+    """Shared strings at the wanted indices, found by counting '<si' openings at C speed (bytes.count) and
+    parsing only the stretches that hold a wanted one: 5 million unused strings cost well under a second.
+    Exact for what Excel, WPS and LibreOffice write; a comment, CDATA or prefixed tag raises Unsupported."""
+    out: dict[int, str] = {}
+    pending = sorted(wanted)
+    base, buf = 0, b""
+    with z.open(part) as fh:
+        while pending:
+            chunk = fh.read(_CHUNK)
+            if b"<!" in chunk or b":si" in chunk:
+                raise Unsupported("shared strings with comments, CDATA or prefixes")
+            buf += chunk
+            cut = buf.rfind(b"</si>", max(0, len(buf) - len(chunk) - 5)) + 5 if chunk else len(buf)
+            if cut < 5:
+                if len(buf) > 16 * _CHUNK:
+                    raise Unsupported("one shared string over 16 MB")
+                continue
+            head, buf = buf[:cut], buf[cut:]
+            n = head.count(b"<si")     # no other element of a string table starts with 'si'; <sst is '<ss'
+
+            if pending[0] < base + n:
+                items = list(_SI.finditer(head))
+                if len(items) != n:
+                    raise Unsupported("shared string table not counted")
+                for k, m in enumerate(items):
+                    if base + k in wanted:
+                        out[base + k] = _si_text(m.group(1) or b"")
+            base += n
+            pending = [i for i in pending if i >= base] if pending[0] < base else pending
+            if not chunk:
+                break
+    return out
+
+
+def _si_text(inner: bytes) -> str:
+    """The text of one <si>: its <t> pieces, without phonetic runs (<rPh>), entities resolved."""
+    parts: list[str] = []
+    st = {"t": 0, "rph": 0}
+
+    def start(tag, attrs):
+        if tag == "rPh":
+            st["rph"] += 1
+        elif tag == "t":
+            st["t"] += 1
+
+    def end(tag):
+        if tag == "rPh":
+            st["rph"] -= 1
+        elif tag == "t":
+            st["t"] -= 1
+
+    def text(data):
+        if st["t"] and not st["rph"]:
+            parts.append(data)
+
+    p = expat.ParserCreate()
+    p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
+    try:
+        p.Parse(b"<si>" + inner + b"</si>", True)
+    except expat.ExpatError as e:
+        raise Unsupported(f"shared string: {e}")
+    return "".join(parts).replace("x005F_", "")
+
+
+class _Array:
+    """An array formula's text, as openpyxl's ArrayFormula shows it to the reader."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def _may_be_date(code: str) -> bool:
+    code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code)
+    return bool(re.search(r"[dmyhsDMYHS]", code))
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _normpath(path: str) -> str:
+    parts: list[str] = []
+    for p in path.split("/"):
+        if p == "..":
+            if parts:
+                parts.pop()
+        elif p not in ("", "."):
+            parts.append(p)
+    return "/".join(parts)
