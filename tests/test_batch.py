@@ -58,9 +58,10 @@ def test_folder_summary_table_and_worst_exit_code(folder, capsys):
     lines = out.splitlines()
     assert lines[0].startswith("（跳过 2 个文件")                # the lock file and the annotated copy
     assert lines[1] == "批量校验：3 个工作簿"
-    assert "通过" in lines[3] and "a-口岸办.xlsx" in lines[3]
-    assert "无法读取" in lines[4] and "c-表格.xlsx" in lines[4]
-    assert "未通过" in lines[5] and "b-某镇.xlsx" in lines[5]
+    # by organ name (natural order), the units whose organ cannot be read after them
+    assert "未通过" in lines[3] and "b-某镇.xlsx" in lines[3]            # organ “=HYPERLINK…” sorts before 中卫…
+    assert "通过" in lines[4] and "a-口岸办.xlsx" in lines[4]
+    assert "无法读取" in lines[5] and "c-表格.xlsx" in lines[5]
     assert "合计：通过 1，未通过 1，无法读取 1" in out
     assert "B1 表三 自然人 列" in out and "不是 .xlsx 工作簿" in out
     assert digests(folder) == before                      # no input changed

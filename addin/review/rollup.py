@@ -126,7 +126,7 @@ def write(units_paths: list[Path], output: Path, organ: str, year: int | None, l
     atomic.check_suffix(output, ".xlsx")
     atomic.check_writable(output, force)
     units_paths = [p for p in units_paths if p.resolve() != Path(output).resolve()]   # never our own earlier output
-    units = batch._map(read_unit, units_paths, jobs)
+    units = batch._map(read_unit, units_paths, jobs, label="读取各单位", quiet=False)
     included, left_out, year = combine(units, year, organ)
     if not included:
         raise UserError("没有可以汇总的单位：" + "；".join(f"{Path(u.file).name}：{u.left_out}" for u in left_out),
