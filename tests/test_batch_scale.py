@@ -341,3 +341,29 @@ def test_a_worker_stuck_on_a_unit_dies_with_its_parent(sig):
     for w in survivors:
         os.kill(w, signal.SIGKILL)        # ours, by id: do not leave them to the machine
     assert not survivors, "a worker outlived its killed parent"
+
+
+def test_benchmark_folder_units_are_real_workbooks_with_their_own_names(tmp_path):
+    """The benchmark's 10,000 units are made by zip-level edits: each must read back as its own organ."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import benchmark
+
+    from addin.io import reader
+
+    made = benchmark.generate(tmp_path, 21)
+    assert sum(made["counts"].values()) == 21 and made["counts"]["不是工作簿"] == 1
+    got = {p.name: p for p in (tmp_path / "units").iterdir()}
+    assert reader.read(got["u7.xlsx"]).document["organ"]["name"] == "某省第7号单位"
+    rows = batch.run(batch.collect([tmp_path / "units"]), jobs=1)
+    readable = [r for r in rows if r["organ"]]
+    assert len(readable) == 20 and all(r["organ"] == f"某省第{Path(r['file']).stem[1:]}号单位" for r in readable)
+    assert {batch.verdict(r) for r in rows} == {"通过", "未通过", "无法读取"}
+
+
+def test_folder_validation_imports_no_word_or_excel_bridge(tmp_path):
+    units(tmp_path, 2)
+    code = ("import sys\nfrom addin.cli import main\nmain(['validate', sys.argv[1], '--summary', sys.argv[2]])\n"
+            "print(sorted(m for m in ('docx', 'xlwings') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path), str(tmp_path / "s.xlsx")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=HANG_GUARD).stdout
+    assert out.strip().splitlines()[-1] == "[]"
