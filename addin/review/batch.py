@@ -258,21 +258,23 @@ def _map(fn, paths: list[Path], jobs: int | None, *shared, label: str = "处理"
     the paths. A progress line on a terminal unless quiet; Ctrl-C raises `Interrupted` with the results done."""
     from addin.review.progress import Progress
 
-    global _shared
     n = len(paths)
     jobs = jobs_for(jobs, n)
     done: list = []
     with Progress(n, label, enabled=None if not quiet else False) as bar:
         try:
             if jobs == 1 or n < PARALLEL_FROM:
-                _shared = shared
                 for p in paths:
                     done.append(fn(p, *shared))
                     bar.advance()
             else:
-                for result in _pool_map(fn, paths, jobs, shared):
-                    done.append(result)
-                    bar.advance()
+                results = _pool_map(fn, paths, jobs, shared)
+                try:
+                    for result in results:
+                        done.append(result)
+                        bar.advance()
+                finally:
+                    results.close()       # ends the pool now, not whenever the generator is collected
         except KeyboardInterrupt:
             raise Interrupted(done, n) from None
     return done
