@@ -367,3 +367,18 @@ def test_folder_validation_imports_no_word_or_excel_bridge(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path), str(tmp_path / "s.xlsx")], cwd=ROOT,
                          capture_output=True, text=True, timeout=HANG_GUARD).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_ctrl_c_during_rollup_writes_nothing_and_says_how_far(tmp_path):
+    units(tmp_path / "units", 40)
+    out = tmp_path / "汇总.xlsx"
+    proc = subprocess.Popen([sys.executable, "-m", "addin.cli", "rollup", str(tmp_path / "units"), "-o", str(out),
+                             "--organ", "某县", "--jobs", "2"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + HANG_GUARD
+    while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=HANG_GUARD)
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert "已中断：40 个单位中已读取 " in err and "未写入汇总工作簿" in err and not out.exists()
