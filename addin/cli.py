@@ -62,8 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--force", action="store_true", help="与 --annotate 同用：覆盖已存在的标注副本")
     v.add_argument("--prior", metavar="上年.xlsx", help="上年的年报工作簿（批量校验时为上年各单位工作簿所在的文件夹，"
                                                       "按机关名称对应）：核对上年结转、现行有效件数、问题与改进是否雷同")
-    v.add_argument("--summary-csv", metavar="汇总.csv", help="批量校验时另存汇总表（CSV，Excel 可直接打开）")
-    v.add_argument("--jobs", type=int, metavar="N", help="批量校验时同时使用的进程数（默认：CPU 核数；上限为核数的 4 倍，至多 61）")
+    v.add_argument("--summary-csv", metavar="汇总.csv", help="批量校验时另存汇总表（CSV，Excel 可直接打开）；"
+                                                         "同一文件夹中另存“校验汇总.xlsx”（可用 --summary 改名）")
+    v.add_argument("--summary", metavar="校验汇总.xlsx", help="批量校验时另存汇总工作簿：各单位一行、全部问题一表，可筛选，"
+                                                          "文件名可点击打开")
+    v.add_argument("--jobs", type=int, metavar="N", help="批量校验时同时使用的进程数（默认且最多：CPU 核数）")
     v.set_defaults(run=cmd_validate)
 
     d = sub.add_parser("dump", help="把工作簿读成 JSON 数据文档", description="把年报工作簿读成 JSON 数据文档（不做校验）。")
@@ -134,23 +137,23 @@ def cmd_audit(args) -> int:
     return run.cmd(args)
 
 
-MAX_JOBS_FLOOR = 8      # the cap is max(8, 4 × CPUs), at most 61 (the most worker processes Windows allows)
-
-
 def max_jobs() -> int:
-    return min(61, max(MAX_JOBS_FLOOR, 4 * (os.cpu_count() or 1)))
+    from addin.review import pool
+
+    return pool.cores()
 
 
 def check_jobs(args) -> None:
-    """--jobs is a positive number of processes; more than the cap only forks processes that wait."""
+    """--jobs is a positive number of processes; more than the cores only forks processes that wait (`--jobs
+    100` forked 101): said, and run with the cap."""
+    from addin.review import pool
+
     jobs = getattr(args, "jobs", None)
     if jobs is None:
         return
-    if jobs < 1:
-        raise UserError(f"--jobs {jobs} 无效：进程数至少为 1（不给出时按 CPU 核数）。", code="args.jobs")
+    pool.jobs_for(jobs, 1)        # refuses 0 and negative numbers
     if jobs > max_jobs():
-        print(f"（--jobs {jobs} 超过上限，按 {max_jobs()} 个进程运行：本机 {os.cpu_count()} 个 CPU 核）",
-              file=sys.stderr)
+        print(f"（--jobs {jobs} 超过本机处理器核数，按 {max_jobs()} 个进程运行）", file=sys.stderr)
         args.jobs = max_jobs()
 
 
@@ -168,7 +171,7 @@ def check_single_line(args, *options: str) -> None:
 
 def cmd_validate(args) -> int:
     check_jobs(args)
-    if len(args.file) > 1 or Path(args.file[0]).is_dir() or args.summary_csv:
+    if len(args.file) > 1 or Path(args.file[0]).is_dir() or args.summary_csv or args.summary:
         return cmd_validate_batch(args)
     from addin import pipeline
     from addin.review import printer
@@ -201,40 +204,80 @@ def _prior_file(where: str, doc: dict) -> Path:
     return Path(found)
 
 
+SUMMARY_XLSX = "校验汇总.xlsx"
+
+
 def cmd_validate_batch(args) -> int:
-    from addin.review import batch
+    from addin.review import batch, pool
 
     check_jobs(args)
+    say = sys.stderr if args.json else sys.stdout
     skipped: list[Path] = []
     paths = batch.collect(args.file, skipped)
     if skipped:
-        print(f"（跳过 {len(skipped)} 个文件：Excel 锁定文件 ~$…，或旁边有原工作簿的标注副本 *.校验.xlsx）",
-              file=sys.stderr if args.json else sys.stdout)
-    if args.summary_csv:
-        from addin.io.atomic import check_writable
+        print(f"（跳过 {batch.skipped_text(skipped)}）", file=say)
+    csv_out = Path(args.summary_csv) if args.summary_csv else None
+    xlsx_out = Path(args.summary) if args.summary else (csv_out.with_name(SUMMARY_XLSX) if csv_out else None)
+    if xlsx_out:
+        from addin.io.atomic import check_suffix
 
-        check_writable(Path(args.summary_csv), args.force)       # refuse before the work, not after
-    priors = batch.prior_index(args.prior, jobs=args.jobs) if args.prior else None
-    rows = batch.run(paths, jobs=args.jobs, annotate=args.annotate, force=args.force, priors=priors)
+        check_suffix(xlsx_out, ".xlsx")
+    batch.check_outputs([p for p in (csv_out, xlsx_out) if p], args.force)     # refuse before the work, not after
+    try:
+        priors = batch.prior_index(args.prior, jobs=args.jobs, quiet=args.json) if args.prior else None
+    except pool.Interrupted as stop:
+        stop.done = []            # last year's workbooks were being read: no unit checked yet
+        return _interrupted_batch(args, stop, len(paths))
+    try:
+        rows = batch.run(paths, jobs=args.jobs, annotate=args.annotate, force=args.force, priors=priors,
+                         quiet=args.json)
+    except pool.Interrupted as stop:
+        return _interrupted_batch(args, stop, len(paths))
+    rows = batch.ordered(rows)
     if args.json:
         print(json.dumps({"files": rows, "exit": batch.exit_code(rows)}, ensure_ascii=False, indent=1))
     else:
         print(batch.text_report(rows))
-    if args.summary_csv:
-        out = batch.write_csv(rows, Path(args.summary_csv), force=True)
-        print(f"已写入汇总表：{out}", file=sys.stderr if args.json else sys.stdout)
+    if csv_out:
+        print(f"已写入汇总表：{batch.write_csv(rows, csv_out, force=True)}", file=say)
+    if xlsx_out:
+        from addin.review import summary_xlsx
+
+        print(f"已写入汇总工作簿：{summary_xlsx.write(rows, xlsx_out, force=True)}", file=say)
     return batch.exit_code(rows)
+
+
+def _interrupted_batch(args, stop, total: int) -> int:
+    """Ctrl-C: the units finished so far are shown (no summary file: it would look complete), then exit 130."""
+    from addin.review import batch
+
+    rows = batch.ordered(stop.done)
+    if rows:
+        if args.json:
+            print(json.dumps({"files": rows, "exit": 130, "interrupted": {"done": len(rows), "total": total}},
+                             ensure_ascii=False, indent=1))
+        else:
+            print(batch.text_report(rows))
+    print(f"已中断：{total} 个工作簿中已校验 {len(rows)} 个（结果见上），其余 {total - len(rows)} 个未校验；"
+          f"未写入汇总文件。输入文件均未修改。", file=sys.stderr)
+    return 130
 
 
 def cmd_rollup(args) -> int:
     from addin import pipeline
-    from addin.review import batch, printer, rollup
+    from addin.review import batch, pool, printer, rollup
 
     check_jobs(args)
     check_single_line(args, "organ", "level")
     out = Path(args.output)
-    doc, included, left_out = rollup.write(batch.collect(args.paths), out, args.organ, args.year, args.level,
-                                           force=args.force, jobs=args.jobs)
+    paths = batch.collect(args.paths)
+    try:
+        doc, included, left_out = rollup.write(paths, out, args.organ, args.year, args.level,
+                                               force=args.force, jobs=args.jobs)
+    except pool.Interrupted as stop:
+        print(f"已中断：{stop.total} 个单位中已读取 {len(stop.done)} 个；未写入汇总工作簿 {out}。输入文件均未修改。",
+              file=sys.stderr)
+        return 130
     print(f"已汇总 {len(included)} 个单位到 {out}（“{rollup.SOURCES_SHEET}”表列出计入的单位）。")
     for u in left_out:
         print(f"  未计入：{u.file}：{u.left_out}")

@@ -6,8 +6,6 @@ Last year's workbook, when given, is read the same way and adds the cross-year r
 """
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,8 +15,6 @@ from addin.checks import validator
 from addin.checks.findings import Finding, summary
 from addin.io import reader
 from addin.io.document import ReportDocument
-
-PARALLEL_FROM = 8   # fewer files than this: one process is faster than starting more
 
 
 @dataclass
@@ -67,12 +63,3 @@ def identify(path: Path) -> tuple | None:
         return priormod.key(reader.read(path).document)
     except Exception:  # noqa: BLE001 — an unreadable prior workbook is simply not matched
         return None
-
-
-def map_paths(fn, paths: list[Path], jobs: int | None, *more) -> list:
-    """fn over the paths, in processes when there are enough of them; results in the order of the paths."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(paths) < PARALLEL_FROM:
-        return [fn(*args) for args in zip(paths, *more)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(fn, paths, *more, chunksize=max(1, len(paths) // (jobs * 4))))

@@ -55,7 +55,8 @@ def _(d):
     return validate(edited(d, _name_to(lambda t: t.split("!")[0] + "!$19:$19")))
 
 
-@case("name-to-last-row", "文字块的定义名称延伸到第 1048576 行", 0, [], "只读实际存在的单元格")
+@case("name-to-last-row", "文字块的定义名称延伸到第 1048576 行（盖住了后面的标题和文字）", 1, ["N6"],
+      "只读实际存在的单元格；读到的别部分标题由 N6 指出")
 def _(d):
     return validate(edited(d, _name_to(lambda t: t.split(":")[0] + ":$A$1048576")))
 

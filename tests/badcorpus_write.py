@@ -129,12 +129,6 @@ def _(d):
 
 # --- arguments ----------------------------------------------------------------------------------
 
-@case("validate-jobs-negative", "批量校验：--jobs -1", 2, ["args.jobs"], "至少为 1")
-def _(d):
-    p = example_copy(d)
-    return ["validate", str(p), str(example_copy(d, "b.xlsx")), "--jobs", "-1"]
-
-
-@case("rollup-jobs-zero", "汇总：--jobs 0", 2, ["args.jobs"], "至少为 1")
+@case("rollup-jobs-zero", "汇总：--jobs 0", 2, ["args.jobs"], "不是有效的进程数")
 def _(d):
     return ["rollup", str(example_copy(d)), "-o", str(d / "汇总.xlsx"), "--organ", "某县人民政府", "--jobs", "0"]

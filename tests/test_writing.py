@@ -236,7 +236,7 @@ def test_rollup_with_esc_in_a_unit_file_name_shows_it_escaped(tmp_path, capsys):
 
 def test_jobs_above_the_cap_run_with_the_cap(tmp_path, monkeypatch, capsys):
     from addin import cli
-    from addin.review import batch
+    from addin.review import batch, pool
 
     seen = {}
     real_run = batch.run
@@ -250,8 +250,8 @@ def test_jobs_above_the_cap_run_with_the_cap(tmp_path, monkeypatch, capsys):
     shutil.copyfile(EXAMPLE_XLSX, a)
     shutil.copyfile(EXAMPLE_XLSX, b)
     assert main(["validate", str(a), str(b), "--jobs", "100"]) == 0
-    assert seen["jobs"] == cli.max_jobs() <= 61
-    assert "超过上限" in capsys.readouterr().err
+    assert seen["jobs"] == cli.max_jobs() == pool.cores()
+    assert "超过本机处理器核数" in capsys.readouterr().err
 
 
 # --- single-line fields in the writers ----------------------------------------------------------

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
+import stat
+import unicodedata
 from pathlib import Path
 
 from addin.checks.findings import ERROR, EXPLAIN, INFO, summary
@@ -19,40 +23,98 @@ PATTERNS = ("*.xlsx", "*.xlsm", "*.xls", "*.et", "*.ods")   # the last three bec
 ANNOTATED_SUFFIX = ".校验.xlsx"   # our own annotated copies (validate --annotate) are not units
 CSV_COLUMNS = ("序号", "文件", "机关", "年度", "结论", ERROR, EXPLAIN, "其中未说明", INFO, "首个问题")
 VERDICTS = {0: "通过", 1: "未通过", 2: "无法读取"}
+NOTE_NAMES = 3                     # a long note (one organ 200 times) names this many files, then counts the rest
 
 
 def collect(paths: list[str | Path], skipped: list[Path] | None = None) -> list[Path]:
-    """Files as given; folders searched recursively for workbooks. Skipped (and appended to `skipped`): lock
-    files, our temp files, and annotated copies whose original workbook is in the same folder."""
+    """Files as given; folders searched recursively for workbooks, in natural order (u2 before u10). Skipped (and
+    appended to `skipped`; `skip_reason` says why): lock files, our temp files, annotated copies whose original
+    workbook is in the same folder, and names that are not regular files (FIFOs, dangling links, devices)."""
     out: list[Path] = []
     skipped = [] if skipped is None else skipped
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted({f for pat in PATTERNS for f in p.rglob(pat)}, key=lambda f: str(f))
+            found = sorted({f for pat in PATTERNS for f in p.rglob(pat)}, key=path_key)
             for f in found:
-                (out if f.is_file() and _is_unit(f) else skipped).append(f)
+                (out if skip_reason(f) is None else skipped).append(f)
         else:
             out.append(p)                   # a missing or odd file is reported in its row
     if not out:
-        extra = f"（跳过了 {len(skipped)} 个锁定文件或标注副本）" if skipped else ""
-        raise UserError(f"{'、'.join(map(str, paths))} 中没有找到 .xlsx 工作簿{extra}。", code="input.empty_folder")
+        extra = f"（跳过了 {skipped_text(skipped)}）" if skipped else ""
+        raise UserError(f"{'、'.join(shown(str(p)) for p in paths)} 中没有找到 .xlsx 工作簿{extra}。",
+                        code="input.empty_folder")
     return list(dict.fromkeys(out))
 
 
-def _is_unit(f: Path) -> bool:
+def skip_reason(f: Path) -> str | None:
+    """Why a file found in a folder is not a unit (None: it is one). Checked without following into a FIFO:
+    opening one would wait for a writer for ever."""
     if f.name.startswith(("~$", ".~")):
-        return False
-    if f.name.endswith(ANNOTATED_SUFFIX):    # a unit may send only its annotated copy: then it is the unit
-        return not f.with_name(f.name[: -len(ANNOTATED_SUFFIX)] + ".xlsx").exists()
-    return True
+        return "Excel 锁定文件或本工具的临时文件（~$…、.~…）"
+    try:
+        mode = f.stat().st_mode
+    except FileNotFoundError:
+        return "失效的符号链接（指向的文件不存在）" if f.is_symlink() else "读取时已被删除的文件"
+    except OSError as e:
+        return f"无法访问的文件（{e.strerror}）"
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO，不是文件）"
+    if stat.S_ISDIR(mode):
+        return "名字像工作簿的文件夹"
+    if not stat.S_ISREG(mode):
+        return "设备或套接字等特殊文件（不是普通文件）"
+    if f.name.endswith(ANNOTATED_SUFFIX) and f.with_name(f.name[: -len(ANNOTATED_SUFFIX)] + ".xlsx").exists():
+        return "标注副本 *.校验.xlsx（旁边有原工作簿）"   # sent alone, an annotated copy is the unit
+    return None
 
 
-def prior_index(where: str | Path, jobs: int | None = None) -> dict[tuple, str]:
+def skipped_text(skipped: list[Path]) -> str:
+    """`3 个文件：2 个 Excel 锁定文件…；1 个命名管道（FIFO，不是文件）：a.xlsx` — what each skipped name is."""
+    groups: dict[str, list[Path]] = {}
+    for f in skipped:
+        groups.setdefault(skip_reason(f) or "其他", []).append(f)
+    parts = [f"{len(fs)} 个{why}：{names([x.name for x in fs])}" for why, fs in groups.items()]
+    return f"{len(skipped)} 个文件：" + "；".join(parts)
+
+
+def names(items: list[str], first: int = NOTE_NAMES) -> str:
+    """The first few names and a count of the rest, so that one note stays one readable line."""
+    head = "、".join(shown(x) for x in items[:first])
+    return head + (f" 等 {len(items)} 个" if len(items) > first else "")
+
+
+def shown(text) -> str:
+    """Text from a file name or a workbook made safe for a terminal: control characters (ESC sequences that
+    would recolour or rewrite the screen), format characters and lone surrogates are printed as escapes."""
+    text = str(text)
+    return "".join(ch if unicodedata.category(ch)[0] != "C" else ch.encode("unicode_escape", "backslashreplace")
+                   .decode("ascii") for ch in text)
+
+
+def natural_key(text: str) -> list:
+    """u2 before u10: digit runs compare as numbers (re.split puts them at odd positions)."""
+    parts = re.split(r"(\d+)", text)
+    return [int(t) if i % 2 else t.casefold() for i, t in enumerate(parts)] + [text]
+
+
+def path_key(p: Path | str) -> list:
+    return [natural_key(part) for part in Path(p).parts]
+
+
+def ordered(rows: list[dict]) -> list[dict]:
+    """Units by organ (natural order) where 基本信息 names it, so that one organ's files sit together; the units
+    without a name after them, by file name."""
+    return sorted(rows, key=lambda r: (0, natural_key(r["organ"]), path_key(r["file"])) if r["organ"]
+                  else (1, [], path_key(r["file"])))
+
+
+def prior_index(where: str | Path, jobs: int | None = None, quiet: bool = True) -> dict[tuple, str]:
     """Last year's workbooks (a folder, or one file) by (organ, year)."""
-    from addin.pipeline import identify, map_paths
+    from addin.pipeline import identify
+    from addin.review.pool import map_paths
 
     paths = collect([where])
-    keys = map_paths(identify, paths, jobs)
+    keys = map_paths(identify, paths, jobs, label="读取上年工作簿", quiet=quiet)
     return {k: str(p) for p, k in zip(paths, keys) if k is not None}
 
 
@@ -74,24 +136,40 @@ def check(path: Path, annotate: bool = False, force: bool = False, priors: dict 
         row.update(organ=checked.document["organ"].get("name"), year=checked.document["organ"].get("year"),
                    located_by=checked.located_by, findings=[f.to_dict() for f in findings],
                    summary=summary(findings), exit=0 if summary(findings)["passed"] else 1)
-        if annotate:
-            from addin.review.backends.openpyxl_marks import annotate_file
-
-            row["annotated"] = str(annotate_file(path, findings, force=force))
     except UserError as e:
         row["error"] = {"code": e.code, "message": e.message}
+        return row
     except Exception as e:  # noqa: BLE001 — one bad file must not end a reviewer's batch
         row["error"] = {"code": "internal", "message": f"内部错误（{type(e).__name__}）：{e}。请把该文件发给维护人员。"}
         row["exit"] = 3
+        return row
+    if annotate:
+        _annotate(row, path, findings, force)
     return row
 
 
-def run(paths: list[Path], jobs: int | None = None, annotate: bool = False, force: bool = False,
-        priors: dict | None = None) -> list[dict]:
-    from addin.pipeline import map_paths
+def _annotate(row: dict, path: Path, findings, force: bool) -> None:
+    """The annotated copy was asked for: a unit whose copy cannot be written is a failure row saying why (it
+    used to show 通过 with “—” and exit 0), its validation counts kept."""
+    from addin.review.backends.openpyxl_marks import annotate_file
 
-    n = len(paths)
-    return map_paths(check, paths, jobs, [annotate] * n, [force] * n, [priors] * n)
+    try:
+        row["annotated"] = str(annotate_file(path, findings, force=force))
+    except UserError as e:
+        row["error"] = {"code": e.code, "message": f"已校验，但未写入标注副本：{e.message}"}
+        row["exit"] = max(row["exit"], 2)
+    except OSError as e:
+        row["error"] = {"code": "output.write_failed",
+                        "message": f"已校验，但未写入标注副本（{e.strerror or e}）。请检查文件夹 {path.parent} 是否可写、磁盘是否已满。"}
+        row["exit"] = max(row["exit"], 2)
+
+
+def run(paths: list[Path], jobs: int | None = None, annotate: bool = False, force: bool = False,
+        priors: dict | None = None, quiet: bool = True) -> list[dict]:
+    """Every unit checked; rows in the order of the paths. Ctrl-C raises `Interrupted` holding the rows done."""
+    from addin.review.pool import map_paths
+
+    return map_paths(check, paths, jobs, annotate, force, priors, label="校验", quiet=quiet)
 
 
 def exit_code(rows: list[dict]) -> int:
@@ -99,8 +177,14 @@ def exit_code(rows: list[dict]) -> int:
     return max(r["exit"] for r in rows)
 
 
-def _counts(row: dict) -> tuple:
-    if row["error"]:
+def verdict(row: dict) -> str:
+    if row["error"] and row.get("summary"):
+        return "标注失败"          # validated, but the annotated copy asked for was not written
+    return VERDICTS.get(row["exit"], "内部错误")
+
+
+def counts(row: dict) -> tuple:
+    if not row.get("summary"):
         return ("—",) * 4
     c = row["summary"]["counts"]
     unexplained = c[EXPLAIN] - row["summary"]["explained"]
@@ -108,9 +192,9 @@ def _counts(row: dict) -> tuple:
 
 
 def first_problem(row: dict) -> str:
+    blocking = [f for f in row["findings"] if f["blocking"]]
     if row["error"]:
         return row["error"]["message"]
-    blocking = [f for f in row["findings"] if f["blocking"]]
     return f"{blocking[0]['rule']} {blocking[0]['message']}" if blocking else ""
 
 
@@ -124,29 +208,28 @@ def text_report(rows: list[dict]) -> str:
     lines = [f"批量校验：{len(rows)} 个工作簿",
              _cols(*zip(("序号", "结论", ERROR, f"{EXPLAIN}(未说明)", INFO), widths)) + "  机关 · 年度 · 文件"]
     for i, row in enumerate(rows, 1):
-        err, exp, unexp, info = _counts(row)
-        verdict = VERDICTS.get(row["exit"], "内部错误")
-        organ = row["organ"] or "（机关未填）"
-        lines.append(_cols(*zip((i, verdict, err, f"{exp}({unexp})", info), widths))
-                     + f"  {organ} · {row['year'] or '—'} · {row['file']}")
-    tally = {v: sum(VERDICTS.get(r["exit"], "内部错误") == v for r in rows) for v in (*VERDICTS.values(), "内部错误")}
+        err, exp, unexp, info = counts(row)
+        organ = shown(row["organ"]) if row["organ"] else "（机关未填）"
+        lines.append(_cols(*zip((i, verdict(row), err, f"{exp}({unexp})", info), widths))
+                     + f"  {organ} · {shown(row['year'] or '—')} · {shown(row['file'])}")
+    tally = {v: sum(verdict(r) == v for r in rows) for v in (*VERDICTS.values(), "标注失败", "内部错误")}
     lines.append("合计：" + "，".join(f"{k} {n}" for k, n in tally.items() if n))
     if any(r["prior_searched"] for r in rows):
         matched = sum(r["prior"] is not None for r in rows)
         lacking = [Path(r["file"]).name for r in rows if r["prior"] is None]
         lines.append(f"跨年核对：{matched} 个单位找到上年工作簿，{len(rows) - matched} 个没有找到（按机关名称和年度对应）"
-                     + (f"：{'、'.join(lacking[:20])}{'等' if len(lacking) > 20 else ''}" if lacking else ""))
+                     + (f"：{names(lacking)}" if lacking else ""))
     lines += _notes(rows)
     problems = [(i, r) for i, r in enumerate(rows, 1) if r["exit"] != 0]
     if problems:
         lines.append("── 未通过的工作簿：阻止导出的问题 ──")
     for i, row in problems:
-        lines.append(f"[{i}] {row['file']}")
+        lines.append(f"[{i}] {shown(row['file'])}")
         if row["error"]:
-            lines.append(f"    {row['error']['message']}")
+            lines.append(f"    {shown(row['error']['message'])}")
         for f in row["findings"]:
             if f["blocking"]:
-                lines.append(f"    [{f['severity']}] {f['rule']} {f['message']}")
+                lines.append(f"    [{f['severity']}] {f['rule']} {shown(f['message'])}")
     return "\n".join(lines)
 
 
@@ -155,16 +238,16 @@ def _notes(rows: list[dict]) -> list[str]:
     from collections import Counter
 
     out = []
-    names = Counter(r["organ"] for r in rows if r["organ"])
-    for name, n in names.items():
+    organs = Counter(r["organ"] for r in rows if r["organ"])
+    for name, n in organs.items():
         if n > 1:
-            files = "、".join(Path(r["file"]).name for r in rows if r["organ"] == name)
-            out.append(f"注意：同一机关“{name}”有 {n} 份工作簿（{files}），汇总时只能计入一份。")
+            files = names([Path(r["file"]).name for r in rows if r["organ"] == name])
+            out.append(f"注意：同一机关“{shown(name)}”有 {n} 份工作簿（{files}），汇总时只能计入一份。")
     years = Counter(r["year"] for r in rows if isinstance(r["year"], int)).most_common()
     if len(years) > 1:
-        odd = "、".join(f"{Path(r['file']).name}（{r['year']}）" for r in rows
-                       if isinstance(r["year"], int) and r["year"] != years[0][0])
-        out.append(f"注意：多数单位为 {years[0][0]} 年度，以下不同：{odd}。")
+        odd = [f"{Path(r['file']).name}（{r['year']}）" for r in rows
+               if isinstance(r["year"], int) and r["year"] != years[0][0]]
+        out.append(f"注意：多数单位为 {years[0][0]} 年度，以下不同：{names(odd)}。")
     return out
 
 
@@ -179,9 +262,9 @@ def csv_text(rows: list[dict]) -> str:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(CSV_COLUMNS)
     for i, row in enumerate(rows, 1):
-        err, exp, unexp, info = _counts(row)
+        err, exp, unexp, info = counts(row)
         w.writerow([i, csv_safe(row["file"]), csv_safe(row["organ"]), csv_safe(row["year"]),
-                    VERDICTS.get(row["exit"], "内部错误"), err, exp, unexp, info, csv_safe(first_problem(row))])
+                    verdict(row), err, exp, unexp, info, csv_safe(first_problem(row))])
     return buf.getvalue()
 
 
@@ -191,6 +274,32 @@ def write_csv(rows: list[dict], target: Path, force: bool = False) -> Path:
 
     target = Path(target)
     check_writable(target, force)
-    with atomic_path(target) as tmp:
-        tmp.write_text(csv_text(rows), encoding="utf-8-sig", newline="")
+    try:
+        with atomic_path(target) as tmp:
+            tmp.write_text(csv_text(rows), encoding="utf-8-sig", newline="")
+    except OSError as e:          # disk full, folder gone: the batch is done, the summary is not written
+        raise write_failed(target, e) from None
     return target
+
+
+def write_failed(target: Path, e: OSError) -> UserError:
+    return UserError(f"未能写入 {target}（{e.strerror or e}）：磁盘可能已满或文件夹不可写；校验结果已在上面列出，"
+                     f"腾出空间或换一个位置后重新运行。", code="output.write_failed")
+
+
+def check_outputs(targets: list[Path], force: bool = False) -> None:
+    """Every summary file the batch will write, checked before the work: the folder exists and takes a new file
+    (a read-only folder used to fail only after the whole batch), no file replaced silently, none open in Excel."""
+    import tempfile
+
+    from addin.io.atomic import check_writable
+
+    for target in targets:
+        check_writable(target, force)
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".~probe.", dir=target.parent)
+        except OSError as e:
+            raise UserError(f"无法在文件夹 {target.parent} 中写入 {target.name}（{e.strerror}）：请检查该文件夹是否只读，"
+                            f"或换一个位置。尚未开始校验。", code="output.readonly") from None
+        os.close(fd)
+        os.unlink(probe)

@@ -116,13 +116,13 @@ def sources_rows(included: list[Unit], left_out: list[Unit]) -> list[list]:
 def write(units_paths: list[Path], output: Path, organ: str, year: int | None, level: str | None,
           force: bool = False, jobs: int | None = None) -> tuple[dict, list[Unit], list[Unit]]:
     from addin.io import atomic, template
-    from addin.pipeline import map_paths
     from addin.review.backends.openpyxl_marks import OpenpyxlBackend
+    from addin.review.pool import map_paths
 
     atomic.check_suffix(output, ".xlsx")
     atomic.check_writable(output, force)
     units_paths = [p for p in units_paths if p.resolve() != Path(output).resolve()]   # never our own earlier output
-    units = map_paths(read_unit, units_paths, jobs)
+    units = map_paths(read_unit, units_paths, jobs, label="读取各单位", quiet=False)
     included, left_out, year = combine(units, year, organ)
     if not included:
         raise UserError("没有可以汇总的单位：" + "；".join(f"{Path(u.file).name}：{u.left_out}" for u in left_out),
