@@ -44,8 +44,9 @@ def page(report: Report) -> str:
     for s in report.sections:
         out.append(f'<h2 id="{e(s.id)}">{e(s.heading)}</h2>')
         for b in s.blocks:
-            if b.kind == "heading2":
-                out.append(f"<h3>{e(b.text)}</h3>")
+            if b.kind in ("heading2", "heading3"):
+                h = int(b.kind[-1]) + 1
+                out.append(f"<h{h}>{e(b.text)}</h{h}>")
             elif b.kind == "table":
                 out.append(table(b.table))
             elif b.kind == "generated":

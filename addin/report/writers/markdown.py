@@ -33,8 +33,8 @@ def page(report: Report) -> str:
     for s in report.sections:
         out += ["## " + md_escape(s.heading), ""]
         for b in s.blocks:
-            if b.kind == "heading2":
-                out += ["### " + md_escape(b.text), ""]
+            if b.kind in ("heading2", "heading3"):
+                out += ["#" * (int(b.kind[-1]) + 1) + " " + md_escape(b.text), ""]
             elif b.kind == "table":
                 out += [table(b.table), ""]
             else:
