@@ -320,7 +320,7 @@ def test_markdown_headings_paragraphs_and_html_tables(balanced, tmp_path):
 def test_generated_sentences_lead_sections_two_to_four_and_can_be_switched_off(balanced, tmp_path):
     on = html_read(write_all(balanced, tmp_path)["html"].read_text(encoding="utf-8"))
     texts = [t for tag, t in on.blocks if tag == "p"]
-    assert any(t.startswith("本年新收政府信息公开申请13件") for t in texts)
+    assert any(t.startswith("本年度新收政府信息公开申请13件") for t in texts)
     assert any(t.startswith("本年度发生政府信息公开行政复议3件") for t in texts)
     off_dir = tmp_path / "off"
     off_dir.mkdir()
