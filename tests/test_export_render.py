@@ -115,3 +115,20 @@ def test_draft_marks_every_page(rendered):
     assert len(pages) >= 5
     for n, page in enumerate(pages, 1):
         assert "征求意见稿" in page.splitlines()[0] or "征求意见稿" in "".join(page.splitlines()[:3]), n
+
+
+def test_table_labels_wrap_between_words_never_inside_one(rendered):
+    """表三/表四 headers break as the official template does (商业|企业, never 商业企|业), and the group labels
+    of 表三 keep each word whole (（三）不予公开 on one line, 三、本年度|办理结果)."""
+    from addin.format import fmt
+
+    f = fmt.load()
+    tokens = set(re.findall(r"\S{2,}", "".join(_pages(rendered[0]))))     # (a lone character is anywhere)
+    headers = {part for tid in ("t3", "t4") for c in f.table(tid).columns for part in c.path}
+    for label in headers:
+        pieces = [t for t in tokens if t != label and len(t) < len(label)
+                  and (label.startswith(t) or label.endswith(t))]
+        assert all(len(t) % 2 == 0 for t in pieces), (label, pieces)
+    groups = {r.path[1] for r in f.table("t3").rows if len(r.path) == 3}
+    assert groups and all(g in tokens for g in groups), groups - tokens
+    assert {"三、本年度", "办理结果"} <= tokens

@@ -369,15 +369,56 @@ def _draft_headers(doc, mark: str) -> None:
 
 # --- tables -------------------------------------------------------------------------------------
 
+CELL_MARGIN_MM = 2 * 40 / 56.7          # tblCellMar left + right (40 twips each)
+LABEL_CHARS = (5, 7)                     # "三、本年度|办理结果", "（三）不予公开" on whole lines
+MIN_DATA_CHARS = 2                       # four digits
+
+
+def _fit_mm(chars: int, size_pt: float) -> float:
+    return chars * size_pt * 25.4 / 72 + CELL_MARGIN_MM + 0.3
+
+
 def column_widths_mm(grid: TableGrid) -> list[float]:
-    """Widths filling the 156 mm type area: label columns wide enough for the long 表三 labels."""
+    """Widths filling the 156 mm type area so that labels wrap between words, never inside one.
+
+    Tables with three label columns (表三): the group columns hold exactly LABEL_CHARS characters, so
+    "三、本年度办理结果" wraps after 本年度 and "（三）不予公开" stays on one line; the data columns hold three
+    characters; a data column is as wide as its header's longest unbreakable part ("自然人"; "商业|企业" breaks
+    between words: header_lines); the leaf labels take the rest.
+    """
     n_data = grid.n_cols - grid.label_cols
     if grid.label_cols == 0 or n_data <= 3:
         return [TYPE_WIDTH_MM / grid.n_cols] * grid.n_cols
-    data_w = min(12.0, TYPE_WIDTH_MM * 0.5 / n_data)
-    label_total = TYPE_WIDTH_MM - data_w * n_data
-    weights = [1.0, 1.8, 3.8][-grid.label_cols:] if grid.label_cols <= 3 else [1.0] * grid.label_cols
-    return [label_total * w / sum(weights) for w in weights] + [data_w] * n_data
+    size = (SIZE_S5 if grid.n_cols > 6 else SIZE_5).pt
+    data = [_fit_mm(_data_chars(grid, grid.label_cols + i), size) for i in range(n_data)]
+    if grid.label_cols == 3:
+        groups = [_fit_mm(n, size) for n in LABEL_CHARS]
+        return groups + [TYPE_WIDTH_MM - sum(groups) - sum(data)] + data
+    label_total = TYPE_WIDTH_MM - sum(data)
+    return [label_total / grid.label_cols] * grid.label_cols + data
+
+
+def _data_chars(grid: TableGrid, col: int) -> int:
+    heads = [c.text for c in grid.cells if c.kind == "header" and c.col == col and c.colspan == 1]
+    return max([MIN_DATA_CHARS] + [max(map(len, header_lines(h, 2))) for h in heads])
+
+
+def header_lines(text: str, chars_per_line: int) -> list[str]:
+    """A column header too long for its column, broken between its two-character words ("商业|企业").
+
+    The headers of 表三/表四 are compounds of two-character words (商业企业, 社会公益组织, 结果维持); a header
+    that is not (odd length, digits, brackets) is left to wrap by itself.
+    """
+    if len(text) <= chars_per_line or len(text) % 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return [text]
+    words = [text[i:i + 2] for i in range(0, len(text), 2)]
+    lines, line = [], ""
+    for w in words:
+        if line and len(line) + len(w) > chars_per_line:
+            lines.append(line)
+            line = ""
+        line += w
+    return lines + [line]
 
 
 def _table(doc, grid: TableGrid) -> None:
@@ -417,9 +458,20 @@ def _table(doc, grid: TableGrid) -> None:
         p._p.style = style.style_id       # (p.style = … looks the default style up each time: slow)
         if (gc.kind == "label" and gc.rowspan == 1) or (gc.kind == "corner" and len(gc.text) > 8):
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT     # row labels read left-aligned; group labels centred
-        p.add_run(gc.text)
+        if gc.kind == "header" and gc.colspan == 1:
+            chars = int((widths[gc.col] - CELL_MARGIN_MM) / (style.font.size.pt * 25.4 / 72))
+            _lines(p, header_lines(gc.text, chars))
+        else:
+            p.add_run(gc.text)
         if gc.row < grid.header_rows:
             p.paragraph_format.keep_with_next = True
+
+
+def _lines(p, lines: list[str]) -> None:
+    run = p.add_run(lines[0])
+    for line in lines[1:]:
+        run.add_break()
+        run.add_text(line)
 
 
 def _borders(tblPr) -> None:
