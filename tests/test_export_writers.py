@@ -63,7 +63,9 @@ def check_grid(matrix: list[list[str]], table: fmt.Table, doc: dict) -> None:
 def docx_read(path: Path):
     d = docx.Document(str(path))
     paragraphs = [(p.style.name, p.text) for p in d.paragraphs]
-    tables = [[[t.cell(r, c).text for c in range(len(t.columns))] for r in range(len(t.rows))] for t in d.tables]
+    # (headers broken between words carry explicit line breaks: 商业\n企业)
+    tables = [[[t.cell(r, c).text.replace("\n", "") for c in range(len(t.columns))] for r in range(len(t.rows))]
+              for t in d.tables]
     return d, paragraphs, tables
 
 
