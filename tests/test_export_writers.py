@@ -293,6 +293,20 @@ def test_html_is_one_self_contained_page_with_template_tables(balanced, tmp_path
     assert "<thead>" in html and "@page" in html
 
 
+def test_html_fits_a_phone_and_breaks_headers_between_words(balanced, tmp_path):
+    html = write_all(balanced, tmp_path)["html"].read_text(encoding="utf-8")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    # every table in its own sideways-scrolling box, with the Word report's column widths
+    assert html.count('<div class="table"><table') == len(F.tables) and ".table { overflow-x: auto" in html
+    for table in re.findall(r"<table.*?</table>", html, re.S):
+        widths = [float(w) for w in re.findall(r'<col style="width:([\d.]+)%">', table)]
+        assert widths and abs(sum(widths) - 100) < 0.1
+    # headers never wrap by themselves; they break between words, as the official template does
+    assert "th.head { white-space: nowrap; }" in html
+    for word in ("商业<br>企业", "科研<br>机构", "社会<br>公益<br>组织", "结果<br>维持", '<th rowspan="2" class="head">自然人</th>'):
+        assert word in html, word
+
+
 def test_html_and_markdown_escape_workbook_text(balanced, tmp_path):
     doc = copy.deepcopy(balanced)
     doc["texts"]["other"] = '<script>alert(1)</script> & <b>粗</b> [链接](javascript:x) 本年度未收取信息处理费。'
