@@ -218,6 +218,26 @@ def test_explanations_typed_in_results_are_read_back_and_kept_in_one_place(tmp_p
     assert z.explanation == reason
 
 
+def test_the_documented_round_trip_gives_no_false_f8(tmp_path):
+    """annotate → type reasons in 校验结果 → validate/annotate the copy again and again: every reason matches its
+    问题, so F8 (“说明…没有对应任何需说明的问题”) never appears — not even for the echo of a stored reason."""
+    src = make_bad(tmp_path, keep_explanations=False)
+    out = openpyxl_marks.annotate_file(src, findings_of(src))
+    wb = openpyxl.load_workbook(out)
+    typed = 0
+    for row in results_rows(wb):
+        if row["级别"] == EXPLAIN:
+            wb[marks.RESULTS_SHEET].cell(row["_row"], marks.COL[marks.EXPLAIN_HEADER]).value = f"理由{typed}"
+            typed += 1
+    wb.save(out)
+    assert typed >= 1
+    for _ in range(3):
+        found = findings_of(out)
+        assert [f.message for f in found if f.rule == "F8"] == []
+        assert all(f.explanation for f in found if f.severity == EXPLAIN)
+        out = openpyxl_marks.annotate_file(out, found)
+
+
 def test_edited_explanation_replaces_the_stored_one():
     from addin.checks.findings import Finding
 

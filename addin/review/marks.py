@@ -107,8 +107,12 @@ def typed_explanations(source: CellSource) -> list[dict]:
 
 
 def explanations_from_results(wb) -> list[dict]:
-    """For the reader: explanations typed in the 校验结果 sheet of an openpyxl workbook."""
-    return typed_explanations(OpenpyxlSource(wb))
+    """For the reader: explanations typed in the 校验结果 sheet of an openpyxl workbook — but not the ones
+    校验结果 merely echoes from 说明 (every annotate run shows the stored reason there): read twice, the
+    second copy matched no 问题 and raised a false F8 on every re-validation."""
+    source = OpenpyxlSource(wb)
+    stored = {(e.rule, e.target, e.text) for e in explain_rows(source)[0]}
+    return [t for t in typed_explanations(source) if (t["rule"], t["target"], t["text"]) not in stored]
 
 
 @dataclass
