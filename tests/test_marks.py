@@ -12,6 +12,7 @@ import pytest
 from addin import cli
 from addin.format import layout
 from addin.review import marks
+from addin.format import fmt
 from addin.io import reader
 from addin.checks import validator
 from addin.review.backends import openpyxl_marks
@@ -96,7 +97,12 @@ def test_marks_at_the_right_cells_with_notes_and_links(tmp_path):
     sev_rank = {"错误": 0, "需说明": 1, "提示": 2}
     expected: dict[tuple, str] = {}
     for x in findings:
-        for e in x.cells:
+        cells = x.cells
+        if "binding" in x.values:      # a balance finding marks its short side(s): the totals that disagree
+            spec = fmt.load().rule(x.rule).spec
+            sides = [[e for p in spec[k]["cells"] for e in fmt.expand_ids(p, x.values["binding"])] for k in ("lhs", "rhs")]
+            cells = [e for side in sides if len(side) <= marks.SMALL_SIDE for e in side] or x.cells
+        for e in cells:
             if e in lay.pos:
                 key = lay.pos[e]
                 if key not in expected or sev_rank[x.severity] < sev_rank[expected[key]]:
@@ -107,6 +113,8 @@ def test_marks_at_the_right_cells_with_notes_and_links(tmp_path):
         assert rgb(cell) == SEVERITY_FILLS[sev], (s, r, c)
     # every finding's first cell carries a note with its message
     for x in findings:
+        if "binding" in x.values:
+            continue
         for e in x.cells[:1]:
             if e in lay.pos:
                 s, r, c = lay.pos[e]
@@ -280,3 +288,40 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path, bad):
     wb.save(p)
     c = openpyxl.load_workbook(p)["S"]["A1"]
     assert c.value == bad and c.data_type == "s"
+
+
+def _marked(findings, rule):
+    p = marks.plan([x for x in findings if x.rule == rule], layout.load().sheet_width.keys())
+    return {(m.sheet, m.row, m.col): m for m in p.marks}
+
+
+def test_a_balance_rule_marks_the_totals_that_differ_not_the_whole_column():
+    from tests.helpers import EXAMPLE_JSON, balanced_doc
+    import copy
+    import json
+
+    d = balanced_doc(json.loads(EXAMPLE_JSON.read_text(encoding="utf-8")))
+    d["cells"]["t3.R03.C1"] += 1                       # 予以公开 one more: （七）总计 no longer the sum
+    findings = validator.validate(copy.deepcopy(d))
+    marked = _marked(findings, "B3")
+    lay = layout.load()
+    assert set(marked) == {lay.pos["t3.R24.C1"]}, sorted(marked)
+    assert marked[lay.pos["t3.R24.C1"]].note.startswith(marks.NOTE_TAG)
+
+
+def test_a_text_rule_marks_the_paragraph_its_message_names():
+    from tests.helpers import EXAMPLE_JSON, balanced_doc
+    import json
+
+    d = balanced_doc(json.loads(EXAMPLE_JSON.read_text(encoding="utf-8")))
+    d["texts"]["overview"] = "第一段。\n第二段。\n本年度共收到政府信息公开申请99件。"
+    findings = [x for x in validator.validate(d) if x.cells and x.cells[0] == "text.overview"
+                and x.values.get("paragraph") == 3]
+    assert findings
+    block = layout.load().blocks["overview"]
+    for x in findings:
+        marked = _marked([x], x.rule)
+        named = f"{block.sheet}!{layout.ref(block.first_row + 2, block.col)}"
+        assert named in x.message                                   # the message names the paragraph's cell
+        assert (block.sheet, block.first_row + 2, block.col) in marked
+        assert (block.sheet, block.first_row, block.col) not in marked
