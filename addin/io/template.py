@@ -69,8 +69,11 @@ WRAP_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 LINE_HEIGHT = 15  # points per wrapped line at 11pt
 # Column widths (Excel character units) that fit A4 at 100 %: LibreOffice prints a cell wider than the page cut
 # off at the margin even with fit-to-width set, so the text sheets never rely on scaling.
-TEXT_WIDTH = 82
+TEXT_WIDTH = 72
 GUIDE_WIDTH = 72
+# Characters a line of the group label columns of 表三 (as in the Word report): 5 in the first column
+# ("三、本年度|办理结果"), 7 in the second ("（三）不予公开" on one line) — so no word is split.
+GROUP_LABEL_CHARS = (5, 7)
 
 
 # --- public API ---------------------------------------------------------------------------------------
@@ -475,7 +478,7 @@ def _rules_sheet(wb: Workbook):
     ws.page_setup.orientation = "landscape"
     _heading(ws, "校验规则一览", "“错误”必须改正；“需说明”须在“说明”表写明理由；“提示”仅供参考。")
     keys = list(rulesheet.COLUMNS)
-    widths = {"id": 6, "title": 16, "severity": 7, "expression": 30, "cells": 20, "explain": 40, "source": 22}
+    widths = {"id": 8, "title": 16, "severity": 7, "expression": 30, "cells": 20, "explain": 40, "source": 22}
     header = laymod.HINT_ROW + 1
     for col, key in enumerate(keys, start=1):
         _write(ws, header, col, rulesheet.COLUMNS[key], font=FONT_BOLD, fill=COLORS["header"], align=WRAP_CENTER,
@@ -571,6 +574,10 @@ def _column_widths(spans, boxes, last_col: int) -> dict[int, float]:
         if s.col1 != s.col2 or s.kind == "title":
             continue
         n = display_len(s.text)
+        if s.row2 - s.row1 >= 2 and s.col1 <= len(GROUP_LABEL_CHARS):
+            # a tall group label wraps between its words: "三、本年度|办理结果", "（三）不予公开" whole
+            widths[s.col1] = max(widths[s.col1], GROUP_LABEL_CHARS[s.col1 - 1] * 2 + 2)
+            continue
         lines = 3 if s.row2 - s.row1 >= 2 else (1 if n <= 28 else 2)
         need = math.ceil(display_len(s.text) * 1.05 / lines) + 2
         widths[s.col1] = max(widths[s.col1], min(need, 44 if s.col1 not in data_cols else 14))
