@@ -36,7 +36,8 @@ th.head { white-space: nowrap; }   /* broken between words by <br> only: 商业<
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
 @media print { body { margin: 0; padding: 0; max-width: none; } .table { overflow: visible; } }
-@media (max-width: 600px) { body { font-size: 13pt; line-height: 1.8; margin: 1em auto; } h1 { font-size: 18pt; } }
+@media (max-width: 600px) { body { font-size: 13pt; line-height: 1.8; margin: 1em auto; } h1 { font-size: min(18pt, 5vw); }
+                            h2, h3, h4 { font-size: 13pt; text-indent: 0; } }
 """
 
 
