@@ -1,10 +1,11 @@
 """Render the bundled example's exported report to PNG pictures for docs/ (docs/report-page-N.png).
 
-    python scripts/render_report_pages.py [--pages 6] [--dpi 60]
+    python scripts/render_report_pages.py [--dpi 80]
 
 Exports examples/zhongwei-ports-office-2022.xlsx (into a temp folder), converts the .docx to PDF with
 LibreOffice headless — the 公文 font names mapped to free Debian fonts by tests/fonts/fonts.conf
-(fonts-noto-cjk, fonts-arphic-ukai, fonts-arphic-uming) — and renders the first pages with pdftoppm.
+(fonts-noto-cjk, fonts-arphic-ukai, fonts-arphic-uming) — and renders every page with pdftoppm (pictures of
+pages the report no longer has are removed).
 """
 from __future__ import annotations
 
@@ -24,8 +25,7 @@ FONTS_CONF = ROOT / "tests" / "fonts" / "fonts.conf"
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--pages", type=int, default=6)
-    ap.add_argument("--dpi", type=int, default=60)
+    ap.add_argument("--dpi", type=int, default=80)
     ap.add_argument("--out", default=str(ROOT / "docs"))
     args = ap.parse_args()
     from addin.report import export
@@ -39,10 +39,11 @@ def main() -> None:
                         "--convert-to", "pdf", "--outdir", d, str(book.with_suffix(".docx"))],
                        check=True, capture_output=True, env=env, timeout=180)
         pdf = book.with_suffix(".pdf")
-        subprocess.run(["pdftoppm", "-r", str(args.dpi), "-png", "-f", "1", "-l", str(args.pages), str(pdf),
-                        f"{d}/page"], check=True)
+        subprocess.run(["pdftoppm", "-r", str(args.dpi), "-png", str(pdf), f"{d}/page"], check=True)
         out = Path(args.out)
         out.mkdir(exist_ok=True)
+        for old in out.glob("report-page-*.png"):
+            old.unlink()
         for png in sorted(Path(d).glob("page-*.png")):
             n = int(png.stem.split("-")[1])
             target = out / f"report-page-{n}.png"

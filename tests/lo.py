@@ -20,6 +20,34 @@ def soffice() -> str:
     return exe
 
 
+def debian_tool(exe: str, package: str) -> str:
+    """Path of a command-line tool; skips naming the Debian package where it is missing (fails in CI)."""
+    path = shutil.which(exe)
+    if not path:
+        _missing(f"{exe} (Debian package {package})")
+    return path
+
+
+# Free fonts tests/fonts/fonts.conf maps the 公文 font names to, and the Debian packages holding them.
+CJK_FONTS = {"AR PL UMing CN": "fonts-arphic-uming", "AR PL UKai CN": "fonts-arphic-ukai",
+             "Noto Sans CJK SC": "fonts-noto-cjk", "Noto Serif CJK SC": "fonts-noto-cjk"}
+
+
+def cjk_fonts() -> None:
+    """Skip (fail in CI) unless the fonts the rendering tests measure are installed, naming the packages."""
+    fc_list = shutil.which("fc-list")
+    have = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True).stdout if fc_list else ""
+    missing = sorted({pkg for family, pkg in CJK_FONTS.items() if family not in have})
+    if missing:
+        _missing("the CJK fonts of Debian packages " + " ".join(missing))
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} not installed, but CI must run this test (.ci/run installs it)")
+    pytest.skip(f"{what} not installed")
+
+
 FONTS_CONF = Path(__file__).resolve().parent / "fonts" / "fonts.conf"
 
 

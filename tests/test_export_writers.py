@@ -62,7 +62,9 @@ def check_grid(matrix: list[list[str]], table: fmt.Table, doc: dict) -> None:
 def docx_read(path: Path):
     d = docx.Document(str(path))
     paragraphs = [(p.style.name, p.text) for p in d.paragraphs]
-    tables = [[[t.cell(r, c).text for c in range(len(t.columns))] for r in range(len(t.rows))] for t in d.tables]
+    # (headers broken between words carry explicit line breaks: 商业\n企业)
+    tables = [[[t.cell(r, c).text.replace("\n", "") for c in range(len(t.columns))] for r in range(len(t.rows))]
+              for t in d.tables]
     return d, paragraphs, tables
 
 
@@ -186,7 +188,17 @@ def test_docx_page_layout_fonts_and_table_properties(balanced, tmp_path):
     s = d.sections[0]
     assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
     assert [round(x.mm) for x in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] == [37, 35, 28, 26]
-    assert s._sectPr.find(qn("w:docGrid")).get(qn("w:linePitch")) == "579"
+    grid = s._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "579"
+    # the grid pitch (16 pt + charSpace/4096 pt) puts exactly 28 characters on the line, 22 lines on the page
+    width_pt = (s.page_width - s.left_margin - s.right_margin) / 12700
+    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    assert int(width_pt // pitch) == 28 and int(width_pt // (pitch + 1 / 4096)) in (27, 28)
+    height_pt = (s.page_height - s.top_margin - s.bottom_margin) / 12700
+    assert int(height_pt // (579 / 20)) == 22
+    normal_rpr = d.styles["Normal"].element.rPr
+    assert normal_rpr.find(qn("w:spacing")) is None, "condensed character spacing is back"
+    assert 28 * 16 * int(normal_rpr.find(qn("w:w")).get(qn("w:val"))) / 100 <= width_pt  # glyphs fit their cells
     styles_xml = d.styles.element.xml
     assert not re.search(r'w:(ascii|hAnsi|eastAsia|cs)[Tt]heme=', styles_xml), "theme fonts left in styles.xml"
 
@@ -215,6 +227,49 @@ def test_docx_page_layout_fonts_and_table_properties(balanced, tmp_path):
     assert 'w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in font_table
 
 
+def test_docx_properties_are_the_reports_not_python_docx_defaults(balanced, tmp_path):
+    import zipfile
+    from datetime import datetime, timedelta, timezone
+
+    path = write_all(balanced, tmp_path)["docx"]
+    cp = docx.Document(str(path)).core_properties
+    assert cp.title == "中卫市口岸和投资促进办公室2022年政府信息公开工作年度报告"
+    assert cp.author == cp.last_modified_by == "中卫市口岸和投资促进办公室"
+    assert not cp.comments and cp.created == cp.modified
+    assert abs(cp.created - datetime.now(timezone.utc)) < timedelta(days=1)
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        app = z.read("docProps/app.xml").decode()
+        everything = b"".join(z.read(n) for n in names if n.endswith((".xml", ".rels")))
+    assert not any("thumbnail" in n for n in names)
+    assert b"python-docx" not in everything and b"Macintosh" not in everything and b"thumbnail" not in everything
+    assert "<Company>中卫市口岸和投资促进办公室</Company>" in app
+
+
+@pytest.mark.parametrize("line, level", [
+    ("（一）工作要点落实情况", 2), ("（一）工作要点落实情况。", 2), ("（二）政府信息管理情况", 2),
+    ("(三)平台建设情况。", 2), ("1.加强组织领导", 3), ("2．完善工作机制。", 3), ("3、强化监督保障", 3),
+    ("（一）加强组织领导。我办调整了领导小组。", None), ("（一）根据工作要点，我办及时公开了信息。", None),
+    ("1.本年度共公开信息10条，其中通知公告1条。", None), ("一是加强组织领导。", None), ("2022年，我办认真贯彻。", None),
+    ("（一）" + "很" * 31, None),
+])
+def test_one_rule_decides_sub_heading_or_paragraph_for_every_level(line, level):
+    assert report.heading_level(line) == level
+    kinds = [b.kind for b in report.narrative_blocks(f"{line}\n正文。")]
+    assert kinds == ([f"heading{level}"] if level else ["para"]) + ["para"]
+
+
+def test_docx_headings_keep_with_the_next_paragraph(balanced, tmp_path):
+    doc = copy.deepcopy(balanced)
+    doc["texts"]["other"] = "（一）工作要点落实情况。\n按要点落实。\n（二）其他事项\n无。\n1.细项\n说明。"
+    d, paragraphs, _ = docx_read(write_all(doc, tmp_path)["docx"])
+    styles = dict((t, s) for s, t in paragraphs)
+    assert styles["（一）工作要点落实情况。"] == styles["（二）其他事项"] == "NB Heading 2"
+    assert styles["1.细项"] == "NB Heading 3"
+    for name in ("NB Heading 1", "NB Heading 2", "NB Heading 3"):
+        assert d.styles[name].paragraph_format.keep_with_next, name
+
+
 def test_docx_draft_header_on_odd_and_even_pages(balanced, tmp_path):
     d, _, _ = docx_read(write_all(balanced, tmp_path, draft=True)["docx"])
     s = d.sections[0]
@@ -235,6 +290,20 @@ def test_html_is_one_self_contained_page_with_template_tables(balanced, tmp_path
     for matrix, table in zip(p.tables, tables_in_order()):
         check_grid(matrix, table, balanced)
     assert "<thead>" in html and "@page" in html
+
+
+def test_html_fits_a_phone_and_breaks_headers_between_words(balanced, tmp_path):
+    html = write_all(balanced, tmp_path)["html"].read_text(encoding="utf-8")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    # every table in its own sideways-scrolling box, with the Word report's column widths
+    assert html.count('<div class="table"><table') == len(F.tables) and ".table { overflow-x: auto" in html
+    for table in re.findall(r"<table.*?</table>", html, re.S):
+        widths = [float(w) for w in re.findall(r'<col style="width:([\d.]+)%">', table)]
+        assert widths and abs(sum(widths) - 100) < 0.1
+    # headers never wrap by themselves; they break between words, as the official template does
+    assert "th.head { white-space: nowrap; }" in html
+    for word in ("商业<br>企业", "科研<br>机构", "社会<br>公益<br>组织", "结果<br>维持", '<th rowspan="2" class="head">自然人</th>'):
+        assert word in html, word
 
 
 def test_html_and_markdown_escape_workbook_text(balanced, tmp_path):
@@ -266,7 +335,7 @@ def test_markdown_headings_paragraphs_and_html_tables(balanced, tmp_path):
 def test_generated_sentences_lead_sections_two_to_four_and_can_be_switched_off(balanced, tmp_path):
     on = html_read(write_all(balanced, tmp_path)["html"].read_text(encoding="utf-8"))
     texts = [t for tag, t in on.blocks if tag == "p"]
-    assert any(t.startswith("本年新收政府信息公开申请13件") for t in texts)
+    assert any(t.startswith("本年度新收政府信息公开申请13件") for t in texts)
     assert any(t.startswith("本年度发生政府信息公开行政复议3件") for t in texts)
     off_dir = tmp_path / "off"
     off_dir.mkdir()

@@ -97,3 +97,20 @@ def test_filled_values_survive_libreoffice(recalculated):
     doc, wb = recalculated["broken"]
     sheet, r, c = layout.load().pos["t3.R01.C1"]
     assert wb[sheet].cell(row=r, column=c).value == 4
+
+
+def test_a_check_cell_showing_a_difference_takes_the_error_colour(recalculated):
+    """Conditional format "≠ ✓" in the 错误 colour on every check cell, as LibreOffice read and saved it."""
+    from openpyxl.utils.cell import range_boundaries
+
+    _, wb = recalculated["broken"]
+    for check in layout.load().checks:
+        ws = wb[check.sheet]
+        rules = [rule for cf in ws.conditional_formatting for rule in cf.rules
+                 if any(range_boundaries(str(r))[0] <= check.col <= range_boundaries(str(r))[2]
+                        and range_boundaries(str(r))[1] <= check.row <= range_boundaries(str(r))[3] for r in cf.sqref.ranges)]
+        assert rules, (check.sheet, layout.ref(check.row, check.col))
+        rule = rules[0]
+        assert rule.operator == "notEqual" and rule.formula == ['"✓"'], (rule.operator, rule.formula)
+        assert rule.dxf.fill.fgColor.rgb.endswith(template.SEVERITY_FILLS["错误"]) or \
+            rule.dxf.fill.bgColor.rgb.endswith(template.SEVERITY_FILLS["错误"])

@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 
 from addin import cli
+from addin.checks import validator
 from addin.checks.findings import EXPLAIN
-from addin.format import layout
+from addin.format import fmt, layout
 from addin.format.styles import SEVERITY_FILLS
 from addin.io.results import OpenpyxlSource
 from addin.review import marks
@@ -63,7 +64,12 @@ def test_marks_at_the_right_cells_with_notes_and_links(tmp_path):
     sev_rank = {"错误": 0, "需说明": 1, "提示": 2}
     expected: dict[tuple, str] = {}
     for x in findings:
-        for e in x.cells:
+        cells = x.cells
+        if "binding" in x.values:      # a balance finding marks its short side(s): the totals that disagree
+            spec = fmt.load().rule(x.rule).spec
+            sides = [[e for p in spec[k]["cells"] for e in fmt.expand_ids(p, x.values["binding"])] for k in ("lhs", "rhs")]
+            cells = [e for side in sides if len(side) <= marks.SMALL_SIDE for e in side] or x.cells
+        for e in cells:
             if e in lay.pos:
                 key = lay.pos[e]
                 if key not in expected or sev_rank[x.severity] < sev_rank[expected[key]]:
@@ -74,6 +80,8 @@ def test_marks_at_the_right_cells_with_notes_and_links(tmp_path):
         assert rgb(cell) == SEVERITY_FILLS[sev], (s, r, c)
     # every finding's first cell carries a note with its message
     for x in findings:
+        if "binding" in x.values:
+            continue
         for e in x.cells[:1]:
             if e in lay.pos:
                 s, r, c = lay.pos[e]
@@ -185,6 +193,26 @@ def test_explanations_typed_in_results_are_read_back_and_kept_in_one_place(tmp_p
     assert z.explanation == reason
 
 
+def test_the_documented_round_trip_gives_no_false_f8(tmp_path):
+    """annotate → type reasons in 校验结果 → validate/annotate the copy again and again: every reason matches its
+    问题, so F8 (“说明…没有对应任何需说明的问题”) never appears — not even for the echo of a stored reason."""
+    src = make_bad(tmp_path, keep_explanations=False)
+    out = openpyxl_marks.annotate_file(src, findings_of(src))
+    wb = openpyxl.load_workbook(out)
+    typed = 0
+    for row in results_rows(wb):
+        if row["级别"] == EXPLAIN:
+            wb[marks.RESULTS_SHEET].cell(row["_row"], marks.COL[marks.EXPLAIN_HEADER]).value = f"理由{typed}"
+            typed += 1
+    wb.save(out)
+    assert typed >= 1
+    for _ in range(3):
+        found = findings_of(out)
+        assert [f.message for f in found if f.rule == "F8"] == []
+        assert all(f.explanation for f in found if f.severity == EXPLAIN)
+        out = openpyxl_marks.annotate_file(out, found)
+
+
 def test_edited_explanation_replaces_the_stored_one():
     from addin.checks.findings import Finding
 
@@ -246,3 +274,42 @@ def test_marked_addresses_outside_the_grid_or_beyond_any_run_of_ours_are_not_rea
     assert cells[0] == ("表二", 5, 2, None)
     assert len(cells) == marks.MAX_MARKED_CELLS
     assert all(1 <= r <= marks.MAX_SHEET_ROW and s == "表二" for s, r, c, _ in cells)
+
+
+def _marked(findings, rule):
+    p = marks.plan([x for x in findings if x.rule == rule], layout.load().sheet_width.keys())
+    return {(m.sheet, m.row, m.col): m for m in p.marks}
+
+
+def test_a_balance_rule_marks_the_totals_that_differ_not_the_whole_column():
+    import copy
+    import json
+
+    from tests.helpers import EXAMPLE_JSON, balanced_doc
+
+    d = balanced_doc(json.loads(EXAMPLE_JSON.read_text(encoding="utf-8")))
+    d["cells"]["t3.R03.C1"] += 1                       # 予以公开 one more: （七）总计 no longer the sum
+    findings = validator.validate(copy.deepcopy(d))
+    marked = _marked(findings, "B3")
+    lay = layout.load()
+    assert set(marked) == {lay.pos["t3.R24.C1"]}, sorted(marked)
+    assert marked[lay.pos["t3.R24.C1"]].note.startswith(marks.NOTE_TAG)
+
+
+def test_a_text_rule_marks_the_paragraph_its_message_names():
+    import json
+
+    from tests.helpers import EXAMPLE_JSON, balanced_doc
+
+    d = balanced_doc(json.loads(EXAMPLE_JSON.read_text(encoding="utf-8")))
+    d["texts"]["overview"] = "第一段。\n第二段。\n本年度共收到政府信息公开申请99件。"
+    findings = [x for x in validator.validate(d) if x.cells and x.cells[0] == "text.overview"
+                and x.values.get("paragraph") == 3]
+    assert findings
+    block = layout.load().blocks["overview"]
+    for x in findings:
+        marked = _marked([x], x.rule)
+        named = f"{block.sheet}!{layout.ref(block.first_row + 2, block.col)}"
+        assert named in x.message                                   # the message names the paragraph's cell
+        assert (block.sheet, block.first_row + 2, block.col) in marked
+        assert (block.sheet, block.first_row, block.col) not in marked

@@ -1,7 +1,6 @@
 """LibreOffice opens the annotated workbook and renders the marks (the pictures in docs/ come from here)."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
@@ -29,8 +28,7 @@ def _pages_text(pdf):
 
 
 def test_libreoffice_renders_the_marks_and_the_results_sheet(tmp_path):
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils not installed")
+    lo.debian_tool("pdftotext", "poppler-utils")
     src = make_bad(tmp_path)
     findings = findings_of(src)
     out = openpyxl_marks.annotate_file(src, findings)

@@ -328,7 +328,31 @@ def test_rulesheet_rows_cover_every_rule():
     assert b1["expression"].startswith("一+二 = 三（七）总计+四（逐列：自然人")
     assert b1["cells"] == "表三!D7:I8, D30:I31"
     b4 = next(r for r in rows if r["id"] == "B4")
-    assert b4["expression"] == fmt.load().rule("B4").spec["expression"]
+    assert b4["expression"] == "每格为整数且 ≥ 0"      # the rule's expression without its note for developers
+    assert fmt.load().rule("B4").spec["expression"].startswith(b4["expression"])
+
+
+# Words a staff member cannot look up: our file names, format/ERRORS sections, element ids, implementation notes.
+INTERNAL = re.compile(r"\.(md|json|py)\b|schema/|FORMAT|ERRORS|§|\[derived|JSON Schema|\bschema\b|"
+                      r"\bt[234](_\d)?\.[A-Za-z]|\btext\.[a-z]|\borgan\.[a-z]|\b[A-Z]\d:R\d\d\b")
+
+
+def test_no_internal_ids_or_file_names_where_staff_read(wb):
+    """Every text of the template (填报说明, the sheets, 规则说明) and every rule message template."""
+    seen = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and not c.value.startswith("="):
+                    seen.append((ws.title, c.coordinate, c.value))
+    for r in fmt.load().rules:
+        for key, text in (r.spec.get("messages") or {}).items() if isinstance(r.spec.get("messages"), dict) else ():
+            seen.append(("messages", r.id, str(text)))
+        seen.append(("source", r.id, r.source))
+    bad = [(where, ref, text[:80]) for where, ref, text in seen if INTERNAL.search(text)]
+    assert not bad, bad
+    assert INTERNAL.search("FORMAT.md §7 / ERRORS.md E09–E12") and INTERNAL.search("t2.normative.issued")
+    assert INTERNAL.search("B2:R01") and INTERNAL.search("text.other:未收到")
 
 
 def test_rulesheet_cells_are_exactly_the_rule_elements():

@@ -5,6 +5,8 @@ After the EBA validation-rule tables: id, the rule in words, severity, the expre
 """
 from __future__ import annotations
 
+import re
+
 from addin.format import fmt as fmtmod
 from addin.format import layout as laymod
 
@@ -18,6 +20,9 @@ COLUMNS = {
     "explain": "说明",
     "source": "依据",
 }
+
+# "（JSON Schema：type integer, minimum 0）" after an expression: how the rule is implemented, not what staff check.
+_NOTE_FOR_DEVELOPERS = re.compile(r"（JSON Schema[^）]*）")
 
 # How a for_each variable of a balance rule is named in words.
 _VAR_WORDS = {"C": "列", "R": "行", "G": "组"}
@@ -45,7 +50,7 @@ def expression(rule: fmtmod.Rule, f: fmtmod.Format | None = None) -> str:
     f = f or fmtmod.load()
     spec = rule.spec
     if rule.kind != "balance":
-        return spec.get("expression", "")
+        return _NOTE_FOR_DEVELOPERS.sub("", spec.get("expression", ""))
     text = f"{spec['lhs']['label']} = {spec['rhs']['label']}"
     parts = []
     for var, values in spec.get("for_each", {}).items():

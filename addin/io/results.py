@@ -6,7 +6,10 @@ protocol (an openpyxl file or the live xlwings book).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
+
+from addin.format import layout as laymod
 
 RESULTS_SHEET = "校验结果"
 RESULT_ROWS_MAX = 5000   # a 校验结果 sheet is one row a finding; a hostile one cannot make us read a million
@@ -81,6 +84,34 @@ def typed_explanations(source: CellSource) -> list[dict]:
     return out
 
 
+@dataclass
+class ExplainRow:
+    row: int          # row on the 说明 sheet
+    rule: str
+    target: str
+    text: str
+
+
+def explain_rows(source: CellSource) -> tuple[list[ExplainRow], list[int]]:
+    """The 说明 sheet's rows with content, and its free rows, in the template's range."""
+    if laymod.EXPLAIN_SHEET not in source.sheet_names():
+        return [], []
+    r1, r2 = laymod.load().explain_rows
+    grid = source.grid(laymod.EXPLAIN_SHEET, max_rows=r2, max_cols=3)
+    used, free = [], []
+    for r in range(r1, r2 + 1):
+        rule, target, text = (cell_text(cell_at(grid, r, c)) for c in (1, 2, 3))
+        if rule or target or text:
+            used.append(ExplainRow(r, rule, target, text))
+        else:
+            free.append(r)
+    return used, free
+
+
 def explanations_from_results(wb) -> list[dict]:
-    """For the reader: explanations typed in the 校验结果 sheet of an openpyxl workbook."""
-    return typed_explanations(OpenpyxlSource(wb))
+    """For the reader: explanations typed in the 校验结果 sheet of an openpyxl workbook — but not the ones
+    校验结果 merely echoes from 说明 (every annotate run shows the stored reason there): read twice, the
+    second copy matched no 问题 and raised a false F8 on every re-validation."""
+    source = OpenpyxlSource(wb)
+    stored = {(e.rule, e.target, e.text) for e in explain_rows(source)[0]}
+    return [t for t in typed_explanations(source) if (t["rule"], t["target"], t["text"]) not in stored]

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -20,12 +20,14 @@ from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.format import layout as laymod
 from addin.format import rulesheet
+from addin.format.severity import ERROR
 from addin.format.styles import (
     BORDER,
     COLORS,
     FONT,
     FONT_BOLD,
     FONT_HINT,
+    FONT_NAME,
     FONT_SMALL,
     FONT_TITLE,
     LINE_HEIGHT,
@@ -46,6 +48,14 @@ CHECK_DIFF = "差 "
 # Fixed document times: two builds of the same format are identical in content.
 FIXED_TIME = _dt.datetime(2021, 1, 1, 0, 0, 0)
 SUM_RUN = 6  # a contiguous run of more cells than this is written SUM(range) in check formulas
+
+# Column widths (Excel character units) that fit A4 at 100 %: LibreOffice prints a cell wider than the page cut
+# off at the margin even with fit-to-width set, so the text sheets never rely on scaling.
+TEXT_WIDTH = 72
+GUIDE_WIDTH = 72
+# Characters a line of the group label columns of 表三 (as in the Word report): 5 in the first column
+# ("三、本年度|办理结果"), 7 in the second ("（三）不予公开" on one line) — so no word is split.
+GROUP_LABEL_CHARS = (5, 7)
 
 
 # --- public API ---------------------------------------------------------------------------------------
@@ -120,12 +130,17 @@ def fill(wb: Workbook, doc: dict) -> None:
     for tid, text in texts.items():
         block = lay.blocks[tid]
         rows = range(block.first_row, block.last_row + 1)
+        ws = wb[block.sheet]
+        width = ws.column_dimensions[laymod.ref(1, block.col)[:-1]].width
         for row, line in zip(rows, split_text(text, len(rows))):
             _put(wb, (block.sheet, row, block.col), line)
+            if line:
+                _fit_height(ws, row, line, width)     # a filled paragraph prints whole, not as one clipped line
     ws = wb[laymod.EXPLAIN_SHEET]
     for i, e in enumerate(explanations):
         for col, key in enumerate(("rule", "target", "text"), start=1):
             _put(wb, (laymod.EXPLAIN_SHEET, r1 + i, col), e.get(key), ws)
+    _explain_print_area(ws, r1, min(len(explanations), r2 - r1 + 1 - 3))
 
 
 def split_text(text: str | None, rows: int) -> list[str | None]:
@@ -187,7 +202,7 @@ def _heading(ws, title: str, hint: str | None):
 def _guide_sheet(wb: Workbook, f: fmtmod.Format):
     ws = _new_sheet(wb, laymod.GUIDE_SHEET)
     ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 96
+    ws.column_dimensions["B"].width = GUIDE_WIDTH
     tables = "“" + "”“".join(f.table_sheets()) + "”"
     texts = "“" + "”“".join(f.text_sheets()) + "”"
     other = next((t.sheet for t in f.texts if t.section == f.sections[-1]["id"]), f.text_sheets()[-1])
@@ -211,7 +226,7 @@ def _guide_sheet(wb: Workbook, f: fmtmod.Format):
     for i, s in enumerate(steps, start=1):
         _write(ws, row, 1, f"{i}.", align=Alignment(horizontal="right", vertical="top"))
         _write(ws, row, 2, s, align=WRAP_TOP)
-        _fit_height(ws, row, s, 96)
+        _fit_height(ws, row, s, GUIDE_WIDTH)
         row += 1
     row += 1
     _write(ws, row, 1, "二、颜色说明", font=FONT_BOLD)
@@ -226,6 +241,7 @@ def _guide_sheet(wb: Workbook, f: fmtmod.Format):
     for sample, rgb, text in legend:
         _write(ws, row, 1, sample, fill=rgb, align=WRAP_CENTER, border=BORDER)
         _write(ws, row, 2, text, align=WRAP_LEFT)
+        _fit_height(ws, row, text, GUIDE_WIDTH)
         row += 1
     row += 1
     _write(ws, row, 1, "三、报送时限", font=FONT_BOLD)
@@ -233,9 +249,11 @@ def _guide_sheet(wb: Workbook, f: fmtmod.Format):
     for d in f.deadlines:
         _write(ws, row, 1, d["date"], align=Alignment(horizontal="right", vertical="top"))
         _write(ws, row, 2, f"{d['who']}：{d['what']}。", align=WRAP_TOP)
+        _fit_height(ws, row, f"{d['who']}：{d['what']}。", GUIDE_WIDTH)
         row += 1
     note = f.data_cutoff
     _write(ws, row, 2, note, align=WRAP_TOP)
+    _fit_height(ws, row, note, GUIDE_WIDTH)
     ws.print_area = f"A1:B{row}"
 
 
@@ -325,10 +343,11 @@ def _table_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout, name: str):
         for rng in laymod.rectangles(where):
             dv.add(rng)
 
-    # live check cells
+    # live check cells: green with ✓, the 错误 colour of the legend with "差 N"
     for chk in checks:
         _write(ws, chk.row, chk.col, check_formula(lay, chk), font=FONT_SMALL, fill=COLORS["check"],
                align=WRAP_CENTER, border=BORDER)
+    _unbalanced_in_error_colour(ws, {(chk.row, chk.col) for chk in checks})
 
     # widths, heights, print setup
     boxes = [lay.boxes[t.id] for t in tables]
@@ -346,6 +365,17 @@ def _table_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout, name: str):
         b = boxes[0]
         ws.print_title_rows = f"{b.header_row}:{b.data_row - 1}"
         ws.freeze_panes = laymod.ref(b.data_row, b.data_col)
+
+
+def _unbalanced_in_error_colour(ws, where: set[tuple[int, int]]) -> None:
+    """A conditional format (a plain "cell value ≠ ✓" rule, which Excel, WPS and LibreOffice all apply)
+    colours a check cell that shows a difference like a 错误 mark."""
+    from openpyxl.formatting.rule import CellIsRule
+
+    rule = CellIsRule(operator="notEqual", formula=[f'"{CHECK_OK}"'], fill=_fill(SEVERITY_FILLS[ERROR]),
+                      font=Font(name=FONT_NAME, size=FONT_SMALL.sz, bold=True, color="9C0006"))
+    for rng in laymod.rectangles(where):
+        ws.conditional_formatting.add(rng, rule)
 
 
 def _value_validation(spec: dict, unit: str) -> DataValidation:
@@ -371,14 +401,14 @@ def _text_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout, name: str):
     ws = _new_sheet(wb, name)
     blocks = [b for b in lay.blocks.values() if b.sheet == name]
     _heading(ws, name, "白色格为填写格：每段写在一行，按顺序往下写，不要空行；一行可写很长，单元格会自动换行。")
-    ws.column_dimensions["A"].width = 100
+    ws.column_dimensions["A"].width = TEXT_WIDTH
     for b in blocks:
         text = f.text(b.text)
         _write(ws, b.heading_row, b.col, text_heading(f, text), font=FONT_BOLD, fill=COLORS["header"],
                align=WRAP_LEFT, border=BORDER)
         ws.row_dimensions[b.heading_row].height = 20
         _write(ws, b.prompt_row, b.col, text.prompt, font=FONT_HINT, fill=COLORS["label"], align=WRAP_LEFT, border=BORDER)
-        _fit_height(ws, b.prompt_row, text.prompt, 100)
+        _fit_height(ws, b.prompt_row, text.prompt, TEXT_WIDTH)
         for r in range(b.first_row, b.last_row + 1):
             c = _write(ws, r, b.col, None, fill=COLORS["input"], align=WRAP_TOP, border=BORDER, protection=UNLOCKED)
             c.number_format = "@"
@@ -399,7 +429,7 @@ def _explain_sheet(wb: Workbook, lay: laymod.Layout):
     r1, r2 = lay.explain_rows
     ncol = len(laymod.EXPLAIN_COLUMNS)
     note = ("对校验结果中“需说明”的问题逐条写明理由，每条一行：“规则编号”填规则编号（如 N2），“对象”填校验结果中显示的"
-            "单元格地址（如 表三!D7）或项目编号（如 t3.R01.C1、text.overview），“说明”填理由。")
+            "单元格地址（如 表三!D7），照抄即可，“说明”填理由。")
     _write(ws, 1, 1, note, font=FONT_HINT, align=WRAP_LEFT)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     ws.row_dimensions[1].height = 3 * LINE_HEIGHT
@@ -409,11 +439,20 @@ def _explain_sheet(wb: Workbook, lay: laymod.Layout):
         for col in range(1, ncol + 1):
             c = _write(ws, r, col, None, fill=COLORS["input"], align=WRAP_TOP, border=BORDER, protection=UNLOCKED)
             c.number_format = "@"
-    for col, w in zip("ABC", (12, 26, 80)):
+    for col, w in zip("ABC", (10, 20, 60)):
         ws.column_dimensions[col].width = w
     ws.print_title_rows = f"{r1 - 1}:{r1 - 1}"
-    ws.print_area = f"A1:{laymod.ref(r2, ncol)}"
+    _explain_print_area(ws, r1, 0)
+    ws.oddHeader.center.text = "&A"          # the sheet's name on every printed page
     ws.freeze_panes = laymod.ref(r1, 1)
+
+
+EXPLAIN_PRINTED = 15   # blank rows printed under the header: a page, not three pages of empty grid
+
+
+def _explain_print_area(ws, r1: int, filled: int) -> None:
+    last = r1 + max(filled + 3, EXPLAIN_PRINTED) - 1
+    ws.print_area = f"A1:{laymod.ref(last, len(laymod.EXPLAIN_COLUMNS))}"
 
 
 def _rules_sheet(wb: Workbook):
@@ -421,7 +460,7 @@ def _rules_sheet(wb: Workbook):
     ws.page_setup.orientation = "landscape"
     _heading(ws, "校验规则一览", "“错误”必须改正；“需说明”须在“说明”表写明理由；“提示”仅供参考。")
     keys = list(rulesheet.COLUMNS)
-    widths = {"id": 8, "title": 20, "severity": 8, "expression": 36, "cells": 28, "explain": 50, "source": 30}
+    widths = {"id": 8, "title": 16, "severity": 7, "expression": 30, "cells": 20, "explain": 40, "source": 22}
     header = laymod.HINT_ROW + 1
     for col, key in enumerate(keys, start=1):
         _write(ws, header, col, rulesheet.COLUMNS[key], font=FONT_BOLD, fill=COLORS["header"], align=WRAP_CENTER,
@@ -501,14 +540,18 @@ def _next_to(a, b, start) -> bool:
 
 
 
+WRAP_FILL = 0.9   # LibreOffice and WPS fit ~10 % fewer CJK characters on a line than the width suggests
+
+
 def _lines(text: str, width: float) -> int:
-    return max(1, math.ceil(display_len(text) / max(1.0, width - 1)))
+    per_line = max(1.0, width * WRAP_FILL - 1)
+    return sum(max(1, math.ceil(display_len(part) / per_line)) for part in str(text).split("\n"))
 
 
 def _fit_height(ws, row: int, text: str, width: float) -> None:
+    """Every row its own height from its text, one line included, so printed rows are evenly spaced."""
     n = _lines(text, width)
-    if n > 1:
-        ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, n * LINE_HEIGHT)
+    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, n * LINE_HEIGHT + 3)
 
 
 def _column_widths(spans, boxes, last_col: int) -> dict[int, float]:
@@ -519,6 +562,10 @@ def _column_widths(spans, boxes, last_col: int) -> dict[int, float]:
         if s.col1 != s.col2 or s.kind == "title":
             continue
         n = display_len(s.text)
+        if s.row2 - s.row1 >= 2 and s.col1 <= len(GROUP_LABEL_CHARS):
+            # a tall group label wraps between its words: "三、本年度|办理结果", "（三）不予公开" whole
+            widths[s.col1] = max(widths[s.col1], GROUP_LABEL_CHARS[s.col1 - 1] * 2 + 2)
+            continue
         lines = 3 if s.row2 - s.row1 >= 2 else (1 if n <= 28 else 2)
         need = math.ceil(display_len(s.text) * 1.05 / lines) + 2
         widths[s.col1] = max(widths[s.col1], min(need, 44 if s.col1 not in data_cols else 14))

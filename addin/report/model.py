@@ -15,9 +15,10 @@ from addin.format.layout import path_spans
 from addin.text import number
 
 CN_NUMERALS = "一二三四五六七八九十"
-# A narrative line that is a level-2 sub-head: "（一）主动公开政府信息情况" — short, no sentence end.
-_SUBHEAD = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[)）]\s*\S.{0,38}$")
-_SENTENCE_END = re.compile(r"[。；;！？!?：:]$")
+# Sub-head numbering staff use inside a section, by level: "（一）" (level 2), "1." / "1．" / "1、" (level 3).
+_MARKERS = ((2, re.compile(r"^[（(][一二三四五六七八九十]{1,3}[)）]\s*")), (3, re.compile(r"^\d{1,2}\s*[.．、]\s*")))
+_HEADING_MAX = 30                          # characters after the number: a title, not a sentence
+_SENTENCE_MARK = re.compile(r"[。；;！？!?：:，,]")
 
 
 @dataclass
@@ -131,13 +132,28 @@ def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").splitlines() if p.strip()]
 
 
+def heading_level(line: str) -> int | None:
+    """The sub-head level of a narrative line, or None for a paragraph — one rule for every level.
+
+    A sub-head is a number ("（一）", "1.") followed by a short title with no punctuation inside it; one
+    closing "。" is allowed, since staff write "（一）工作要点落实情况。" as often as without it. Anything
+    more ("（一）加强领导。我办……") is a paragraph that happens to start with a number.
+    """
+    for level, marker in _MARKERS:
+        m = marker.match(line)
+        if m:
+            title = line[m.end():].removesuffix("。")
+            if title and len(title) <= _HEADING_MAX and not _SENTENCE_MARK.search(title):
+                return level
+            return None
+    return None
+
+
 def narrative_blocks(text: str | None) -> list[Block]:
     out = []
     for p in paragraphs(text):
-        if _SUBHEAD.match(p) and not _SENTENCE_END.search(p):
-            out.append(Block("heading2", p))
-        else:
-            out.append(Block("para", p))
+        level = heading_level(p)
+        out.append(Block(f"heading{level}", p) if level else Block("para", p))
     return out
 
 

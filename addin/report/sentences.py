@@ -41,42 +41,57 @@ def _short(label_text: str) -> str:
 
 
 # --- 二、主动公开政府信息情况 ---------------------------------------------------------------------
+# Every sentence opens with "本年度" (never "本年"), once; each clause has its verb: 制发/废止 for the acts
+# of the year (the columns labelled 本年…), "现行有效" for the stock, 作出 for decisions, 收取 for fees.
+
+def _document_clause(row: str, acts: list[tuple[str, object]], stock: tuple[str, object]) -> str:
+    """The row named once, in the first clause: '制发规章2件、废止1件，现行有效10件',
+    '废止规章1件，未制发，现行有效10件', '未制发、废止规章，无现行有效的规章'."""
+    done = [f"{verb}{num(n)}件" for verb, n in acts if n]
+    not_done = [verb for verb, n in acts if not n]
+    if done:
+        first_verb = next(verb for verb, n in acts if n)
+        parts = [_join([first_verb + row + done[0][len(first_verb):], *done[1:]])]
+        if not_done:
+            parts.append(f"未{_join(not_done)}")
+    else:
+        parts = [f"未{_join(not_done)}{row}"]
+    word, n = stock
+    parts.append(f"{word}{num(n)}件" if n else f"无{word}的{row}")
+    return "，".join(parts)
+
 
 def section2(doc: dict) -> list[str]:
     f = fmtmod.load()
     cells = doc.get("cells") or {}
-    parts = []
+    clauses = []
     t21 = f.table(uses("s2_activity"))
     for row in t21.rows:
         vals = {c.id: cells.get(t21.cell_id_of(row, c)) for c in t21.columns}
-        if any(not isinstance(v, (int, float)) for v in vals.values()):
+        if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in vals.values()):
             return []
-        said = [f"{_short(c.label)}{num(vals[c.id])}件" for c in t21.columns if vals[c.id]]
-        if said:
-            parts.append(f"{row.label}{_join(said)}")
-        else:
-            parts.append(f"无{_join(_short(c.label) for c in t21.columns)}的{row.label}")
+        acts = [(_short(c.label), vals[c.id]) for c in t21.columns if c.label.startswith("本年")]
+        stock = next((_short(c.label), vals[c.id]) for c in t21.columns if not c.label.startswith("本年"))
+        clauses.append(_document_clause(row.label, acts, stock))
     decided, none = [], []
     for tid in uses("s2_decisions"):
         t = f.table(tid)
         for row in t.rows:
             v = cells.get(t.cell_id_of(row, t.columns[0]))
-            if not isinstance(v, (int, float)):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
                 return []
-            (decided.append(f"{row.label}{num(v)}件") if v else none.append(row.label))
-    out = ["本年" + "；".join(parts) + "。"]
-    s = ""
+            (decided.append(f"{row.label}决定{num(v)}件") if v else none.append(row.label))
+    decisions = []
     if decided:
-        s = f"作出{_join(decided)}处理决定"
+        decisions.append("作出" + _join(decided))
     if none:
-        s += ("，" if s else "") + f"无{_join(none)}处理决定"
+        decisions.append(f"未作出{_join(none)}决定")
     t8 = f.table(uses("s2_fee"))
     fee = cells.get(t8.cell_id_of(t8.rows[0], t8.columns[0]))
-    if isinstance(fee, (int, float)):
-        fee_label = t8.rows[0].label
-        s += "；" + (f"{fee_label}{num(fee)}{t8.unit}" if fee else f"无{fee_label}")
-    out.append(f"本年度{s}。")
-    return out
+    fee_label = t8.rows[0].label
+    if isinstance(fee, (int, float)) and not isinstance(fee, bool):
+        decisions.append(f"收取{fee_label}{num(fee)}{t8.unit}" if fee else f"未收取{fee_label}")
+    return ["本年度" + "；".join(clauses) + "。", "本年度" + "；".join(decisions) + "。"]
 
 
 # --- 三、收到和处理政府信息公开申请情况 -----------------------------------------------------------
@@ -90,17 +105,16 @@ def section3(doc: dict) -> list[str]:
     natural, legal = applicants
     if not new and not carried and not handled and not out_:
         return ["本年度未收到政府信息公开申请，无上年结转的申请。"]
-    first = f"本年新收政府信息公开申请{new}件" if new else "本年度未收到新的政府信息公开申请"
+    first = f"本年度新收政府信息公开申请{new}件" if new else "本年度未收到新的政府信息公开申请"
     if new and (q[natural] or q[legal]):
         who = [f"{w}申请{v}件" for w, v in ((_applicant(natural), q[natural]), (_applicant(legal), q[legal])) if v]
         first += f"（其中{_join(who)}）"
-    first += f"，上年结转{carried}件" if carried else "，无上年结转申请"
-    second = ""
+    first += f"，上年结转{carried}件" if carried else "，无上年结转的申请"
     if handled:
         results = [f"{label(k)}{q[k]}件{share(q[k], handled)}" for k in results if q[k]]
-        second = f"本年度办结{handled}件，其中" + _join(results)
+        second = f"办结{handled}件，其中" + _join(results)
     else:
-        second = "本年度未办结申请"
+        second = "未办结申请"
     third = f"结转下年度继续办理{out_}件" if out_ else "无结转下年度继续办理的申请"
     return [f"{first}；{second}；{third}。"]
 

@@ -33,6 +33,8 @@ from addin.io.results import (
     RESULTS_SHEET,
     TITLE_ROW,
     CellSource,
+    ExplainRow,
+    explain_rows,
     result_columns,
     typed_explanations,
 )
@@ -53,30 +55,6 @@ _REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 
 
 # --- explanations: typed in 校验结果, kept in 说明 ----------------------------------------------------
-
-@dataclass
-class ExplainRow:
-    row: int          # row on the 说明 sheet
-    rule: str
-    target: str
-    text: str
-
-
-def explain_rows(source: CellSource) -> tuple[list[ExplainRow], list[int]]:
-    """The 说明 sheet's rows with content, and its free rows, in the template's range."""
-    if laymod.EXPLAIN_SHEET not in source.sheet_names():
-        return [], []
-    r1, r2 = laymod.load().explain_rows
-    grid = source.grid(laymod.EXPLAIN_SHEET, max_rows=r2, max_cols=3)
-    used, free = [], []
-    for r in range(r1, r2 + 1):
-        rule, target, text = (_s(_cell(grid, r, c)) for c in (1, 2, 3))
-        if rule or target or text:
-            used.append(ExplainRow(r, rule, target, text))
-        else:
-            free.append(r)
-    return used, free
-
 
 def _keys(x: Finding) -> set[str]:
     return {x.target, *x.cells, *x.addresses, *(a.split("!")[-1] for a in x.addresses)}
@@ -209,6 +187,54 @@ def _link(address: str, sheets: set[str]) -> tuple[str, str] | None:
     return (sheet, first) if _REF.match(first) else (sheet, "A1")
 
 
+SMALL_SIDE = 4   # a balance side with at most this many cells is marked; a longer one is the list of parts
+
+
+def _marked_places(x: Finding, elements: list) -> list[tuple[str, str | None]]:
+    """(address, element) pairs to mark: where the message points, not every cell it lists.
+
+    A text rule marks the paragraph's cell its message names (总体情况!A9), not the block's first cell; a
+    balance rule marks its short side(s) — the totals that disagree (B3: （七）总计, not the 22 rows above it).
+    """
+    pairs = list(zip(x.addresses, elements))
+    paragraph = x.values.get("paragraph") if isinstance(x.values, dict) else None
+    if paragraph and pairs and (x.cells or [""])[0].startswith("text."):
+        address, element = pairs[0]
+        cell = _paragraph_cell(address, int(paragraph))
+        if cell:
+            return [(cell, None)] + pairs[1:]
+    sides = _balance_sides(x)
+    if sides and all(e is not None for e in elements):
+        keep = {e for side in sides if len(side) <= SMALL_SIDE for e in side} or set(x.cells)
+        return [(a, e) for a, e in pairs if e in keep]
+    return pairs
+
+
+def _paragraph_cell(address: str, paragraph: int) -> str | None:
+    """'总体情况!A6:A35', 4 → '总体情况!A9' (one paragraph a row; the last row holds the rest)."""
+    sheet, _, ref = address.rpartition("!")
+    m = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+):\$?\1\$?(\d+)", ref.upper())
+    if not m:
+        return None
+    first, last = int(m.group(2)), int(m.group(3))
+    return f"{sheet}!{m.group(1)}{min(first + paragraph - 1, last)}"
+
+
+def _balance_sides(x: Finding) -> list[list[str]] | None:
+    """The element ids of the two sides of a balance finding, from the rule in schema/ and its binding."""
+    binding = x.values.get("binding") if isinstance(x.values, dict) else None
+    if binding is None:
+        return None
+    from addin.format import fmt as fmtmod
+
+    f = fmtmod.load()
+    try:
+        spec = f.rule(x.rule).spec
+        return [[e for p in spec[side]["cells"] for e in fmtmod.expand_ids(p, binding)] for side in ("lhs", "rhs")]
+    except (KeyError, TypeError):
+        return None
+
+
 def plan(findings: list[Finding], sheets: Iterable[str], typed: list[dict] | None = None,
          existing: list[ExplainRow] | None = None, free: list[int] | None = None) -> Plan:
     """The marks for these findings on a workbook with these sheets (results sheet excluded)."""
@@ -222,7 +248,7 @@ def plan(findings: list[Finding], sheets: Iterable[str], typed: list[dict] | Non
     for x in findings:
         elements = x.cells if len(x.cells) == len(x.addresses) else [None] * len(x.addresses)
         marked = []
-        for address, element in zip(x.addresses, elements):
+        for address, element in _marked_places(x, elements):
             sheet, cells = _cells_of(address, sheets)
             for i, (r, c) in enumerate(cells):
                 key = (sheet, r, c)

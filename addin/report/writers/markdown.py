@@ -34,8 +34,8 @@ def page(report: Report) -> str:
     for s in report.sections:
         out += ["## " + md_escape(one_line(s.heading)), ""]
         for b in s.blocks:
-            if b.kind == "heading2":
-                out += ["### " + md_escape(one_line(b.text)), ""]
+            if b.kind in ("heading2", "heading3"):
+                out += ["#" * (int(b.kind[-1]) + 1) + " " + md_escape(one_line(b.text)), ""]
             elif b.kind == "table":
                 out += [table(b.table), ""]
             else:
