@@ -31,8 +31,9 @@ class Checked:
         return summary(self.findings)["passed"]
 
 
-# last year's workbook: a file, or how to find it once this year's organ and year are known (None: not found)
-Prior = str | Path | Callable[[ReportDocument], "str | Path | None"] | None
+# last year's report: a workbook file, one already read (a published report the audit read), or how to find
+# the file once this year's organ and year are known (None: not found)
+Prior = str | Path | priormod.Prior | Callable[[ReportDocument], "str | Path | None"] | None
 
 
 def check(path: str | Path, prior: Prior = None) -> Checked:
@@ -41,11 +42,12 @@ def check(path: str | Path, prior: Prior = None) -> Checked:
 
 
 def check_read(r: reader.Read, prior: Prior = None) -> Checked:
-    """Validate what a reader returned (a file, or the live book copied by io.live)."""
+    """Validate what a reader returned (a file, the live book copied by io.live, a published report read by
+    the audit)."""
     where = prior(r.document) if callable(prior) else prior
     last_year = None
     if where is not None:
-        last_year = read_prior(where)
+        last_year = where if isinstance(where, priormod.Prior) else read_prior(where)
         priormod.check_year(r.document, last_year)
     findings = validator.validate(r.document, r.locate, extra=r.findings, prior=last_year)
     return Checked(r.path, r.document, findings, r.located_by, r.locate)

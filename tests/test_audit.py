@@ -108,8 +108,6 @@ def test_known_findings_shanghai():
     assert not [x for x in found if x.rule.startswith("T")]                 # 208/20/564/80/319 all match
 
 
-@pytest.mark.xfail(reason="rule N5 (schema/rules-2021.json) looks for “信息处理费”; Shanghai writes “信息公开处理费”",
-                   strict=True)
 def test_shanghai_has_no_false_error():
     _, found = _rules(PUBLISHED / "shanghai-gov-office-2025.txt")
     assert not [x for x in found if x.severity == "错误"]

@@ -44,6 +44,7 @@ class Audit:
     unread: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     anchors: dict = field(default_factory=dict)      # element → index of its first line (for the HTML view)
+    located_by: str = "published"                    # cells found in a published text, not in a workbook
 
     def locate(self, element: str) -> str:
         return self.where.get(element) or "原文"
@@ -316,10 +317,10 @@ def _cut_findings(t: tables.Tables) -> list[Finding]:
 
 
 def validate(a: Audit, prior=None) -> list[Finding]:
-    """The same validator as `nianbao validate`; checks that touch an unread cell are left to A1."""
-    from addin.checks import validator
+    """The same pipeline as `nianbao validate`; checks that touch an unread cell are left to A1."""
+    from addin import pipeline
 
-    found = validator.validate(a.document, a.locate, extra=a.findings, prior=prior)
+    found = pipeline.check_read(a, prior).findings
     unread = set(a.unread)
     out = []
     for x in found:

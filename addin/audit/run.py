@@ -29,10 +29,11 @@ def prior_of(where: str | None):
     """Last year's report: a workbook, or a published report read the same way."""
     if not where:
         return None
+    from addin import pipeline
     from addin.checks import prior
 
     if Path(where).suffix.lower() in (".xlsx", ".xlsm"):
-        return prior.read(Path(where))
+        return pipeline.read_prior(where)
     from addin.audit import document
 
     a = document.read(where)
@@ -43,10 +44,6 @@ def audit_one(path: Path, last_year=None):
     from addin.audit import document
 
     a = document.read(path)
-    if last_year is not None:
-        from addin.checks import prior
-
-        prior.check_year(a.document, last_year)
     return a, document.validate(a, prior=last_year)
 
 
