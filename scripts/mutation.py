@@ -61,6 +61,8 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
         "os.umask(x) returns the previous mask, which is restored at once; the value set is never used",
     ("addin/review/marks.py", "_cells_of", "or -> and", "return (sheet or address), []"):
         "its only caller ignores the sheet when the cell list is empty, and it is empty on this line",
+    ("addin/review/marks.py", "apply", "1 -> 2 (col 111)", "r.cells or r.link[1]"):
+        "the fallback is never read: a row has a link only when it has addresses, and then `cells` is not empty",
 }
 
 
