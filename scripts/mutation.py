@@ -61,6 +61,8 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
         "os.umask(x) returns the previous mask, which is restored at once; the value set is never used",
     ("addin/review/marks.py", "_cells_of", "or -> and", "return (sheet or address), []"):
         "its only caller ignores the sheet when the cell list is empty, and it is empty on this line",
+    ("addin/review/marks.py", "apply", "1 -> 2 (col 111)", "r.cells or r.link[1]"):
+        "the fallback is never read: a row has a link only when it has addresses, and then `cells` is not empty",
 }
 
 
@@ -176,10 +178,13 @@ def enumerate_mutants(module: str) -> list[tuple[Mutant, int, str]]:
 def _scratch_copy() -> Path:
     dest = Path(tempfile.mkdtemp(prefix="nianbao-mutation-"))
     skip = shutil.ignore_patterns("__pycache__", ".venv", ".git", "*.pyc", ".pytest_cache")
-    for name in ("addin", "schema", "tests", "examples", "workbook_templates", "docs", "scripts"):
-        if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, dest / name, ignore=skip)
-    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    for entry in ROOT.iterdir():   # the whole checkout (tests read README.md, docs/, examples/ …)
+        if entry.name in (".git", ".venv", "__pycache__", ".pytest_cache"):
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, dest / entry.name, ignore=skip)
+        else:
+            shutil.copy(entry, dest / entry.name)
     return dest
 
 
@@ -242,6 +247,8 @@ def run(args) -> list[tuple[Mutant, str]]:
                 print(f"  {mark:9} {Path(m.module).name}:{m.line} {m.function}: {m.description}   | "
                       f"{m.source_line[:90]}", flush=True)
             target.write_text(original, encoding="utf-8")
+            if args.section:   # a long run that is cut short still leaves what it measured
+                write_section(args.section, summary(results, args) + "\n(partial: the run was still going)\n")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return results

@@ -123,3 +123,12 @@ def test_the_size_message_says_megabytes(tmp_path, monkeypatch):
     with pytest.raises(UserError) as e:
         container.check(path)
     assert "过大（4 MB，上限 3 MB）" in e.value.message
+
+
+def test_an_empty_file_and_a_missing_one(tmp_path):
+    empty = tmp_path / "空.xlsx"
+    empty.write_bytes(b"")
+    for path, code in ((empty, "input.empty"), (tmp_path / "无.xlsx", "input.missing"), (tmp_path, "input.not_file")):
+        with pytest.raises(UserError) as e:
+            container.check(path)
+        assert e.value.code == code and e.value.exit_code == 2

@@ -113,3 +113,17 @@ def test_a_missing_sheet_is_one_F3_naming_its_own_cells(tmp_path):
     assert [(x.target, x.addresses) for x in f3] == [("F3:t4", ["表四"])]
     assert len(f3[0].cells) == 15 and all(c.startswith("t4.") for c in f3[0].cells)
     assert "找不到 15 个数据格" in f3[0].message and f3[0].message.count("、") == 4 and "等" in f3[0].message
+
+
+def test_a_template_of_another_format_version_is_refused(tmp_path):
+    from addin.errors import UserError
+
+    def change(wb):
+        wb.defined_names[layout.VERSION_NAME].attr_text = '"2030"'
+    with pytest.raises(UserError) as e:
+        reader.read(edited(tmp_path, change))
+    assert e.value.code == "input.version" and "2030 版" in e.value.message
+
+    def same(wb):
+        wb.defined_names[layout.VERSION_NAME].attr_text = '"2021"'
+    assert reader.read(edited(tmp_path, same, "同版.xlsx")).document["format"] == "2021"
