@@ -47,7 +47,7 @@ def test_a_percentage_with_zero_results_is_not_judged(doc):
     assert [x for x in t_findings(doc, "予以公开0件（50%）。") if "%" in x.target] == []
 
 
-@pytest.mark.parametrize("bad", ["七", True, "8件"])
+@pytest.mark.parametrize("bad", ["七", True, "8件", -8, 7.5])
 def test_the_narrative_is_not_compared_with_an_invalid_cell(doc, bad):
     assert [x.rule for x in t_findings(doc, "其中予以公开9件。")] == ["T4"]   # the table says 8 (表三!J9)
     doc["cells"]["t3.R03.CT"] = bad                 # 予以公开 总计 is not a number: reported by B4 alone

@@ -287,7 +287,7 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
             continue
         element = f"text.{tid}"
         for m in mentions(tid, text, rule):
-            vals = [(q, quantity.value(ctx.doc, q)) for q in m.readings]
+            vals = [(q, _value(ctx, q)) for q in m.readings]
             if any(v is None for _, v in vals):
                 continue  # an invalid cell is reported on its own
             matched = next((q for q, v in vals if v == m.number), None)
@@ -304,7 +304,7 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
                 continue
             if matched != m.readings[0] and note_rule is not None and note_rule.active:
                 first_q, first_v = vals[0]
-                parts = "+".join(f"{quantity.value(ctx.doc, q2)}" for q2 in _components(matched))
+                parts = "+".join(f"{_value(ctx, q2)}" for q2 in _components(matched))
                 msg = note_rule.message("note", where=_where(ctx, tid, m.paragraph), quote=quote, keyword=m.keyword,
                                         number=m.number, first_label=quantity.label(first_q), first=first_v,
                                         matched_label=quantity.label(matched), parts=parts)
@@ -312,7 +312,7 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
                                    values={"written": m.number, "keyword": m.keyword, "matched": matched},
                                    target=f"{element}:{m.keyword}:{m.number}"))
             if pct_of and m.percent is not None:
-                whole = quantity.value(ctx.doc, pct_of)
+                whole = _value(ctx, pct_of)
                 if whole:
                     exact = m.number / whole * 100
                     decimals = written_decimals(m.percent_written)
@@ -327,7 +327,7 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
                                            target=f"{element}:{m.keyword}:{m.number}:%"))
         for pi, sent, words, claim in zero_claims(text, rule):
             q = claim["quantity"]
-            v = quantity.value(ctx.doc, q)
+            v = _value(ctx, q)
             if v is None or v == 0:
                 continue
             msg = rule.message("zero", where=_where(ctx, tid, pi), excerpt=_excerpt(sent), words=words,
@@ -350,6 +350,14 @@ def _said(ctx, vals: list[tuple[str, object]]) -> tuple[str, str]:
     said = "；".join(("按" if i else "") + _quantity_words(ctx, q, v) + ("，也不相符" if i else "")
                     for i, (q, v) in enumerate(vals))
     return said, ("两种读法都不相符。" if len(vals) == 2 else "各种读法都不相符。")
+
+
+def _value(ctx, qid: str):
+    """A quantity's number, or None when one of its cells is invalid (a negative or text cell is reported on its
+    own by the schema rules; compared with the text it would only say the same thing twice, wrongly)."""
+    if set(quantity.quantities()[qid]["cells"]) & ctx.invalid:
+        return None
+    return quantity.value(ctx.doc, qid)
 
 
 def _components(qid: str) -> list[str]:
