@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 from typing import TypedDict, Union
 
-from addin.errors import UserError
 from addin.format import fmt as fmtmod
+from addin.messages import refuse
 
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a filled report is about 50 KB
 
@@ -49,25 +49,21 @@ def load_json(path: Path) -> dict:
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
-            raise UserError(f"文件 {path} 过大（{size // 1048576} MB，上限 {MAX_JSON_BYTES // 1048576} MB），"
-                            f"不像年报数据文档。", code="json.too_large")
+            raise refuse("json.too_large", path=path, size=size // 1048576, limit=MAX_JSON_BYTES // 1048576)
         raw = path.read_bytes()
     except OSError as e:
         code = "input.missing" if isinstance(e, FileNotFoundError) else "input.unreadable"
-        raise UserError(f"无法读取文件 {path}：{e.strerror}。请检查路径。", code=code)
+        raise refuse(code, path=path, reason=e.strerror)
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise UserError(f"文件 {path} 不是 UTF-8 编码的 JSON 文本。请用 nianbao dump 生成数据文档。",
-                        code="json.encoding")
+        raise refuse("json.encoding", path=path)
     except json.JSONDecodeError as e:
-        raise UserError(f"文件 {path} 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列：{e.msg}）。",
-                        code="json.invalid")
+        raise refuse("json.invalid:syntax", path=path, line=e.lineno, column=e.colno, reason=e.msg)
     except RecursionError:
-        raise UserError(f"文件 {path} 的 JSON 嵌套过深，不是年报数据文档。", code="json.invalid")
+        raise refuse("json.invalid:depth", path=path)
     if not isinstance(doc, dict):
-        raise UserError(f"文件 {path} 不是年报数据文档（顶层应为对象）。请用 nianbao dump 生成数据文档。",
-                        code="json.not_object")
+        raise refuse("json.not_object", path=path)
     return doc
 
 
