@@ -203,7 +203,7 @@ def _text_in_number(v: str, what: str) -> str:
 
 
 def _num(v) -> str:
-    return number(v, places=6)    # a value as typed: more places than the report prints
+    return number(v, places=None)    # a value as typed, whatever its size
 
 
 def _organ_problem(f: fmtmod.Format, element: str, v, err) -> str:
