@@ -243,7 +243,7 @@ def check_balance(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
         for var, val in b.items():
             where = where.replace("{" + var + "}", ctx.f.substitute_label(spec["table"], var, val))
         cells = lc + rc
-        refs = layout.compress([ctx.locate(c) for c in cells])
+        refs = layout.address_list([ctx.locate(c) for c in cells])
         msg = rule.message(where=where, lhs=_side(ll, lv, lsum), rhs=_side(rl, rv, rsum),
                            difference=_num(lsum - rsum), cells=refs)
         out.append(Finding(rule.id, rule.severity, msg, cells=cells,
@@ -271,7 +271,7 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
                      if ctx.doc["cells"].get(table.cell_id_of(row, c)) is None]
             if not blank:
                 continue
-            refs = layout.compress([ctx.locate(c) for c in blank])
+            refs = layout.address_list([ctx.locate(c) for c in blank])
             name = " ".join(x for x in (table.sheet, table.title, row.label) if x)
             msg = rule.message(where=name, count=len(blank), cells=refs)
             out.append(ctx.finding(rule, msg, blank, count=len(blank)))
@@ -348,7 +348,7 @@ def check_other_share(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     group = ctx.f.cells[parts[0]].row.path[-2]          # （六）其他处理, the group of the parts' rows
     total_label = ctx.f.cells[total_cell].row.path[-1]  # （七）总计
     msg = rule.message(group=group, other=other, total_label=total_label, total=total, share=f"{other / total:.1%}",
-                       max_share=f"{p['max_share']:.0%}", cells=layout.compress([ctx.locate(c) for c in parts]),
+                       max_share=f"{p['max_share']:.0%}", cells=layout.address_list([ctx.locate(c) for c in parts]),
                        group_name=strip_ordinal(group))
     return [ctx.finding(rule, msg, parts + [total_cell], other=other, total=total)]
 
