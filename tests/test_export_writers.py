@@ -215,6 +215,7 @@ def test_docx_page_layout_fonts_and_table_properties(balanced, tmp_path):
     assert 'w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in font_table
 
 
+@pytest.mark.slow   # > 5 s
 def test_docx_draft_header_on_odd_and_even_pages(balanced, tmp_path):
     d, _, _ = docx_read(write_all(balanced, tmp_path, draft=True)["docx"])
     s = d.sections[0]
@@ -292,6 +293,7 @@ def documents(draw):
     return doc
 
 
+@pytest.mark.slow   # > 5 s
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=documents())
 def test_property_any_document_exports_and_reads_back(doc, tmp_path_factory):
