@@ -9,6 +9,8 @@ from pathlib import Path
 
 from addin import __version__
 from addin.errors import UserError
+from addin.format.fmt import FORMAT_VERSION
+from addin.messages import refuse
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -47,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="nianbao", description=(
         "政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）：标准模板、校验与报告生成。\n"
         "退出码：0 通过；1 有阻止导出的问题；2 文件无法读取或参数有误。"))
-    p.add_argument("--version", action="version", version=f"nianbao {__version__}（格式 2021）", help="显示版本号")
+    p.add_argument("--version", action="version", version=f"nianbao {__version__}（格式 {FORMAT_VERSION}）", help="显示版本号")
     p.add_argument("--debug", action="store_true", help="出现内部错误时显示详细的调用栈（供开发者排查）")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
@@ -199,8 +201,8 @@ def _prior_file(where: str, doc: dict) -> Path:
     name, year = prior.key(doc)
     found = batch.prior_index(where).get((name, year - 1 if isinstance(year, int) else None))
     if not found:
-        raise UserError(f"在文件夹 {where} 中没有找到“{doc['organ'].get('name')}”{year - 1 if isinstance(year, int) else ''}"
-                        f" 年度的工作簿（按机关名称和年度对应）。请直接给出上年工作簿的文件名。", code="input.prior_missing")
+        raise refuse("input.prior_missing", folder=where, organ=doc["organ"].get("name"),
+                     year=year - 1 if isinstance(year, int) else "")
     return Path(found)
 
 
@@ -318,8 +320,7 @@ def cmd_fill(args) -> int:
     doc = document.load_json(Path(args.doc))
     bad = validator.schema_problems(doc)
     if bad:
-        raise UserError(f"数据文档 {args.doc} 不符合格式，未生成工作簿：\n" + "\n".join(f"  - {m}" for m in bad),
-                        code="json.schema")
+        raise refuse("json.schema", path=args.doc, problems="\n".join(f"  - {m}" for m in bad))
     template.write(Path(args.output), doc=doc, force=args.force)
     print(f"已生成工作簿：{args.output}")
     return EXIT_OK
@@ -347,10 +348,9 @@ def cmd_template(args) -> int:
 
         spec = next(x.spec for x in fmt.load().organ_fields if x.id == "year")
         if not spec["minimum"] <= args.year <= spec["maximum"]:
-            raise UserError(f"--year {args.year} 不在 {spec['minimum']}–{spec['maximum']} 之间"
-                            f"（本格式自 {spec['minimum']} 年度起适用）。", code="args.year")
+            raise refuse("args.year:range", year=args.year, minimum=spec["minimum"], maximum=spec["maximum"])
     check_single_line(args, "organ")
-    out = Path(args.output or "年报模板-2021版.xlsx")
+    out = Path(args.output or template.default_file_name())
     template.write(out, organ=args.organ, year=args.year, force=args.force)
     print(f"已生成标准模板：{out}")
     return EXIT_OK

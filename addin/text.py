@@ -22,9 +22,12 @@ def looks_like_formula(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
-def number(v, places: int = 4) -> str:
+def number(v, places: int | None = 4) -> str:
     """A figure as staff read it: integers plain, decimals to `places` without trailing zeros (the report
-    prints 万元 to 4 places, as the format asks; messages about a value as typed show more)."""
+    prints 万元 to 4 places, as the format asks); places=None: six significant digits, for a value as typed
+    that may be out of any range (1e+308, 1e-05) in a message."""
+    if isinstance(v, float) and places is None:
+        return f"{v:g}"
     if isinstance(v, float):
         s = f"{v:.{places}f}".rstrip("0").rstrip(".")
         return "0" if s in ("-0", "") else s

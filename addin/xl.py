@@ -145,12 +145,12 @@ def run_export(path: Path) -> tuple[int, str]:
 
 
 def new_template_path(folder: Path) -> Path:
-    from addin.format import fmt
+    from addin.io import template
 
-    base = f"年报模板-{fmt.FORMAT_VERSION}版"
-    target, n = folder / f"{base}.xlsx", 2
+    name = Path(template.default_file_name())
+    target, n = folder / name, 2
     while target.exists():
-        target, n = folder / f"{base}（{n}）.xlsx", n + 1
+        target, n = folder / f"{name.stem}（{n}）{name.suffix}", n + 1
     return target
 
 

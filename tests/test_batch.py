@@ -97,6 +97,7 @@ def test_summary_csv_opens_in_excel_and_runs_no_formula(folder, tmp_path, capsys
     assert "已存在" in capsys.readouterr().err
 
 
+@pytest.mark.slow   # > 5 s
 def test_parallel_and_serial_give_the_same_rows(tmp_path):
     for i in range(pool.PARALLEL_FROM + 2):
         shutil.copyfile(EXAMPLE_XLSX, tmp_path / f"unit{i:02d}.xlsx")

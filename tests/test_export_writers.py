@@ -270,6 +270,7 @@ def test_docx_headings_keep_with_the_next_paragraph(balanced, tmp_path):
         assert d.styles[name].paragraph_format.keep_with_next, name
 
 
+@pytest.mark.slow   # > 5 s
 def test_docx_draft_header_on_odd_and_even_pages(balanced, tmp_path):
     d, _, _ = docx_read(write_all(balanced, tmp_path, draft=True)["docx"])
     s = d.sections[0]
@@ -361,6 +362,7 @@ def documents(draw):
     return doc
 
 
+@pytest.mark.slow   # > 5 s
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=documents())
 def test_property_any_document_exports_and_reads_back(doc, tmp_path_factory):

@@ -92,6 +92,7 @@ def test_cli_prior_file(tmp_path, pair, capsys):
     assert "跨年核对需要 2021 年度" in capsys.readouterr().err
 
 
+@pytest.mark.slow   # > 5 s
 def test_batch_matches_units_with_last_years_by_organ(tmp_path, pair, capsys):
     this, last = pair
     (tmp_path / "2022").mkdir()

@@ -60,6 +60,7 @@ def _edit_sheets(wb, edit: str, rnd: random.Random) -> None:
             wb[sheet].merge_cells(start_row=c.row, start_column=c.column, end_row=c.row, end_column=c.column + 1)
 
 
+@pytest.mark.slow   # > 5 s
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(values=st.lists(st.tuples(st.sampled_from(ELEMENTS), CELL_VALUES), max_size=12),
        edits=st.lists(SHEET_EDITS, max_size=3), seed=st.integers(0, 10**6))
@@ -142,6 +143,7 @@ def kill_until_caught_writing(cmd: list[str], folder: Path, prepare, check, atte
     return caught
 
 
+@pytest.mark.slow   # > 5 s
 def test_killed_in_the_middle_of_writing_leaves_old_file_or_new_never_torn(tmp_path):
     """SIGKILL during `fill --force` over an existing output: the old file or the complete new one."""
     out = tmp_path / "out.xlsx"
@@ -185,6 +187,7 @@ def test_readonly_output_folder_is_a_clear_message(readonly_folder, capsys):
     assert list(readonly_folder.iterdir()) == []
 
 
+@pytest.mark.slow   # > 5 s
 def test_export_killed_midway_leaves_each_report_old_or_complete(tmp_path, example_doc):
     """SIGKILL during a large `export --force`: every report is the old file or a complete new one."""
     import docx

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,6 +60,7 @@ def documents(draw):
     }
 
 
+@pytest.mark.slow   # > 5 s
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(doc=documents())
 def test_dump_of_fill_is_identity(tmp_path_factory, doc):

@@ -272,8 +272,8 @@ def _quantity_words(ctx, qid: str, v) -> str:
 
 
 def _refs(ctx, cells: list[str]) -> str:
-    from addin.format.layout import compress
-    return compress([ctx.locate(c) for c in cells])
+    from addin.format.layout import address_list
+    return address_list([ctx.locate(c) for c in cells])
 
 
 def check(ctx, rule: fmtmod.Rule) -> list[Finding]:

@@ -11,9 +11,9 @@ from difflib import SequenceMatcher
 from typing import Callable
 
 from addin.checks.findings import Finding
-from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.format import layout
+from addin.messages import refuse
 
 Locate = Callable[[str], str]
 
@@ -33,8 +33,8 @@ def check_year(doc: dict, prior: Prior) -> None:
     """Comparing with a report that is not last year's would only make noise: refuse it clearly."""
     year, prior_year = doc["organ"].get("year"), prior.doc.get("organ", {}).get("year")
     if isinstance(year, int) and prior_year != year - 1:
-        raise UserError(f"{prior.source} 是 {prior_year or '（未填年度）'} 年度的报告，本年报告是 {year} 年度；"
-                        f"跨年核对需要 {year - 1} 年度的报告。", code="input.prior_year")
+        raise refuse("input.prior_year", source=prior.source, prior_year=prior_year or "（未填年度）", year=year,
+                     wanted=year - 1)
 
 
 def _number(doc: dict, cid: str):

@@ -15,6 +15,7 @@ from addin.checks import narrative
 from addin.checks.findings import EXPLAIN, Finding, sort_key
 from addin.format import docschema, layout
 from addin.format import fmt as fmtmod
+from addin.messages import problem
 from addin.text import strip_ordinal
 
 Locate = Callable[[str], str]
@@ -128,18 +129,18 @@ def _structure_words(err) -> str:
     """Structural schema errors in Chinese; the names in the document are quoted as they are."""
     if err.validator == "required":
         missing = [k for k in err.validator_value if isinstance(err.instance, dict) and k not in err.instance]
-        return f"缺少 {'、'.join(missing)}"
+        return problem("structure.required", missing="、".join(missing))
     if err.validator == "additionalProperties":
         allowed = set(err.schema.get("properties", {}))
         extra = [str(k) for k in err.instance if k not in allowed] if isinstance(err.instance, dict) else []
-        return f"含有格式之外的项目：{'、'.join(extra[:10])}{'等' if len(extra) > 10 else ''}"
+        return problem("structure.extra", extra="、".join(extra[:10]) + ("等" if len(extra) > 10 else ""))
     if err.validator == "const":
-        return f"format 应为 “{err.validator_value}”，这里是 “{err.instance}”"
+        return problem("structure.const", expected=err.validator_value, found=err.instance)
     if err.validator == "type":
-        return f"应为{_type_words(err.validator_value)}"
+        return problem("structure.type", types=_type_words(err.validator_value))
     if err.validator == "maxItems":
-        return f"最多 {err.validator_value} 项，这里有 {len(err.instance)} 项"
-    return f"不符合数据文档的格式（{err.validator}）"
+        return problem("structure.max_items", limit=err.validator_value, count=len(err.instance))
+    return problem("structure.other", keyword=err.validator)
 
 
 def _jsonable(v):
@@ -155,53 +156,52 @@ def _value_problem(f: fmtmod.Format, element: str, v, err) -> str:
         return _organ_problem(f, element, v, err)
     if element.startswith("text.") or element == "explanations":
         if err.validator == "maxLength":
-            return f"文字过长（上限 {err.validator_value} 字），请精简。"
+            return problem("text.too_long", limit=err.validator_value)
         if err.validator == "type":
-            return f"应为{_type_words(err.validator_value)}。"
+            return problem("text.type", types=_type_words(err.validator_value))
         if err.validator == "maxItems":
-            return f"说明最多 {err.validator_value} 条，这里有 {len(err.instance)} 条。"
+            return problem("text.too_many", limit=err.validator_value, count=len(err.instance))
         if err.validator == "required":
-            return "每条说明须有 规则编号(rule)、对象(target)、说明(text)。"
-        return f"不符合数据文档的格式（{err.validator}）。"
+            return problem("text.required")
+        return problem("text.other", keyword=err.validator)
     spec = f.values[f.cells[element].value]
     is_amount = f.cells[element].value == "amount"
     what = "金额（万元）" if is_amount else "件数"
     if isinstance(v, bool):
-        return f"填的是逻辑值 {'TRUE' if v else 'FALSE'}，应填{what}数字。"
+        return problem("number.boolean", value="TRUE" if v else "FALSE", what=what)
     if isinstance(v, str):
         return _text_in_number(v, what)
     if not isinstance(v, (int, float)):
-        return f"不是数字（{type(v).__name__}），应填{what}。"
+        return problem("number.not_number", type=type(v).__name__, what=what)
     if isinstance(v, float) and v != v:
-        return f"不是有效数字，应填{what}。"
+        return problem("number.nan", what=what)
     if v < 0:
-        return f"填的是负数 {_num(v)}，{what}不能为负数；没有的填 0。"
+        return problem("number.negative", value=_num(v), what=what)
     if v > spec["maximum"]:
-        return f"数值 {_num(v)} 超出合理范围（上限 {spec['maximum']}），请核实。"
+        return problem("number.too_large", value=_num(v), limit=spec["maximum"])
     if not is_amount and isinstance(v, float):
-        return f"填的是小数 {_num(v)}，件数应为整数。"
+        return problem("number.decimal_count", value=_num(v))
     if is_amount and err.validator == "multipleOf":
-        return f"金额 {_num(v)} 超过 {spec['decimals']} 位小数（单位为万元，精确到元为 {spec['decimals']} 位小数），请四舍五入。"
-    return f"数值 {_num(v)} 不符合要求（{err.validator} {err.validator_value}）。"
+        return problem("number.decimals", value=_num(v), decimals=spec["decimals"])
+    return problem("number.other", value=_num(v), keyword=err.validator, expected=err.validator_value)
 
 
 def _text_in_number(v: str, what: str) -> str:
     s = v.strip()
     shown = v if len(v) <= 30 else v[:30] + "…"
     if s.startswith("="):
-        return "是公式且没有计算结果（工作簿未经 Excel 等程序重新计算保存），请直接填写数字。"
+        return problem("number.formula")
     if s.startswith("#"):
-        return f"显示错误值 {s}，请改为直接填写数字。"
+        return problem("number.error_value", value=s)
     if s in _DASHES or s == "":
-        return f"填的是“{shown}”，没有的请填 0，不要留空或填符号。"
+        return problem("number.dash", value=shown)
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?", v):   # ASCII digits stored as text: the cell is formatted as 文本
-        return (f"填的“{v}”是文本格式的数字（单元格格式为“文本”，或粘贴时带了文本格式）。请把单元格格式改为“常规”"
-                f"或“数值”后重新输入 {v}。")
+        return problem("number.text_format", value=v)
     norm = unicodedata.normalize("NFKC", s).replace(",", "").strip()
     m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(件|个|项|万元|元)?", norm)
     if m:
-        return f"填的是文本“{shown}”，请只填数字 {m.group(1)}（不要带单位、空格或全角字符）。"
-    return f"填的是文本“{shown}”，应填{what}数字；没有的填 0。"
+        return problem("number.with_unit", value=shown, number=m.group(1))
+    return problem("number.text", value=shown, what=what)
 
 
 def _num(v) -> str:
@@ -219,19 +219,18 @@ def _num(v) -> str:
 def _organ_problem(f: fmtmod.Format, element: str, v, err) -> str:
     fld = next(x for x in f.organ_fields if x.element == element)
     if v is None or v == "" or err.validator == "minLength":
-        return "未填写，此项必填。"
+        return problem("organ.blank")
     if err.validator == "enum":
-        return f"“{v}”不在可选范围内，请从下拉列表中选择：{'、'.join(fld.spec['enum'])}。"
+        return problem("organ.enum", value=v, choices="、".join(fld.spec["enum"]))
     if err.validator == "pattern":
-        return f"“{v}”格式不对：{fld.prompt or '请按要求填写'}"
+        return problem("organ.pattern", value=v, prompt=fld.prompt or "请按要求填写")
     if err.validator in ("minimum", "maximum"):
-        return (f"{v} 不在 {fld.spec['minimum']}–{fld.spec['maximum']} 之间"
-                f"（本格式自 {fld.spec['minimum']} 年度起适用）。")
+        return problem("organ.range", value=v, minimum=fld.spec["minimum"], maximum=fld.spec["maximum"])
     if err.validator == "maxLength":
-        return f"过长（上限 {err.validator_value} 字）。"
+        return problem("organ.too_long", limit=err.validator_value)
     if err.validator == "type":
-        return f"“{v}”应为{'四位年份数字' if fld.type == 'integer' else '文字'}。"
-    return f"“{v}”不符合要求（{err.validator}）。"
+        return problem("organ.type", value=v, expected="四位年份数字" if fld.type == "integer" else "文字")
+    return problem("organ.other", value=v, keyword=err.validator)
 
 
 # --- balance rules ----------------------------------------------------------------------------
@@ -255,7 +254,7 @@ def check_balance(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
         for var, val in b.items():
             where = where.replace("{" + var + "}", ctx.f.substitute_label(spec["table"], var, val))
         cells = lc + rc
-        refs = layout.compress([ctx.locate(c) for c in cells])
+        refs = layout.address_list([ctx.locate(c) for c in cells])
         msg = rule.message(where=where, lhs=_side(ll, lv, lsum, [c in blank for c in lc]),
                            rhs=_side(rl, rv, rsum, [c in blank for c in rc]),
                            difference=_num(lsum - rsum), cells=refs)
@@ -288,7 +287,7 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
             rows = list(dict.fromkeys(ctx.f.cells[c].row.label for c in block))
             span = rows[0] if len(rows) == 1 else f"{rows[0]} 至 {rows[-1]}（{len(rows)} 行）"
             name = " ".join(x for x in (table.sheet, table.title, span) if x)
-            refs = layout.compress([ctx.locate(c) for c in block])
+            refs = layout.address_list([ctx.locate(c) for c in block])
             msg = rule.message(where=name, count=len(block), cells=refs)
             out.append(ctx.finding(rule, msg, block, count=len(block)))
     return out
@@ -382,7 +381,7 @@ def check_other_share(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     group = ctx.f.cells[parts[0]].row.path[-2]          # （六）其他处理, the group of the parts' rows
     total_label = ctx.f.cells[total_cell].row.path[-1]  # （七）总计
     msg = rule.message(group=group, other=other, total_label=total_label, total=total, share=f"{other / total:.1%}",
-                       max_share=f"{p['max_share']:.0%}", cells=layout.compress([ctx.locate(c) for c in parts]),
+                       max_share=f"{p['max_share']:.0%}", cells=layout.address_list([ctx.locate(c) for c in parts]),
                        group_name=strip_ordinal(group))
     return [ctx.finding(rule, msg, parts + [total_cell], other=other, total=total)]
 

@@ -47,7 +47,7 @@ CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 
 # --- MS-OVBA 2.4.1: compression ---------------------------------------------------------------------
 
-def compress(data: bytes) -> bytes:
+def ovba_compress(data: bytes) -> bytes:
     """CompressedContainer: signature 0x01, then one chunk per 4096 bytes (greedy longest match)."""
     out = bytearray(b"\x01")
     for start in range(0, len(data), 4096):
@@ -240,9 +240,9 @@ def projectwm_stream() -> bytes:
 
 
 def vba_project_bin() -> bytes:
-    vba = {"_VBA_PROJECT": struct.pack("<HHBH", 0x61CC, 0xFFFF, 0, 1), "dir": compress(dir_stream())}
+    vba = {"_VBA_PROJECT": struct.pack("<HHBH", 0x61CC, 0xFFFF, 0, 1), "dir": ovba_compress(dir_stream())}
     for mod, kind in MODULES:
-        vba[mod] = compress(module_source(mod, kind))
+        vba[mod] = ovba_compress(module_source(mod, kind))
     return cfb({"VBA": vba, "PROJECT": project_stream(), "PROJECTwm": projectwm_stream()})
 
 

@@ -260,7 +260,7 @@ def load() -> Layout:
     return lay
 
 
-def compress(addresses: list[str], list_up_to: int = 6) -> str:
+def address_list(addresses: list[str], list_up_to: int = 6) -> str:
     """'表三!D7, D8, D30, D31' for a few cells; rectangles ('表三!D9:J29') when there are many."""
     by_sheet: dict[str, list[str]] = {}
     for a in addresses:

@@ -37,7 +37,7 @@ def rows() -> list[dict]:
             "title": r.title,
             "severity": r.severity,
             "expression": expression(r, f),
-            "cells": compress(lay, rule_elements(r, f)),
+            "cells": element_rectangles(lay, rule_elements(r, f)),
             "explain": r.explain,
             "source": r.source,
         }
@@ -94,7 +94,7 @@ def _boxes(lay: laymod.Layout, element: str) -> tuple[str, int, int, int, int]:
     raise KeyError(element)
 
 
-def compress(lay: laymod.Layout, elements: list[str]) -> str:
+def element_rectangles(lay: laymod.Layout, elements: list[str]) -> str:
     """'表三!D7:I8, D30:I31' — the cells of the elements as few rectangles, sheet by sheet."""
     cells: dict[str, set[tuple[int, int]]] = {}
     for e in elements:

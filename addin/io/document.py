@@ -10,6 +10,7 @@ from typing import TypedDict, Union
 
 from addin.errors import UserError
 from addin.format import fmt as fmtmod
+from addin.messages import refuse
 
 MAX_JSON_BYTES = 20 * 1024 * 1024  # a filled report is about 50 KB
 
@@ -67,11 +68,9 @@ def load_json(path: Path) -> dict:
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise UserError(f"文件 {path} 不是 UTF-8 编码的 JSON 文本。请用 nianbao dump 生成数据文档。",
-                        code="json.encoding")
+        raise refuse("json.encoding", path=path)
     except json.JSONDecodeError as e:
-        raise UserError(f"文件 {path} 不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列：{e.msg}）。",
-                        code="json.invalid")
+        raise refuse("json.invalid:syntax", path=path, line=e.lineno, column=e.colno, reason=e.msg)
     except RecursionError:
         raise UserError(f"文件 {path} 的 JSON 嵌套过深，不是年报数据文档。", code="json.invalid")
     except ValueError:           # an integer of thousands of digits (Python's int-string limit)

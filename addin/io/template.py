@@ -592,3 +592,8 @@ COMMITTED = Path(__file__).resolve().parents[2] / "workbook_templates" / f"年�
 
 if __name__ == "__main__":  # python -m addin.io.template → regenerate the committed standard workbook
     print(write(COMMITTED, force=True))
+
+
+def default_file_name() -> str:
+    """年报模板-2021版.xlsx: the blank template's name, with the format's version."""
+    return f"年报模板-{fmtmod.FORMAT_VERSION}版.xlsx"

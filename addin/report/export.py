@@ -14,9 +14,9 @@ from pathlib import Path
 
 from addin import pipeline
 from addin.checks.findings import Finding, summary
-from addin.errors import UserError
 from addin.io.atomic import atomic_paths, check_free
 from addin.io.document import ReportDocument
+from addin.messages import refuse
 from addin.report import model as report
 from addin.report.writers import FORMATS, writer
 
@@ -62,7 +62,7 @@ def parse_kinds(text: str | None) -> list[str]:
     kinds = ["md" if k == "markdown" else "html" if k == "htm" else k for k in kinds]
     bad = [k for k in kinds if k not in FORMATS]
     if bad or not kinds:
-        raise UserError(f"--to 的取值“{text}”无效：可选 {', '.join(FORMATS)}（用逗号分隔，如 --to docx,html）。", code="args.to")
+        raise refuse("args.to", text=text, choices=", ".join(FORMATS))
     return list(dict.fromkeys(kinds))
 
 
@@ -81,8 +81,7 @@ def check_target(target: Path, workbook: Path, force: bool) -> None:
         except OSError:
             newer = True
         if newer:
-            raise UserError(f"输出文件 {target} 已存在，且比工作簿 {workbook.name} 新（可能已手工修改过），"
-                            f"未导出任何文件。如确要覆盖，请加 --force；或用 --out 指定其他文件夹。", code="output.exists")
+            raise refuse("output.exists:newer", target=target, workbook=workbook.name)
 
 
 def export(workbook: str | Path, kinds: list[str] | None = None, out_dir: str | Path | None = None,

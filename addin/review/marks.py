@@ -262,7 +262,7 @@ def plan(findings: list[Finding], sheets: Iterable[str], typed: list[dict] | Non
                 if i == 0 and line not in notes.get(key, []):
                     notes.setdefault(key, []).append(line)
         link = next((lk for lk in (_link(a, sheets) for a in x.addresses) if lk), None)
-        rows.append(ResultRow(x.severity, x.rule, x.sheet or "工作簿", laymod.compress(x.addresses) if x.addresses else "",
+        rows.append(ResultRow(x.severity, x.rule, x.sheet or "工作簿", laymod.address_list(x.addresses) if x.addresses else "",
                               link, x.message, x.explanation or "", x.target, " ".join(marked)))
     for key, m in marks.items():
         m.fill = SEVERITY_FILLS.get(severities[key], SEVERITY_FILLS[SEVERITIES[-1]])

@@ -16,6 +16,7 @@ from pathlib import Path
 from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.io import document
+from addin.messages import refuse
 
 SOURCES_SHEET = "汇总来源"
 KIND = "本级政府汇总年度报告"
@@ -61,7 +62,7 @@ def combine(units: list[Unit], year: int | None, organ: str | None = None) -> tu
         ranked = Counter(u.year for u in readable if isinstance(u.year, int)).most_common()
         if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
             years = "、".join(str(y) for y, _ in ranked) or "均未填写"
-            raise UserError(f"无法确定汇总年度（各单位的报告年度：{years}），请用 --year 指定。", code="args.year")
+            raise refuse("args.year:rollup", years=years)
         year = ranked[0][0]
     seen: dict[str, str] = {}
     for u in readable:
@@ -125,8 +126,7 @@ def write(units_paths: list[Path], output: Path, organ: str, year: int | None, l
     units = map_paths(read_unit, units_paths, jobs, label="读取各单位", quiet=False)
     included, left_out, year = combine(units, year, organ)
     if not included:
-        raise UserError("没有可以汇总的单位：" + "；".join(f"{Path(u.file).name}：{u.left_out}" for u in left_out),
-                        code="input.nothing_to_roll_up")
+        raise refuse("input.nothing_to_roll_up", units="；".join(f"{Path(u.file).name}：{u.left_out}" for u in left_out))
     doc = build_document(included, organ, year, level)
     wb = template.build(doc)
     wb.create_sheet(SOURCES_SHEET)
