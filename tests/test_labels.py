@@ -354,3 +354,18 @@ def test_table4_one_header_for_two_columns_is_ambiguous(tmp_path):
     assert not ambiguous & set(res.positions)
     assert_located(wb, res, {e: p for e, p in expected.items() if e not in ambiguous})
     assert len(res.positions) == len(t4.columns) - 2
+
+
+def test_cell_references_parse_without_openpyxl():
+    """The read path names cells without importing openpyxl (layout.row_col is column_letter's inverse)."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    from addin.format import layout
+
+    for col in (1, 2, 26, 27, 52, 702, 703, 16384):
+        letters = layout.column_letter(col)
+        assert layout.column_index(letters) == column_index_from_string(letters) == col
+        ref = f"{letters}{col * 7}"
+        col_s, row = coordinate_from_string(ref)
+        assert layout.row_col(ref) == (row, column_index_from_string(col_s))
+        assert layout.row_col(f"${letters}${col * 7}") == (row, col)

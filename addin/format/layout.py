@@ -7,6 +7,7 @@ paths, merged header and label cells = runs of equal path prefixes.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -140,6 +141,22 @@ def column_letter(col: int) -> str:
     return letters
 
 
+def column_index(letters: str) -> int:
+    """A → 1, AA → 27 (the inverse of column_letter)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def row_col(ref: str) -> tuple[int, int]:
+    """'D7' → (7, 4); '$D$7' too."""
+    m = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)", ref)
+    if not m:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return int(m.group(2)), column_index(m.group(1))
+
+
 def defined_name(element: str) -> str:
     """The workbook name of an element: 't3.R01.C1' → 'nb_t3_R01_C1'."""
     return "nb_" + element.replace(".", "_")
@@ -270,10 +287,7 @@ def address_list(addresses: list[str], list_up_to: int = 6) -> str:
     for sheet, refs in by_sheet.items():
         refs = list(dict.fromkeys(refs))
         if len(refs) > list_up_to and all(":" not in r for r in refs):
-            from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-            refs = rectangles({(row, column_index_from_string(col))
-                               for col, row in map(coordinate_from_string, refs)})
+            refs = rectangles({row_col(r) for r in refs})
         parts.append(f"{sheet}!" + ", ".join(refs))
     return "; ".join(parts)
 

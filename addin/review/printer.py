@@ -11,14 +11,11 @@ __all__ = ["verdict", "text_report", "json_report", "export_report"]
 
 def _position(x: Finding):
     """Severity first, then where on the sheet (row, column of the first address), as staff read a sheet."""
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
     order = (SEVERITIES.index(x.severity) if x.severity in SEVERITIES else 9,)
     ref = x.addresses[0].split("!")[-1].split(":")[0] if x.addresses else ""
     try:
-        col, row = coordinate_from_string(ref)
-        return order + (row, column_index_from_string(col), x.rule)
-    except Exception:  # noqa: BLE001 — a sheet name alone, or no address: after the located ones
+        return order + layout.row_col(ref) + (x.rule,)
+    except ValueError:        # a sheet name alone, or no address: after the located ones
         return order + (10**7, 0, x.rule)
 
 
