@@ -93,7 +93,9 @@ def test_known_findings_shuyang():
     rules = {x.rule for x in found}
     assert "F1" in rules and any("规范性文件" in x.message for x in found if x.rule == "F1")    # old label
     assert any(x.rule == "A4" and "整改措施" in x.message for x in found)                      # altered heading
-    assert any(x.rule == "F4" for x in found)                                                # blank cells
+    blank = [x for x in found if x.rule == "F4"]                                             # blank cells:
+    assert len(blank) == 1 and blank[0].values["count"] == 125 and "!" not in blank[0].message  # one block
+    assert [x.rule for x in found if x.severity == "错误"] == ["F1", "F4"]                   # and no false 错误
     assert a.document["texts"]["problems"].startswith("（一）存在的主要问题")
     assert a.document["texts"]["improvements"].startswith("（二）整改措施")
 

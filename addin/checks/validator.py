@@ -296,10 +296,11 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
 def _blocks(ctx: _Context, cells: list[str]) -> list[list[str]]:
     """Cells grouped as rectangles on the sheet (row-major greedy cover, as layout.rectangles); cells whose
     address is not a plain A1 reference stay one a block."""
+    grid = layout.load().pos           # a published report (audit) locates cells by line: use the template's grid
     pos = {}
     for c in cells:
         m = re.fullmatch(r".+!([A-Z]+)(\d+)", ctx.locate(c))
-        pos[c] = (int(m.group(2)), _col(m.group(1))) if m else None
+        pos[c] = (int(m.group(2)), _col(m.group(1))) if m else (grid[c][1:] if c in grid else None)
     at = {p: c for c, p in pos.items() if p}
     blocks, left = [], set(at)
     for r, c in sorted(at):

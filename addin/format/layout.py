@@ -280,16 +280,20 @@ def load() -> Layout:
 def address_list(addresses: list[str], list_up_to: int = 6) -> str:
     """'表三!D7, D8, D30, D31' for a few cells; rectangles ('表三!D9:J29') when there are many."""
     by_sheet: dict[str, list[str]] = {}
+    plain = []                          # places that are no sheet address (a line of a published report)
     for a in addresses:
-        sheet, _, r = a.partition("!")
-        by_sheet.setdefault(sheet, []).append(r)
+        sheet, bang, r = a.partition("!")
+        if bang:
+            by_sheet.setdefault(sheet, []).append(r)
+        else:
+            plain.append(a)
     parts = []
     for sheet, refs in by_sheet.items():
         refs = list(dict.fromkeys(refs))
         if len(refs) > list_up_to and all(":" not in r for r in refs):
             refs = rectangles({row_col(r) for r in refs})
         parts.append(f"{sheet}!" + ", ".join(refs))
-    return "; ".join(parts)
+    return "; ".join(parts + list(dict.fromkeys(plain)))
 
 
 def rectangles(cells: set[tuple[int, int]]) -> list[str]:
