@@ -122,12 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     au = sub.add_parser("audit", help="审读已发布的年度报告（网页、PDF、Word、文本）",
                         description="把已发布的年度报告读成数据文档，用同样的规则校验；问题注明原文位置并引用原文。\n"
-                                    "支持 .html/.htm（UTF-8 或 GBK）、文字版 .pdf、.docx、.txt/.md。给出文件夹时逐个审读并列汇总表。")
+                                    "支持 .html/.htm（UTF-8 或 GBK）、文字版 .pdf、.docx、.txt/.md。给出文件夹时逐个审读（终端上显示进度）并列汇总表；"
+                                    "按 Ctrl-C 中断时列出已审读的结果，不写汇总表。")
     au.add_argument("file", metavar="文件或文件夹", nargs="+", help="已发布的年度报告，或它们所在的文件夹")
     au.add_argument("--json", action="store_true", help="以 JSON 输出数据文档、来源位置、未能读出的格和问题")
     au.add_argument("--to-workbook", metavar="文件.xlsx", help="把读出的数据写成标准模板工作簿（不覆盖已有文件）")
     au.add_argument("--prior", metavar="上年报告", help="上年的报告（已发布的报告或工作簿），做跨年核对")
-    au.add_argument("--summary", metavar="汇总.csv", help="审读多个文件时另存汇总表（CSV）")
+    au.add_argument("--summary", metavar="汇总.xlsx|汇总.csv",
+                    help="审读多个文件时另存汇总表：.xlsx 为工作簿（各文件一行，另列全部问题），其他为 CSV")
     au.add_argument("--html", metavar="视图.html", help="另存审读视图：原文逐行显示，问题标在所在位置")
     au.set_defaults(run=cmd_audit)
     return p

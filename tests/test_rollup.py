@@ -55,7 +55,7 @@ def test_rollup_sums_every_cell_and_lists_what_was_left_out(units, tmp_path, cap
         expected = (a["cells"][cid] or 0) + (b["cells"][cid] or 0)
         assert doc["cells"][cid] == pytest.approx(expected), cid
     assert doc["cells"]["t2.fees.amount"] == 1.2346                          # decimal sum, no float drift
-    assert doc["organ"]["name"] == "某县人民政府" and doc["organ"]["kind"] == rollup.KIND and doc["organ"]["year"] == 2022
+    assert doc["organ"]["name"] == "某县人民政府" and doc["organ"]["kind"] == rollup.report_kind() and doc["organ"]["year"] == 2022
     findings = validator.validate(doc)
     assert not [f for f in findings if f.rule.startswith("B")]             # sums of balanced units balance
     assert {"N1", "N3", "N4", "N5"} <= {f.rule for f in findings}          # the narrative is the office's to write
@@ -89,3 +89,25 @@ def test_units_of_different_years_need_year(units, tmp_path, capsys):
     assert "请用 --year 指定" in capsys.readouterr().err
     assert main(["rollup", str(d / "甲.xlsx"), str(d / "丁.xlsx"), "-o", str(tmp_path / "z.xlsx"), "--organ", "某县",
                  "--year", "2021"]) == 1
+
+
+def test_rollup_takes_its_rules_and_report_kind_from_the_format_data(monkeypatch, units):
+    """No format fact in rollup.py: the rules that leave a unit out and the report kind come from schema/."""
+    flagged = {r.id for r in F.rules if r.spec.get("rollup") == "unsummable"}
+    assert flagged and rollup.unsummable_rules() == flagged
+    kinds = next(o for o in F.organ_fields if o.id == "kind").spec["enum"]
+    assert rollup.report_kind() == F.raw["uses"]["rollup_kind"] in kinds
+    d, _, _ = units
+    assert rollup.read_unit(d / "丙.xlsx").left_out                 # 表三 E11 "3件": a flagged rule fires
+
+    for rid in flagged:                                             # unflag them: the same unit is summable
+        monkeypatch.delitem(F.rule(rid).spec, "rollup")
+    assert rollup.unsummable_rules() == frozenset()
+    assert rollup.read_unit(d / "丙.xlsx").left_out is None
+
+    other = next(k for k in kinds if k != rollup.report_kind())     # another enum value in the data is used
+    monkeypatch.setitem(F.raw["uses"], "rollup_kind", other)
+    assert rollup.build_document([], "某县", 2022, None)["organ"]["kind"] == other
+    monkeypatch.setitem(F.raw["uses"], "rollup_kind", "不是报告类型")
+    with pytest.raises(ValueError, match="rollup_kind"):
+        rollup.report_kind()

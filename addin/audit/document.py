@@ -43,7 +43,6 @@ class Audit:
     quote: dict = field(default_factory=dict)
     unread: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    anchors: dict = field(default_factory=dict)      # element → index of its first line (for the HTML view)
     located_by: str = "published"                    # cells found in a published text, not in a workbook
 
     def locate(self, element: str) -> str:

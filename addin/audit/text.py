@@ -34,11 +34,6 @@ def core(label: str) -> str:
         s = s[m.end():]
 
 
-def numbering(label: str) -> str:
-    m = NUMBERING.match(squeeze(label))
-    return m.group(0) if m else ""
-
-
 def is_number(cell: str | None) -> bool:
     return cell is not None and bool(NUMBER.match(squeeze(cell).replace(",", "")))
 

@@ -6,6 +6,7 @@ import html
 
 from addin.checks.findings import ERROR, EXPLAIN
 
+GENERATOR = '<meta name="generator" content="nianbao audit">'   # a folder audit skips the views it made
 _COLOR = {ERROR: "#f8d0d0", EXPLAIN: "#fbe9b7"}
 
 
@@ -28,7 +29,7 @@ def render(a, findings) -> str:
     head = "".join(_box(x) for x in loose)
     organ = a.document["organ"]
     title = html.escape(f"{organ.get('name') or ''} {organ.get('year') or ''} 年度报告 审读结果")
-    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title><style>'
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">{GENERATOR}<title>{title}</title><style>'
             "body{font-family:'Noto Sans CJK SC',sans-serif;max-width:60em;margin:2em auto;line-height:1.6}"
             ".ln{white-space:pre-wrap;word-break:break-all;padding:1px 4px}.w{color:#888;font-size:80%;margin-right:1em}"
             ".f{margin:2px 0 6px 2em;padding:4px 8px;border-left:4px solid #c00;background:#fff7f7;font-size:90%}"

@@ -3,7 +3,7 @@
 `nianbao rollup 文件夹/ [更多文件…] -o 汇总.xlsx --organ 某县人民政府 --year 2025 [--level 县级]`. Every count
 and amount of sections 二/三/四 is the sum over the units; the narrative parts are left for the office that
 rolls up to write. A unit is left out — and listed with the reason — when it cannot be read, has a value that
-cannot be summed (text, negative, decimal in a count: rule B4/S1), belongs to another year, or repeats a unit
+cannot be summed (text, negative, decimal in a count: the rules flagged `"rollup": "unsummable"`), belongs to another year, or repeats a unit
 already counted. A sheet “汇总来源” lists what went into the sums.
 """
 from __future__ import annotations
@@ -19,8 +19,22 @@ from addin.io import document
 from addin.messages import refuse
 
 SOURCES_SHEET = "汇总来源"
-KIND = "本级政府汇总年度报告"
-UNSUMMABLE = ("B4", "S1")          # a value of the wrong type: the sum would mean nothing
+
+
+def report_kind() -> str:
+    """The organ field kind's value for a roll-up (format-2021.json "uses" → one of that field's enum values)."""
+    f = fmtmod.load()
+    kind = f.raw["uses"]["rollup_kind"]
+    field_ = next(o for o in f.organ_fields if o.id == "kind")
+    if kind not in field_.spec.get("enum", ()):
+        raise ValueError(f"format data: rollup_kind {kind!r} is not a value of organ field kind")
+    return kind
+
+
+def unsummable_rules() -> frozenset[str]:
+    """Rules whose finding means a value of the wrong type (schema/rules-*.json `"rollup": "unsummable"`):
+    a unit with one of them is left out, since the sum would mean nothing."""
+    return frozenset(r.id for r in fmtmod.load().rules if r.spec.get("rollup") == "unsummable")
 
 
 @dataclass
@@ -47,7 +61,8 @@ def read_unit(path: Path) -> Unit:
     unit.organ, unit.year, unit.cells = doc["organ"].get("name"), doc["organ"].get("year"), doc["cells"]
     blocking = [f for f in findings if f.blocking]
     unit.verdict = "通过" if not blocking else f"未通过：{len(blocking)} 项，如 {blocking[0].rule} {blocking[0].message}"
-    bad = [f for f in findings if f.rule in UNSUMMABLE]
+    unsummable = unsummable_rules()
+    bad = [f for f in findings if f.rule in unsummable]
     if bad:
         unit.left_out = f"有 {len(bad)} 个数据格的值无法相加，如 {bad[0].message}"
     return unit
@@ -96,7 +111,7 @@ def summed(units: list[Unit]) -> dict:
 
 def build_document(units: list[Unit], organ: str, year: int, level: str | None) -> dict:
     doc = document.empty(organ, year)
-    doc["organ"].update(kind=KIND, level=level)
+    doc["organ"].update(kind=report_kind(), level=level)
     doc["cells"] = summed(units)
     return doc
 

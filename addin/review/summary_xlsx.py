@@ -49,7 +49,7 @@ def finding_rows(rows: list[dict]) -> list[list]:
             out.append([i, row["file"], "", "", row["error"]["code"], batch.verdict(row), row["error"]["message"], ""])
         for f in row["findings"]:
             addrs = f.get("addresses") or []
-            sheet = addrs[0].split("!")[0] if addrs else ""
+            sheet = addrs[0].split("!")[0] if addrs and "!" in addrs[0] else ""   # an audit's 第8行: no sheet
             cells = "、".join(a.split("!")[-1] for a in addrs[:MAX_ADDRESSES])
             if len(addrs) > MAX_ADDRESSES:
                 cells += f" 等 {len(addrs)} 处"
