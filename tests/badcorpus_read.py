@@ -103,7 +103,7 @@ def with_big_hidden_sheet(d, rows: int, per_row: int = 100, name: str = "年报.
     return out
 
 
-@case("annotate-huge-hidden-sheet", "标注：深度隐藏工作表“数据”含 12 万个有内容的单元格", 2,
+@case("annotate-huge-hidden-sheet", "标注：深度隐藏工作表“数据”含 12 万个有内容的单元格（格式不读它，也要计数）", 2,
       ["input.too_many_cells"], "工作表“数据”含超过 100000 个有内容的单元格")
 def _(d):
     return ["validate", str(with_big_hidden_sheet(d, 1200)), "--annotate", "--json"]

@@ -41,9 +41,12 @@ def test_readme_states_the_read_limits_in_force():
 
 
 def test_annotate_refuses_a_huge_hidden_sheet_before_loading_it(tmp_path):
-    """A million cells in a veryHidden sheet: validate reads through the streaming reader (which never parses
-    that sheet), then --annotate must refuse — naming file and sheet — instead of letting openpyxl build every
-    cell. Hang guard only: the 10-million-cell file of the benchmark takes too long to build here."""
+    """A million cells in a veryHidden sheet the format never reads: validate --annotate refuses — naming file
+    and sheet — before openpyxl builds a cell; so does annotate_file called on its own (the Excel-free path
+    that skips validation). Hang guard only: the benchmark's 10-million-cell file takes too long to build here."""
+    from addin.errors import UserError
+    from addin.review.backends import openpyxl_marks
+
     from .badcorpus_read import with_big_hidden_sheet
 
     path = with_big_hidden_sheet(tmp_path, 10_000)
@@ -51,6 +54,9 @@ def test_annotate_refuses_a_huge_hidden_sheet_before_loading_it(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr[-2000:]
     assert str(path) in out.stderr and "工作表“数据”" in out.stderr and "已拒绝读取" in out.stderr
+    with pytest.raises(UserError) as e:
+        openpyxl_marks.annotate_file(path, [])
+    assert e.value.code == "input.too_many_cells" and "工作表“数据”" in e.value.message
     assert not path.with_name("年报.校验.xlsx").exists()
 
 

@@ -50,7 +50,11 @@ def read(path: str | Path, fast: bool = True) -> Read:
             book = fastxlsx.Book(path)
             try:
                 _check_version(book, path)
-                return read_workbook(book, path)
+                out = read_workbook(book, path)
+                # the sheets the format does not read (a hidden one, say) are counted too: the same refusal
+                # as the reference reader and --annotate, which load every sheet
+                _check_parts(book.zip, [ws.part for ws in book.worksheets if ws._loaded is None], path)
+                return out
             finally:
                 book.close()
         except fastxlsx.Unsupported:
@@ -98,18 +102,22 @@ def check_cell_counts(path: Path) -> None:
     workbook lists under any part name is counted; the scan stops at the limit."""
     import zipfile
 
+    with zipfile.ZipFile(path) as z:
+        _check_parts(z, [i.filename for i in z.infolist()], path)
+
+
+def _check_parts(z, parts: list[str], path: Path) -> None:
     from addin.io import fastxlsx
 
     limit = fastxlsx.MAX_CELLS_PER_SHEET
-    with zipfile.ZipFile(path) as z:
-        for info in z.infolist():
-            filled, cells = _count_cells(z, info.filename, limit)
-            if filled > limit or cells > MAX_STYLED_FACTOR * limit:
-                what = (f"超过 {limit} 个有内容的单元格" if filled > limit
-                        else f"超过 {MAX_STYLED_FACTOR * limit} 个单元格（含只设了格式的空单元格）")
-                raise UserError(f"文件 {path} 的工作表“{_sheet_title(path, info.filename)}”含{what}，不像年报工作簿，"
-                                f"已拒绝读取。请删除多余内容（包括隐藏的工作表），或使用标准模板重新填报。", exit_code=2,
-                                code="input.too_many_cells")
+    for part in parts:
+        filled, cells = _count_cells(z, part, limit)
+        if filled > limit or cells > MAX_STYLED_FACTOR * limit:
+            what = (f"超过 {limit} 个有内容的单元格" if filled > limit
+                    else f"超过 {MAX_STYLED_FACTOR * limit} 个单元格（含只设了格式的空单元格）")
+            raise UserError(f"文件 {path} 的工作表“{_sheet_title(path, part)}”含{what}，不像年报工作簿，"
+                            f"已拒绝读取。请删除多余内容（包括隐藏的工作表），或使用标准模板重新填报。", exit_code=2,
+                            code="input.too_many_cells")
 
 
 def _count_cells(z, part: str, limit: int) -> tuple[int, int]:
