@@ -74,3 +74,36 @@ def _(d):
     out = rezip(src, d / "年报.xlsx", change)
     src.unlink()
     return validate(out)
+
+
+def with_big_hidden_sheet(d, rows: int, per_row: int = 100, name: str = "年报.xlsx"):
+    """The example plus a veryHidden sheet “数据” of rows × per_row numbers (scripts/bench_hostile.py builds
+    the same with 10 million cells)."""
+    row = "".join(f'<c r="{layout.column_letter(c)}{{r}}"><v>1</v></c>' for c in range(1, per_row + 1))
+    body = "".join(f'<row r="{r}">' + row.replace("{r}", str(r)) + "</row>" for r in range(1, rows + 1))
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             f'spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>').encode()
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+    def change(part, data):
+        if part == "xl/workbook.xml":
+            return data.replace(b"</sheets>", f'<sheet xmlns:r="{rel}" name="数据" sheetId="99" state="veryHidden" '
+                                f'r:id="rId99"/></sheets>'.encode(), 1)
+        if part == "xl/_rels/workbook.xml.rels":
+            return data.replace(b"</Relationships>", f'<Relationship Id="rId99" Type="{rel}/worksheet" '
+                                f'Target="worksheets/big.xml"/></Relationships>'.encode())
+        if part == "[Content_Types].xml":
+            return data.replace(b"</Types>", f'<Override PartName="/xl/worksheets/big.xml" ContentType="{ctype}"/>'
+                                f'</Types>'.encode())
+        return data
+    src = example_copy(d, "src.xlsx")
+    out = rezip(src, d / name, change, {"xl/worksheets/big.xml": sheet})
+    src.unlink()
+    return out
+
+
+@case("annotate-huge-hidden-sheet", "标注：深度隐藏工作表“数据”含 12 万个有内容的单元格（格式不读它，也要计数）", 2,
+      ["input.too_many_cells"], "工作表“数据”含超过 100000 个有内容的单元格")
+def _(d):
+    return ["validate", str(with_big_hidden_sheet(d, 1200)), "--annotate", "--json"]

@@ -29,8 +29,12 @@ from .helpers import EXAMPLE_XLSX, findings_of, make_bad, rgb
 
 
 class FakeNote:
-    def __init__(self, cell):
-        self._cell = cell
+    def __init__(self, cell, sheet=None):
+        self._cell, self._sheet = cell, sheet
+
+    @property
+    def location(self):
+        return FakeRange(self._sheet, self._cell.row, self._cell.column)
 
     @property
     def text(self):
@@ -183,8 +187,13 @@ class FakeSheet:
         return self._ws.title
 
     def range(self, cell1, cell2=None):
+        self._book.calls += 1            # every Range object is a round trip to Excel
         r2, c2 = cell2 if cell2 else (None, None)
         return FakeRange(self, cell1[0], cell1[1], r2, c2)
+
+    @property
+    def notes(self):
+        return FakeNotes(self)
 
     @property
     def used_range(self):
@@ -195,6 +204,16 @@ class FakeSheet:
 
     def activate(self):
         self._book._active = self.name
+
+
+class FakeNotes:
+    def __init__(self, sheet):
+        self._sheet = sheet
+
+    def __iter__(self):
+        cells = [c for row in self._sheet._ws.iter_rows() for c in row if c.comment is not None]
+        self._sheet._book.calls += 1 + len(cells)    # the list, then each note
+        return iter([FakeNote(c, self._sheet) for c in cells])
 
 
 class FakeSheets:
@@ -257,6 +276,7 @@ class FakeBook:
     def __init__(self, wb, fullname, app=None):
         self._wb, self._fullname, self._app = wb, fullname, app or FakeApp()
         self._log: list = []
+        self.calls = 0
         self._active = None
         self.saved_to: list = []
 
@@ -282,7 +302,7 @@ class FakeBook:
 
 REAL = {FakeBook: xlwings.Book, FakeSheet: xlwings.Sheet, FakeRange: xlwings.Range, FakeNote: xlwings.main.Note,
         FakeApp: xlwings.App, FakeSheets: xlwings.main.Sheets, FakeName: xlwings.main.Name,
-        FakeBooks: xlwings.main.Books, FakeFont: xlwings.main.Font}
+        FakeBooks: xlwings.main.Books, FakeFont: xlwings.main.Font, FakeNotes: xlwings.main.Notes}
 
 
 @pytest.mark.parametrize("fake", list(REAL), ids=lambda c: c.__name__)
@@ -463,3 +483,40 @@ def test_rules_and_new_template(tmp_path, monkeypatch):
     xl.new_template(book)
     assert [Path(p).name for p in book.app.opened] == ["年报模板-2021版.xlsx", "年报模板-2021版（2）.xlsx"]
     assert all(Path(p).is_file() for p in book.app.opened)
+
+
+def test_clear_button_makes_one_call_per_rectangle_not_per_address(tmp_path):
+    """A hand-made 校验结果 listing 10,000 addresses (a 100 × 100 block of 表三): 清除标记 restores every cell's
+    template fill in one call per rectangle of equal fill, finds notes from the sheet's note list, removes
+    only ours and leaves the staff's own note."""
+    src = make_bad(tmp_path)
+    book = _book(src)
+    xl.validate(book)
+    ws = book._wb[marks.RESULTS_SHEET]
+    col = marks.COL["标记格"]
+    for r in range(100):
+        ws.cell(marks.FIRST_ROW + r, col).value = " ".join(f"表三!{layout.ref(r + 1, c + 1)}" for c in range(100))
+    t3 = book._wb["表三"]
+    t3.cell(2, 2).comment = Comment(marks.NOTE_TAG + "\n旧标记", "x")
+    t3.cell(3, 3).comment = Comment("工作人员自己的批注", "x")
+    for r in range(1, 101):
+        for c in range(1, 101):
+            t3.cell(r, c).fill = PatternFill(fill_type="solid", start_color="FF0000", end_color="FF0000")
+    assert len(marks.marked_cells(XlwingsBackend(book))) == 10000
+    fills = {(r, c): marks.restore_fill("表三", r, c) for r in range(1, 101) for c in range(1, 101)}
+    rects = sum(len(marks.cell_rectangles({k for k, v in fills.items() if v == rgb})) for rgb in set(fills.values()))
+    book.calls = 0
+    xl.clear(book)
+    notes = 3      # the staff's note, our note, and the one more removed call
+    assert rects < 1000 and book.calls <= rects + notes + 20, (book.calls, rects)
+    assert {(r, c): rgb(t3.cell(r, c)) for r in range(1, 101) for c in range(1, 101)} == \
+        {k: v and v.upper() for k, v in fills.items()}
+    assert t3.cell(2, 2).comment is None and t3.cell(3, 3).comment.text == "工作人员自己的批注"
+    assert "10000" in book.app.alerts[-1][0]
+
+
+def test_fill_rectangles_cover_exactly_the_cells():
+    cells = {(1, 1), (1, 2), (2, 1), (2, 2), (5, 3), (7, 1), (7, 2)}
+    rects = marks.cell_rectangles(cells)
+    covered = [(r, c) for r1, c1, r2, c2 in rects for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    assert sorted(covered) == sorted(cells) and len(rects) == 3

@@ -38,3 +38,45 @@ def test_readme_states_the_read_limits_in_force():
     for phrase in (f"有内容的单元格不超过 {fastxlsx.MAX_CELLS_PER_SHEET} 个", f"文字块不超过 {reader.MAX_TEXT_ROWS} 行",
                    f"最多读{marks.RESULT_ROWS_MAX} 行、{marks.MAX_MARKED_CELLS} 个标记格", "scripts/bench_hostile.py"):
         assert phrase in readme, phrase
+
+
+def test_annotate_refuses_a_huge_hidden_sheet_before_loading_it(tmp_path):
+    """A million cells in a veryHidden sheet the format never reads: validate --annotate refuses — naming file
+    and sheet — before openpyxl builds a cell; so does annotate_file called on its own (the Excel-free path
+    that skips validation). Hang guard only: the benchmark's 10-million-cell file takes too long to build here."""
+    from addin.errors import UserError
+    from addin.review.backends import openpyxl_marks
+
+    from .badcorpus_read import with_big_hidden_sheet
+
+    path = with_big_hidden_sheet(tmp_path, 10_000)
+    out = subprocess.run([sys.executable, "-m", "addin", "validate", str(path), "--annotate"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr[-2000:]
+    assert str(path) in out.stderr and "工作表“数据”" in out.stderr and "已拒绝读取" in out.stderr
+    with pytest.raises(UserError) as e:
+        openpyxl_marks.annotate_file(path, [])
+    assert e.value.code == "input.too_many_cells" and "工作表“数据”" in e.value.message
+    assert not path.with_name("年报.校验.xlsx").exists()
+
+
+def test_cell_count_limits_pass_the_template_and_refuse_formatted_emptiness(tmp_path):
+    from addin.errors import UserError
+    from addin.io import fastxlsx, reader
+
+    from .badcorpus import rezip
+    from .helpers import EXAMPLE_XLSX
+
+    reader.check_cell_counts(EXAMPLE_XLSX)     # the filled example passes
+    limit = reader.MAX_STYLED_FACTOR * fastxlsx.MAX_CELLS_PER_SHEET
+
+    def empty_cells(n):
+        cells = "".join(f'<c r="A{r}" s="1"/>' for r in range(1, n + 1))
+        return rezip(EXAMPLE_XLSX, tmp_path / f"{n}.xlsx",
+                     lambda part, data: data.replace(b"</sheetData>", f"<row r=\"2000\">{cells}</row></sheetData>"
+                                                     .encode(), 1) if part == "xl/worksheets/sheet5.xml" else data)
+    reader.check_cell_counts(empty_cells(limit - 1000))        # formatted empty cells, within the bound
+    with pytest.raises(UserError) as e:
+        reader.check_cell_counts(empty_cells(limit + 10))
+    assert e.value.code == "input.too_many_cells" and "含只设了格式的空单元格" in e.value.message
+    assert "工作表“表三”" in e.value.message

@@ -57,6 +57,8 @@ WRITERS = {
     "dump": lambda d: ["dump", str(EXAMPLE_XLSX), "-o", str(d / "数据.json")],
     "rollup": lambda d: ["rollup", str(EXAMPLE_XLSX), "-o", str(d / "汇总.xlsx"), "--organ", "某县人民政府"],
     "summary-csv": lambda d: ["validate", str(EXAMPLE_XLSX), str(EXAMPLE_XLSX), "--summary-csv", str(d / "汇总.csv")],
+    "summary-xlsx": lambda d: ["validate", str(EXAMPLE_XLSX), str(EXAMPLE_XLSX), "--summary", str(d / "校验汇总.xlsx")],
+    "summary-one-file": lambda d: ["validate", str(EXAMPLE_XLSX), "--summary", str(d / "校验汇总.xlsx")],
     "annotate": lambda d: ["validate", str(d / "年报.xlsx"), "--annotate"],
     "export": lambda d: ["export", str(d / "年报.xlsx"), "--force"],
 }

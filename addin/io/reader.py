@@ -50,7 +50,11 @@ def read(path: str | Path, fast: bool = True) -> Read:
             book = fastxlsx.Book(path)
             try:
                 _check_version(book, path)
-                return read_workbook(book, path)
+                out = read_workbook(book, path)
+                # the sheets the format does not read (a hidden one, say) are counted too: the same refusal
+                # as the reference reader and --annotate, which load every sheet
+                _check_parts(book.zip, [ws.part for ws in book.worksheets if ws._loaded is None], path)
+                return out
             finally:
                 book.close()
         except fastxlsx.Unsupported:
@@ -68,6 +72,7 @@ def read(path: str | Path, fast: bool = True) -> Read:
 def open_workbook(path: Path, data_only: bool = False):
     """openpyxl workbook, or a UserError in Chinese saying what the file is and what to do."""
     container.check(path)
+    check_cell_counts(path)
     import openpyxl
     from defusedxml import DefusedXmlException
 
@@ -85,6 +90,87 @@ def open_workbook(path: Path, data_only: bool = False):
                         f"请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”再试。", code="input.corrupt")
     _check_version(wb, path)
     return wb
+
+
+MAX_STYLED_FACTOR = 3   # empty cells that only carry a format may outnumber the filled ones, not without bound
+
+
+def check_cell_counts(path: Path) -> None:
+    """Refuse, before openpyxl builds every cell of every sheet (hidden ones too; --annotate, fill, the
+    fallback reader), a sheet over the streaming reader's limit: more than MAX_CELLS_PER_SHEET filled cells,
+    or MAX_STYLED_FACTOR times that counting empty formatted cells. Every part is scanned, so a sheet the
+    workbook lists under any part name is counted; the scan stops at the limit."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        _check_parts(z, [i.filename for i in z.infolist()], path)
+
+
+def _check_parts(z, parts: list[str], path: Path) -> None:
+    from addin.io import fastxlsx
+
+    limit = fastxlsx.MAX_CELLS_PER_SHEET
+    for part in parts:
+        filled, cells = _count_cells(z, part, limit)
+        if filled > limit or cells > MAX_STYLED_FACTOR * limit:
+            what = (f"超过 {limit} 个有内容的单元格" if filled > limit
+                    else f"超过 {MAX_STYLED_FACTOR * limit} 个单元格（含只设了格式的空单元格）")
+            raise UserError(f"文件 {path} 的工作表“{_sheet_title(path, part)}”含{what}，不像年报工作簿，"
+                            f"已拒绝读取。请删除多余内容（包括隐藏的工作表），或使用标准模板重新填报。", exit_code=2,
+                            code="input.too_many_cells")
+
+
+def _count_cells(z, part: str, limit: int) -> tuple[int, int]:
+    """(filled, all) <c> elements in the sheetData of one part; stops past the limits; (0, 0) for non-XML."""
+    from xml.parsers import expat
+
+    from addin.io import fastxlsx
+
+    n = {"filled": 0, "cells": 0, "in_data": False, "open": False, "root": True}
+
+    def start(tag, attrs):
+        t = fastxlsx._local(tag)
+        if n["root"] and t != "worksheet":
+            raise _Counted               # styles, shared strings, drawings: no cells, not read further
+        n["root"] = False
+        if t == "sheetData":
+            n["in_data"] = True
+        elif n["in_data"] and t == "c":
+            n["cells"] += 1
+            n["open"] = False
+        elif n["in_data"] and t in ("v", "f", "is") and not n["open"]:
+            n["open"] = True            # the first value of this cell
+            n["filled"] += 1
+        if n["filled"] > limit or n["cells"] > MAX_STYLED_FACTOR * limit:
+            raise _Counted
+
+    def end(tag):
+        if fastxlsx._local(tag) == "sheetData":
+            raise _Counted               # one sheetData a sheet; what follows holds no cells
+
+    try:
+        fastxlsx._feed(z, part, fastxlsx._parser(start, end))
+    except (_Counted, fastxlsx.Unsupported, expat.ExpatError):
+        pass                             # not XML (an image), or a DTD the container check already refused
+    return n["filled"], n["cells"]
+
+
+class _Counted(Exception):
+    pass
+
+
+def _sheet_title(path: Path, part: str) -> str:
+    """The sheet tab shown for a part, or the part's own name when the workbook does not list it."""
+    from addin.io import fastxlsx
+
+    try:
+        book = fastxlsx.Book(path)
+    except (fastxlsx.Unsupported, KeyError, OSError):
+        return part
+    try:
+        return next((ws.title for ws in book.worksheets if ws.part == part), part)
+    finally:
+        book.close()
 
 
 def _caused_by(e: BaseException, kind: type) -> bool:

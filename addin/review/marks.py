@@ -286,6 +286,8 @@ class Backend(CellSource, Protocol):
     def set_fill(self, sheet: str, row: int, col: int, rgb: str | None) -> None: ...
     def note(self, sheet: str, row: int, col: int) -> str | None: ...
     def set_note(self, sheet: str, row: int, col: int, text: str | None) -> None: ...
+    def fill_range(self, sheet: str, r1: int, c1: int, r2: int, c2: int, rgb: str | None) -> None: ...
+    def notes_in(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]: ...
     def set_text(self, sheet: str, row: int, col: int, value) -> None: ...
     def new_results_sheet(self, name: str) -> None: ...
     def delete_sheet(self, name: str) -> None: ...
@@ -298,12 +300,16 @@ class Backend(CellSource, Protocol):
 def apply(p: Plan, backend: Backend) -> None:
     """Mark the workbook: clear old marks first, then fills, notes, 说明 rows and the 校验结果 sheet."""
     clear(backend)
+    fill_cells(backend, [(m.sheet, m.row, m.col, m.fill) for m in p.marks])
+    noted: dict[str, dict[tuple[int, int], str]] = {}
     for m in p.marks:
-        backend.set_fill(m.sheet, m.row, m.col, m.fill)
         if m.note is not None:
-            current = backend.note(m.sheet, m.row, m.col)
-            if current is None or current.startswith(NOTE_TAG):
-                backend.set_note(m.sheet, m.row, m.col, m.note)
+            noted.setdefault(m.sheet, {})[(m.row, m.col)] = m.note
+    for sheet, wanted in noted.items():
+        current = backend.notes_in(sheet, set(wanted))
+        for (r, c), text in wanted.items():
+            if current.get((r, c)) is None or current[(r, c)].startswith(NOTE_TAG):   # staff's own notes stay
+                backend.set_note(sheet, r, c, text)
     for r, rule, target, text in p.explain_writes:
         for col, v in enumerate((rule, target, text), start=1):
             backend.set_text(laymod.EXPLAIN_SHEET, r, col, v)
@@ -366,15 +372,46 @@ def marked_cells(source: CellSource) -> list[tuple[str, int, int, str | None]]:
     return out
 
 
+def fill_cells(backend: Backend, cells: list[tuple[str, int, int, str | None]]) -> None:
+    """Give each (sheet, row, col) its fill, one backend call per rectangle of equal fill: in Excel every
+    call is a round trip, and a hand-made 校验结果 may list thousands of cells (capped by marked_cells)."""
+    groups: dict[tuple[str, str | None], set[tuple[int, int]]] = {}
+    for sheet, r, c, rgb in cells:
+        groups.setdefault((sheet, rgb), set()).add((r, c))
+    for (sheet, rgb), keys in groups.items():
+        for r1, c1, r2, c2 in cell_rectangles(keys):
+            backend.fill_range(sheet, r1, c1, r2, c2, rgb)
+
+
+def cell_rectangles(cells: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """(row, col) cells → (r1, c1, r2, c2) rectangles covering exactly them (layout.rectangles, as numbers)."""
+    out = []
+    for ref in laymod.rectangles(cells):
+        first, _, last = ref.partition(":")
+        (r1, c1), (r2, c2) = (_row_col(x) for x in (first, last or first))
+        out.append((r1, c1, r2, c2))
+    return out
+
+
+def _row_col(ref: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import column_index_from_string
+
+    m = _REF.match(ref)
+    return int(m.group(2)), column_index_from_string(m.group(1))
+
+
 def clear(backend: Backend) -> int:
     """清除标记: the template's fill back on every marked cell, our notes removed, 校验结果 deleted."""
     sheets = set(backend.sheet_names())
     cells = [c for c in marked_cells(backend) if c[0] in sheets]
-    for sheet, r, c, element in cells:
-        backend.set_fill(sheet, r, c, restore_fill(sheet, r, c, element))
-        current = backend.note(sheet, r, c)
-        if current is not None and current.startswith(NOTE_TAG):
-            backend.set_note(sheet, r, c, None)
+    fill_cells(backend, [(sheet, r, c, restore_fill(sheet, r, c, element)) for sheet, r, c, element in cells])
+    by_sheet: dict[str, set[tuple[int, int]]] = {}
+    for sheet, r, c, _ in cells:
+        by_sheet.setdefault(sheet, set()).add((r, c))
+    for sheet, keys in by_sheet.items():
+        for (r, c), text in sorted(backend.notes_in(sheet, keys).items()):
+            if text.startswith(NOTE_TAG):
+                backend.set_note(sheet, r, c, None)
     if RESULTS_SHEET in sheets:
         backend.delete_sheet(RESULTS_SHEET)
     return len(cells)

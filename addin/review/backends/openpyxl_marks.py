@@ -48,10 +48,19 @@ class OpenpyxlBackend(OpenpyxlSource):
         if cell is not None:
             cell.fill = _fill(rgb)
 
+    def fill_range(self, sheet, r1, c1, r2, c2, rgb):
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                self.set_fill(sheet, r, c, rgb)
+
     def note(self, sheet, row, col):
         cell = self._cell(sheet, row, col)
         c = None if cell is None else cell.comment
         return None if c is None else c.text
+
+    def notes_in(self, sheet, cells):
+        found = {(r, c): self.note(sheet, r, c) for r, c in cells}
+        return {k: v for k, v in found.items() if v is not None}
 
     def set_note(self, sheet, row, col, text):
         cell = self._cell(sheet, row, col)

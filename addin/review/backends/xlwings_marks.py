@@ -7,7 +7,10 @@ installed xlwings classes (tests/test_addin_xlwings.py).
 from __future__ import annotations
 
 from addin.io.live import MAX_COLS, MAX_ROWS
+from addin.review.marks import MAX_MARKED_CELLS
 from addin.text import looks_like_formula
+
+MAX_NOTES_READ = MAX_MARKED_CELLS   # a sheet with more notes than any run of ours writes: the rest stay
 
 
 def _hex(rgb: str | None) -> str | None:
@@ -49,6 +52,21 @@ class XlwingsBackend:
     # --- writing (Backend) ---
     def set_fill(self, sheet, row, col, rgb):
         self._cell(sheet, row, col).color = _hex(rgb)
+
+    def fill_range(self, sheet, r1, c1, r2, c2, rgb):
+        self.book.sheets[sheet].range((r1, c1), (r2, c2)).color = _hex(rgb)
+
+    def notes_in(self, sheet, cells):
+        """The notes at these cells, from the sheet's own list of notes (a few) rather than one call per
+        cell (thousands when 校验结果 lists many); at most MAX_NOTES_READ notes are looked at."""
+        out = {}
+        for i, n in enumerate(self.book.sheets[sheet].notes):
+            if i >= MAX_NOTES_READ:
+                break
+            where = n.location
+            if (where.row, where.column) in cells:
+                out[(where.row, where.column)] = n.text
+        return out
 
     def note(self, sheet, row, col):
         n = self._cell(sheet, row, col).note
