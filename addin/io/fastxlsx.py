@@ -48,6 +48,30 @@ def _local(name: str) -> str:
     return name.rpartition(" ")[2]
 
 
+# tag → local name and cell reference → (row, col): the same few hundred strings recur in every workbook of a
+# batch; bounded so that a hostile file cannot grow them without end
+_LOCAL: dict[str, str] = {}
+_CELLS: dict[str, tuple[int, int]] = {}
+_CACHE_MAX = 50_000
+
+
+def _local_cached(tag: str) -> str:
+    t = tag.rpartition(" ")[2]
+    if len(_LOCAL) < _CACHE_MAX:
+        _LOCAL[tag] = t
+    return t
+
+
+def _ref_cached(ref: str) -> tuple[int, int]:
+    m = _CELL_REF.match(ref)
+    if not m:
+        raise Unsupported(f"cell reference {ref!r}")
+    out = (int(m.group(2)), _col(m.group(1)))
+    if len(_CELLS) < _CACHE_MAX:
+        _CELLS[ref] = out
+    return out
+
+
 def _parser(start=None, end=None, text=None):
     """An expat parser that refuses any DTD or entity declaration (defusedxml's policy) and strips namespaces."""
     p = expat.ParserCreate(namespace_separator=" ")
@@ -246,79 +270,89 @@ class Book:
             _feed(self.zip, part, _parser(start))
         return out
 
-    # a worksheet: its cells (values and cached formula results) and merged ranges; stops after mergeCells
+    # a worksheet: its cells (values and cached formula results) and merged ranges; stops after mergeCells.
+    # The handlers run once per XML element (≈2,500 per filled template): plain locals, cached tag names and
+    # cell references, and no work at the end of a cell without content (most cells of a styled grid).
     def _parse_sheet(self, ws: Sheet) -> dict[tuple[int, int], Cell]:
         if ws.part not in self.zip.NameToInfo:
             raise Unsupported(f"missing part {ws.part}")
         cells: dict[tuple[int, int], Cell] = {}
-        st = {"row": 0, "col": 0, "in": None, "buf": [], "c": None, "depth": 0, "after": False}
+        merged: list[_Range] = []
         sst_refs: list[tuple[tuple[int, int], int]] = []
+        row = col = depth = 0
+        c: dict | None = None
+        into: str | None = None
+        buf: list[str] = []
+        append = buf.append
 
         def start(tag, attrs):
-            t = _local(tag)
-            if t == "row":
-                st["row"] = int(attrs["r"]) if "r" in attrs else st["row"] + 1
-                st["col"] = 0
-            elif t == "c":
+            nonlocal row, col, depth, c, into, buf, append
+            t = _LOCAL.get(tag) or _local_cached(tag)
+            if t == "c":
                 ref = attrs.get("r")
-                m = _CELL_REF.match(ref) if ref else None
-                if m:
-                    st["row"], st["col"] = int(m.group(2)), _col(m.group(1))
-                elif ref:
-                    raise Unsupported(f"cell reference {ref!r}")
+                if ref:
+                    row, col = _CELLS.get(ref) or _ref_cached(ref)
                 else:
-                    st["col"] += 1
-                st["c"] = {"t": attrs.get("t", "n"), "s": int(attrs.get("s", 0) or 0), "v": None, "f": None,
-                           "is": None, "fa": None}
-            elif st["c"] is not None and t in ("v", "f", "t"):
-                st["in"], st["buf"] = t, []
+                    col += 1
+                c = {"t": attrs.get("t", "n"), "s": int(attrs.get("s", 0) or 0), "v": None, "f": None,
+                     "is": None, "fa": None}
+            elif t == "row":
+                row = int(attrs["r"]) if "r" in attrs else row + 1
+                col = 0
+            elif c is not None and (t == "v" or t == "f" or t == "t"):
+                into, buf = t, []
+                append = buf.append
                 if t == "f":
-                    st["c"]["fa"] = attrs.get("t")
-            elif t == "is" and st["c"] is not None:
-                st["c"]["is"] = []
-            elif t == "rPh" and st["c"] is not None:
-                st["in"] = "rPh"
+                    c["fa"] = attrs.get("t")
+            elif t == "is" and c is not None:
+                c["is"] = []
+            elif t == "rPh" and c is not None:
+                into = "rPh"
             elif t == "mergeCell":
                 m = _AREA.match(attrs.get("ref", ""))
                 if m and m.group(3):
-                    self_merged.append(_Range(int(m.group(2)), _col(m.group(1).upper()),
-                                              int(m.group(4)), _col(m.group(3).upper())))
-            elif t == "extLst" and st["depth"] == 1:
+                    merged.append(_Range(int(m.group(2)), _col(m.group(1).upper()),
+                                         int(m.group(4)), _col(m.group(3).upper())))
+            elif t == "extLst" and depth == 1:
                 raise _Stop   # the last child of a worksheet; nothing the format reads lies in it
-            st["depth"] += 1
+            depth += 1
 
         def end(tag):
-            st["depth"] -= 1
-            t = _local(tag)
-            c = st["c"]
-            if c is not None and t in ("v", "f", "t") and st["in"] == t:
-                text = "".join(st["buf"])
+            nonlocal depth, c, into
+            depth -= 1
+            t = _LOCAL.get(tag) or _local_cached(tag)
+            if t == "c":
+                if c is None:
+                    return
+                made = c
+                c = None
+                if made["v"] is None and made["f"] is None and made["fa"] is None and made["is"] is None:
+                    return     # a styled empty cell: _value would give None
+                key = (row, col)
+                cell = self._value(made, key, sst_refs)
+                if cell is not None:
+                    cells[key] = cell
+                    if len(cells) > MAX_CELLS_PER_SHEET:
+                        raise TooLarge(ws.title, len(cells))
+            elif c is not None and into == t and (t == "v" or t == "f" or t == "t"):
+                text = "".join(buf)
                 if t == "t":
                     if c["is"] is not None:
                         c["is"].append(text)
                 else:
                     c[t] = text
-                st["in"] = None
+                into = None
             elif t == "rPh":
-                st["in"] = None
-            elif t == "c" and c is not None:
-                st["c"] = None
-                key = (st["row"], st["col"])
-                made = self._value(c, key, sst_refs)
-                if made is not None:
-                    cells[key] = made
-                    if len(cells) > MAX_CELLS_PER_SHEET:
-                        raise TooLarge(ws.title, len(cells))
+                into = None
             elif t == "mergeCells":
                 raise _Stop
 
         def text(data):
-            if st["in"] in ("v", "f", "t"):
-                st["buf"].append(data)
+            if into is not None and into != "rPh":
+                append(data)
 
-        self_merged: list[_Range] = []
         _feed(self.zip, ws.part, _parser(start, end, text))
-        ws._merged = self_merged
+        ws._merged = merged
         if sst_refs:
             strings = self._shared_strings({i for _, i in sst_refs})
             for key, i in sst_refs:
