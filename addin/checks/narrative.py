@@ -227,19 +227,44 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
     the sentence must hold; unless: what makes it a claim about something else, "其余均已办结")."""
     out = []
     unless_all = re.compile(rule.params["zero_unless"]) if rule.params.get("zero_unless") else None
+    whole, sentences = _zero_sentences(text) if text else ("", ())
     for claim in lexicon()["zero"].get(rule.id, []):
-        rx = re.compile("|".join(claim["patterns"])) if "patterns" in claim else _keyword_rx(claim["words"])
+        if not sentences:
+            break
+        rx = re.compile("|".join(claim["patterns"])) if "patterns" in claim else _keyword_rx_of(tuple(claim["words"]))
+        if _context_free(rx.pattern) and not rx.search(whole):
+            continue     # no sentence can match what the whole text does not hold
         unless = re.compile(claim["unless"]) if claim.get("unless") else unless_all
-        for pi, para in enumerate(_paragraphs(text), 1):
-            for sent in _sentences(para.translate(_FULLWIDTH)):
-                m = rx.search(sent)
-                if not m or (unless and unless.search(sent)) or (claim.get("near") and claim["near"] not in sent):
-                    continue
-                clause = re.split(r"[，,；;。]", sent[m.end():], maxsplit=1)[0]
-                if claim.get("then") and claim["then"] not in m.group(0) + clause:
-                    continue
-                out.append((pi, sent.strip(), m.group(0), claim))
+        for pi, sent in sentences:
+            m = rx.search(sent)
+            if not m or (unless and unless.search(sent)) or (claim.get("near") and claim["near"] not in sent):
+                continue
+            clause = re.split(r"[，,；;。]", sent[m.end():], maxsplit=1)[0]
+            if claim.get("then") and claim["then"] not in m.group(0) + clause:
+                continue
+            out.append((pi, sent.strip(), m.group(0), claim))
     return out
+
+
+@lru_cache(maxsize=64)
+def _zero_sentences(text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """The text half-width, and its (paragraph, sentence) pairs: made once per text, not once per claim and
+    rule (the same few texts are read by every zero rule)."""
+    paragraphs = [para.translate(_FULLWIDTH) for para in _paragraphs(text)]
+    return "\n".join(paragraphs), tuple((pi, sent) for pi, para in enumerate(paragraphs, 1)
+                                         for sent in _sentences(para))
+
+
+@lru_cache(maxsize=256)
+def _context_free(pattern: str) -> bool:
+    """A pattern that matches in a sentence surely matches in any text holding the sentence: no anchor,
+    word boundary or look-around (a negated class '[^…]' is fine)."""
+    return not re.search(r"\^|\$|\\[bBAZ]|\(\?", pattern.replace("[^", "["))
+
+
+@lru_cache(maxsize=256)
+def _keyword_rx_of(words: tuple[str, ...]) -> re.Pattern:
+    return _keyword_rx(list(words))
 
 
 def _texts(ctx, rule: fmtmod.Rule) -> list[str]:

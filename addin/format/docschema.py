@@ -143,9 +143,15 @@ def _same(a, b) -> bool:
     return a == b
 
 
+_KNOWN_NODES: set[int] = set()   # id() of the loaded schema's nodes already seen to use known keywords only
+
+
 def _ok(v, s: dict, root: dict) -> bool:
-    if not isinstance(s, dict) or not set(s) <= _KNOWN:
-        raise _Unsure
+    if id(s) not in _KNOWN_NODES:
+        if not isinstance(s, dict) or not set(s) <= _KNOWN:
+            raise _Unsure
+        if root is load_schema():    # the cached schema lives as long as the process: its ids stay its own
+            _KNOWN_NODES.add(id(s))
     if "$ref" in s:
         ref = s["$ref"]
         if not ref.startswith("#/$defs/"):
@@ -153,8 +159,8 @@ def _ok(v, s: dict, root: dict) -> bool:
         if not _ok(v, root["$defs"][ref[len("#/$defs/"):]], root):
             return False
     if "type" in s:
-        types = s["type"] if isinstance(s["type"], list) else [s["type"]]
-        if not any(_TYPES[t](v) for t in types):
+        types = s["type"]
+        if not (any(_TYPES[t](v) for t in types) if isinstance(types, list) else _TYPES[types](v)):
             return False
     if "enum" in s and not any(_same(v, e) for e in s["enum"]):
         return False

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from xml.parsers import expat
 
@@ -46,6 +48,30 @@ class _Stop(Exception):
 
 def _local(name: str) -> str:
     return name.rpartition(" ")[2]
+
+
+# tag → local name and cell reference → (row, col): the same few hundred strings recur in every workbook of a
+# batch; bounded so that a hostile file cannot grow them without end
+_LOCAL: dict[str, str] = {}
+_CELLS: dict[str, tuple[int, int]] = {}
+_CACHE_MAX = 50_000
+
+
+def _local_cached(tag: str) -> str:
+    t = tag.rpartition(" ")[2]
+    if len(_LOCAL) < _CACHE_MAX:
+        _LOCAL[tag] = t
+    return t
+
+
+def _ref_cached(ref: str) -> tuple[int, int]:
+    m = _CELL_REF.match(ref)
+    if not m:
+        raise Unsupported(f"cell reference {ref!r}")
+    out = (int(m.group(2)), _col(m.group(1)))
+    if len(_CELLS) < _CACHE_MAX:
+        _CELLS[ref] = out
+    return out
 
 
 def _parser(start=None, end=None, text=None):
@@ -81,6 +107,44 @@ def _feed(z: zipfile.ZipFile, part: str, parser) -> None:
         raise Unsupported(f"{part}: {e}")
 
 
+# A styled empty cell (<c r="B7" s="3"/>) or an empty row makes two handler calls and yields nothing; the
+# template's grids are mostly such cells (说明: 600 cells, 7 values). Cut at C speed before expat sees them —
+# only where that cannot change what is read: whole tags between '>' and '<', no comment, CDATA or DTD that
+# could join the remains into new markup, and every cell and row addressed (a cell or row without r= counts
+# on from the one before, which a cut would shift).
+_EMPTY_CELL = re.compile(rb'>(?:<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,6}")?(?: t="[a-zA-Z]{1,9}")?'
+                         rb'(?:/>|></c>))+(?=<)')
+_EMPTY_ROW = re.compile(rb'>(?:<row r="[0-9]{1,7}"(?: [A-Za-z0-9:]{1,40}="[^"<>&]*")*(?:/>|></row>))+(?=<)')
+_ANY_CELL_OR_ROW = re.compile(rb"<(?:[A-Za-z0-9_.-]+:)?(c|row)[\s/>]")
+_CUT_MAX = 1 << 20    # larger parts are streamed as they are (1 MB holds fewer cells than MAX_CELLS_PER_SHEET)
+
+
+def _cuttable(data: bytes) -> bool:
+    if b"<!" in data:
+        return False
+    tags = _ANY_CELL_OR_ROW.findall(data)
+    return len(tags) == data.count(b'<c r="') + data.count(b'<row r="')
+
+
+def _feed_sheet(z: zipfile.ZipFile, part: str, parser) -> None:
+    """_feed, with the empty cells and rows of a small well-behaved part cut first."""
+    try:
+        with z.open(part) as fh:
+            data = fh.read(_CUT_MAX + 1)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error):
+        data = b""     # let the streaming read meet the damage where it always has
+    if not data or len(data) > _CUT_MAX or not _cuttable(data):
+        _feed(z, part, parser)
+        return
+    data = _EMPTY_ROW.sub(b">", _EMPTY_CELL.sub(b">", data))
+    try:
+        parser.Parse(data, True)
+    except _Stop:
+        pass
+    except expat.ExpatError as e:
+        raise Unsupported(f"{part}: {e}")
+
+
 # --- the surface the reader sees ------------------------------------------------------------------
 
 class Name:
@@ -89,9 +153,13 @@ class Name:
 
     @property
     def destinations(self):
-        m = _DEST.match(self.value)
-        if m:
-            yield m.group("notquoted") or m.group("quoted"), m.group("cells")
+        yield from _destinations(self.value)
+
+
+@lru_cache(maxsize=4096)    # the template's ~200 names recur in every workbook of a batch
+def _destinations(value: str) -> tuple[tuple[str, str], ...]:
+    m = _DEST.match(value)
+    return ((m.group("notquoted") or m.group("quoted"), m.group("cells")),) if m else ()
 
 
 class Cell:
@@ -246,79 +314,89 @@ class Book:
             _feed(self.zip, part, _parser(start))
         return out
 
-    # a worksheet: its cells (values and cached formula results) and merged ranges; stops after mergeCells
+    # a worksheet: its cells (values and cached formula results) and merged ranges; stops after mergeCells.
+    # The handlers run once per XML element (≈2,500 per filled template): plain locals, cached tag names and
+    # cell references, and no work at the end of a cell without content (most cells of a styled grid).
     def _parse_sheet(self, ws: Sheet) -> dict[tuple[int, int], Cell]:
         if ws.part not in self.zip.NameToInfo:
             raise Unsupported(f"missing part {ws.part}")
         cells: dict[tuple[int, int], Cell] = {}
-        st = {"row": 0, "col": 0, "in": None, "buf": [], "c": None, "depth": 0, "after": False}
+        merged: list[_Range] = []
         sst_refs: list[tuple[tuple[int, int], int]] = []
+        row = col = depth = 0
+        c: dict | None = None
+        into: str | None = None
+        buf: list[str] = []
+        append = buf.append
 
         def start(tag, attrs):
-            t = _local(tag)
-            if t == "row":
-                st["row"] = int(attrs["r"]) if "r" in attrs else st["row"] + 1
-                st["col"] = 0
-            elif t == "c":
+            nonlocal row, col, depth, c, into, buf, append
+            t = _LOCAL.get(tag) or _local_cached(tag)
+            if t == "c":
                 ref = attrs.get("r")
-                m = _CELL_REF.match(ref) if ref else None
-                if m:
-                    st["row"], st["col"] = int(m.group(2)), _col(m.group(1))
-                elif ref:
-                    raise Unsupported(f"cell reference {ref!r}")
+                if ref:
+                    row, col = _CELLS.get(ref) or _ref_cached(ref)
                 else:
-                    st["col"] += 1
-                st["c"] = {"t": attrs.get("t", "n"), "s": int(attrs.get("s", 0) or 0), "v": None, "f": None,
-                           "is": None, "fa": None}
-            elif st["c"] is not None and t in ("v", "f", "t"):
-                st["in"], st["buf"] = t, []
+                    col += 1
+                c = {"t": attrs.get("t", "n"), "s": int(attrs.get("s", 0) or 0), "v": None, "f": None,
+                     "is": None, "fa": None}
+            elif t == "row":
+                row = int(attrs["r"]) if "r" in attrs else row + 1
+                col = 0
+            elif c is not None and (t == "v" or t == "f" or t == "t"):
+                into, buf = t, []
+                append = buf.append
                 if t == "f":
-                    st["c"]["fa"] = attrs.get("t")
-            elif t == "is" and st["c"] is not None:
-                st["c"]["is"] = []
-            elif t == "rPh" and st["c"] is not None:
-                st["in"] = "rPh"
+                    c["fa"] = attrs.get("t")
+            elif t == "is" and c is not None:
+                c["is"] = []
+            elif t == "rPh" and c is not None:
+                into = "rPh"
             elif t == "mergeCell":
                 m = _AREA.match(attrs.get("ref", ""))
                 if m and m.group(3):
-                    self_merged.append(_Range(int(m.group(2)), _col(m.group(1).upper()),
-                                              int(m.group(4)), _col(m.group(3).upper())))
-            elif t == "extLst" and st["depth"] == 1:
+                    merged.append(_Range(int(m.group(2)), _col(m.group(1).upper()),
+                                         int(m.group(4)), _col(m.group(3).upper())))
+            elif t == "extLst" and depth == 1:
                 raise _Stop   # the last child of a worksheet; nothing the format reads lies in it
-            st["depth"] += 1
+            depth += 1
 
         def end(tag):
-            st["depth"] -= 1
-            t = _local(tag)
-            c = st["c"]
-            if c is not None and t in ("v", "f", "t") and st["in"] == t:
-                text = "".join(st["buf"])
+            nonlocal depth, c, into
+            depth -= 1
+            t = _LOCAL.get(tag) or _local_cached(tag)
+            if t == "c":
+                if c is None:
+                    return
+                made = c
+                c = None
+                if made["v"] is None and made["f"] is None and made["fa"] is None and made["is"] is None:
+                    return     # a styled empty cell: _value would give None
+                key = (row, col)
+                cell = self._value(made, key, sst_refs)
+                if cell is not None:
+                    cells[key] = cell
+                    if len(cells) > MAX_CELLS_PER_SHEET:
+                        raise TooLarge(ws.title, len(cells))
+            elif c is not None and into == t and (t == "v" or t == "f" or t == "t"):
+                text = "".join(buf)
                 if t == "t":
                     if c["is"] is not None:
                         c["is"].append(text)
                 else:
                     c[t] = text
-                st["in"] = None
+                into = None
             elif t == "rPh":
-                st["in"] = None
-            elif t == "c" and c is not None:
-                st["c"] = None
-                key = (st["row"], st["col"])
-                made = self._value(c, key, sst_refs)
-                if made is not None:
-                    cells[key] = made
-                    if len(cells) > MAX_CELLS_PER_SHEET:
-                        raise TooLarge(ws.title, len(cells))
+                into = None
             elif t == "mergeCells":
                 raise _Stop
 
         def text(data):
-            if st["in"] in ("v", "f", "t"):
-                st["buf"].append(data)
+            if into is not None and into != "rPh":
+                append(data)
 
-        self_merged: list[_Range] = []
-        _feed(self.zip, ws.part, _parser(start, end, text))
-        ws._merged = self_merged
+        _feed_sheet(self.zip, ws.part, _parser(start, end, text))
+        ws._merged = merged
         if sst_refs:
             strings = self._shared_strings({i for _, i in sst_refs})
             for key, i in sst_refs:

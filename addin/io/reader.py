@@ -13,6 +13,7 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from addin.checks.findings import Finding
@@ -259,6 +260,7 @@ _AREA = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]
 MAX_ROW, MAX_COL = 1048576, 16384
 
 
+@lru_cache(maxsize=4096)    # the template's ~200 names recur in every workbook of a batch
 def layout_area(ref: str) -> bool:
     """A cell or a cell range inside the sheet grid. Whole rows ('$3:$202'), whole columns, or cells beyond
     XFD1048576 are not a place of the format: such a name is ignored like a #REF! one."""
