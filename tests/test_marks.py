@@ -313,3 +313,17 @@ def test_a_text_rule_marks_the_paragraph_its_message_names():
         assert named in x.message                                   # the message names the paragraph's cell
         assert (block.sheet, block.first_row + 2, block.col) in marked
         assert (block.sheet, block.first_row, block.col) not in marked
+
+
+def test_a_message_lists_its_cells_in_reading_order(example_doc):
+    """B6 said 'E7, A7, B7…' (总计 first, as the rule lists it): staff read a sheet row by row, left to right."""
+    from tests.helpers import balanced_doc
+
+    d = balanced_doc(example_doc)
+    d["cells"]["t4.review.total"] += 1
+    (b6,) = [x for x in validator.validate(d) if x.rule == "B6"]
+    lay = layout.load()
+    cells = sorted(lay.pos[c] for c in b6.cells)
+    assert b6.cells[0] == "t4.review.total" and lay.pos["t4.review.total"] != cells[0]   # rule order ≠ sheet order
+    listed = b6.message.rsplit("（", 1)[1].rstrip("）。请逐格核对后改正").split("!", 1)[1].split(", ")
+    assert listed == [layout.ref(r, c) for _, r, c in cells]

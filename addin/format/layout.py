@@ -7,6 +7,7 @@ paths, merged header and label cells = runs of equal path prefixes.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -261,7 +262,8 @@ def load() -> Layout:
 
 
 def compress(addresses: list[str], list_up_to: int = 6) -> str:
-    """'表三!D7, D8, D30, D31' for a few cells; rectangles ('表三!D9:J29') when there are many."""
+    """'表三!D7, D8, D30, D31' for a few cells (in reading order: row by row, left to right); rectangles
+    ('表三!D9:J29') when there are many."""
     by_sheet: dict[str, list[str]] = {}
     for a in addresses:
         sheet, _, r = a.partition("!")
@@ -269,11 +271,14 @@ def compress(addresses: list[str], list_up_to: int = 6) -> str:
     parts = []
     for sheet, refs in by_sheet.items():
         refs = list(dict.fromkeys(refs))
-        if len(refs) > list_up_to and all(":" not in r for r in refs):
+        if all(re.fullmatch(r"[A-Z]{1,3}\d+", r) for r in refs):
             from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-            refs = rectangles({(row, column_index_from_string(col))
-                               for col, row in map(coordinate_from_string, refs)})
+            # staff read a sheet row by row, left to right: list the cells that way, not in rule order
+            pos = {r: (row, column_index_from_string(col)) for r, (col, row) in
+                   zip(refs, map(coordinate_from_string, refs))}
+            refs = (rectangles(set(pos.values())) if len(refs) > list_up_to
+                    else sorted(refs, key=pos.__getitem__))
         parts.append(f"{sheet}!" + ", ".join(refs))
     return "; ".join(parts)
 
