@@ -327,3 +327,23 @@ def test_a_message_lists_its_cells_in_reading_order(example_doc):
     assert b6.cells[0] == "t4.review.total" and lay.pos["t4.review.total"] != cells[0]   # rule order ≠ sheet order
     listed = b6.message.rsplit("（", 1)[1].rstrip("）。请逐格核对后改正").split("!", 1)[1].split(", ")
     assert listed == [layout.ref(r, c) for _, r, c in cells]
+
+
+def test_a_reason_edited_in_results_replaces_the_stored_one_without_f8(tmp_path):
+    """Reason stored in 说明 by an annotate run, then changed in 校验结果: the new text explains the 问题 at once,
+    and the older 说明 row (replaced on the next annotate) is not reported as a stray explanation (F8)."""
+    src = make_bad(tmp_path, keep_explanations=False)
+    x = _unexplained_finding(findings_of(src))
+    out = openpyxl_marks.annotate_file(src, findings_of(src))
+    for reason in ("旧理由", "新理由"):
+        wb = openpyxl.load_workbook(out)
+        row = next(r for r in results_rows(wb) if r["规则"] == x.rule and r["级别"] == EXPLAIN)
+        wb[marks.RESULTS_SHEET].cell(row["_row"], marks.COL[marks.EXPLAIN_HEADER]).value = reason
+        wb.save(out)
+        found = findings_of(out)
+        assert [f.message for f in found if f.rule == "F8"] == []
+        assert next(f for f in found if (f.rule, f.target) == (x.rule, x.target)).explanation == reason
+        out = openpyxl_marks.annotate_file(out, found)
+    ws = openpyxl.load_workbook(out)[layout.EXPLAIN_SHEET]
+    r1, r2 = layout.load().explain_rows
+    assert [ws.cell(r, 3).value for r in range(r1, r2 + 1) if ws.cell(r, 1).value] == ["新理由"]

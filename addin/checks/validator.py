@@ -435,9 +435,10 @@ def apply_explanations(findings: list[Finding], explanations: list[dict]) -> lis
                 continue
             tokens = [t for t in re.split(r"[;；,，、\s]+", str(e.get("target") or "")) if t]
             if str(e.get("text", "")).strip() and (not tokens or any(t in keys for t in tokens)):
-                x.explanation = e["text"].strip()
+                # the first row that fits explains (the reader puts the newer, typed in 校验结果, first);
+                # a later row for the same 问题 is the older text of it, replaced, not a stray (no F8)
+                x.explanation = x.explanation or e["text"].strip()
                 used.add(i)
-                break
     return [e for i, e in enumerate(explanations) if i not in used and isinstance(e, dict)]
 
 
