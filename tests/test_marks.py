@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -156,7 +157,7 @@ def test_explanations_typed_in_results_are_read_back_and_kept_in_one_place(tmp_p
 
     # staff type the reason in the annotated copy's 校验结果 sheet (a text that looks like a formula, too)
     wb = openpyxl.load_workbook(out)
-    row = next(r for r in results_rows(wb) if (r["规则"], r["对象"]) == (x.rule, x.target))
+    row = next(r for r in results_rows(wb) if (r["规则"], r["对象"]) == (x.rule, validator.object_label(x)))
     assert row["级别"] == EXPLAIN and not row[marks.EXPLAIN_HEADER]
     reason = "=本年度总体情况按原文发布，未删减"
     wb[marks.RESULTS_SHEET].cell(row["_row"], marks.COL[marks.EXPLAIN_HEADER]).value = reason
@@ -175,9 +176,9 @@ def test_explanations_typed_in_results_are_read_back_and_kept_in_one_place(tmp_p
     ws = wb2[layout.EXPLAIN_SHEET]
     stored = [(ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value) for r in range(r1, r2 + 1)
               if ws.cell(r, 1).value]
-    assert stored == [(x.rule, x.target, reason)]
+    assert stored == [(x.rule, validator.object_label(x), reason)]
     assert ws.cell(r1, 3).data_type == "s"            # text, never a formula
-    row2 = next(r for r in results_rows(wb2) if (r["规则"], r["对象"]) == (x.rule, x.target))
+    row2 = next(r for r in results_rows(wb2) if (r["规则"], r["对象"]) == (x.rule, validator.object_label(x)))
     assert row2[marks.EXPLAIN_HEADER] == reason
     assert wb2[marks.RESULTS_SHEET].cell(row2["_row"], marks.COL[marks.EXPLAIN_HEADER]).data_type == "s"
 
@@ -313,3 +314,95 @@ def test_a_text_rule_marks_the_paragraph_its_message_names():
         assert named in x.message                                   # the message names the paragraph's cell
         assert (block.sheet, block.first_row + 2, block.col) in marked
         assert (block.sheet, block.first_row, block.col) not in marked
+
+
+def test_a_message_lists_its_cells_in_reading_order(example_doc):
+    """B6 said 'E7, A7, B7…' (总计 first, as the rule lists it): staff read a sheet row by row, left to right."""
+    from tests.helpers import balanced_doc
+
+    d = balanced_doc(example_doc)
+    d["cells"]["t4.review.total"] += 1
+    (b6,) = [x for x in validator.validate(d) if x.rule == "B6"]
+    lay = layout.load()
+    cells = sorted(lay.pos[c] for c in b6.cells)
+    assert b6.cells[0] == "t4.review.total" and lay.pos["t4.review.total"] != cells[0]   # rule order ≠ sheet order
+    listed = b6.message.rsplit("（", 1)[1].rstrip("）。请逐格核对后改正").split("!", 1)[1].split(", ")
+    assert listed == [layout.ref(r, c) for _, r, c in cells]
+
+
+def test_a_reason_edited_in_results_replaces_the_stored_one_without_f8(tmp_path):
+    """Reason stored in 说明 by an annotate run, then changed in 校验结果: the new text explains the 问题 at once,
+    and the older 说明 row (replaced on the next annotate) is not reported as a stray explanation (F8)."""
+    src = make_bad(tmp_path, keep_explanations=False)
+    x = _unexplained_finding(findings_of(src))
+    out = openpyxl_marks.annotate_file(src, findings_of(src))
+    for reason in ("旧理由", "新理由"):
+        wb = openpyxl.load_workbook(out)
+        row = next(r for r in results_rows(wb) if r["规则"] == x.rule and r["级别"] == EXPLAIN)
+        wb[marks.RESULTS_SHEET].cell(row["_row"], marks.COL[marks.EXPLAIN_HEADER]).value = reason
+        wb.save(out)
+        found = findings_of(out)
+        assert [f.message for f in found if f.rule == "F8"] == []
+        assert next(f for f in found if (f.rule, f.target) == (x.rule, x.target)).explanation == reason
+        out = openpyxl_marks.annotate_file(out, found)
+    ws = openpyxl.load_workbook(out)[layout.EXPLAIN_SHEET]
+    r1, r2 = layout.load().explain_rows
+    assert [ws.cell(r, 3).value for r in range(r1, r2 + 1) if ws.cell(r, 1).value] == ["新理由"]
+
+
+def _internal_ids() -> re.Pattern:
+    ids = sorted(fmt.load().elements(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ids)) + r"|^[A-Z]\d+:")
+
+
+def test_the_results_sheet_names_objects_as_staff_see_them_not_by_internal_id(tmp_path):
+    src = make_bad(tmp_path, keep_explanations=False)
+    findings = findings_of(src)
+    wb = openpyxl.load_workbook(openpyxl_marks.annotate_file(src, findings))
+    shown = [r["对象"] for r in results_rows(wb)]
+    assert len(shown) == len(findings) and all(shown)
+    assert [s for s in shown if _internal_ids().search(s)] == []
+    assert "表二 第二十条第（八）项 行政事业性收费 本年收费金额（单位：万元）" in shown     # F4 t2.fees.amount
+    assert "表三 一、本年新收政府信息公开申请数量 行" in shown                               # B2 R01
+
+
+def test_every_label_of_a_broken_report_is_words_and_tells_findings_of_a_rule_apart(example_doc):
+    from tests.helpers import balanced_doc
+
+    d = balanced_doc(example_doc)
+    d["cells"].update({"t3.R03.C1": d["cells"]["t3.R03.C1"] + 1, "t4.review.total": 9, "t4.suit_after.total": 9,
+                       "t3.R02.C2": 7, "t2.fees.amount": None})
+    d["texts"]["overview"] = d["texts"]["overview"][:30]
+    d["explanations"] = [{"rule": "N2", "target": "text.nothing", "text": "无对应"}]
+    found = validator.validate(d)
+    labels = [(x.rule, validator.object_label(x)) for x in found]
+    assert {r for r, _ in labels} >= {"B1", "B2", "B3", "B6", "F4", "F8"}
+    assert [lb for _, lb in labels if _internal_ids().search(lb)] == []
+    assert len(set(labels)) == len(labels)
+    assert ("B6", "表四 行政复议") in labels and ("B6", "表四 行政诉讼·复议后起诉") in labels
+
+
+def test_a_reason_typed_against_the_shown_label_or_an_old_id_explains_its_finding(tmp_path):
+    """Round trip: type the reason in 校验结果 (对象 shows the label) → validate again → explained, no F8; a
+    说明 row written by an older version (对象 = the internal id) still explains it."""
+    src = make_bad(tmp_path, keep_explanations=False)
+    x = _unexplained_finding(findings_of(src))
+    out = openpyxl_marks.annotate_file(src, findings_of(src))
+    wb = openpyxl.load_workbook(out)
+    row = next(r for r in results_rows(wb) if r["规则"] == x.rule and r["级别"] == EXPLAIN)
+    assert row["对象"] == validator.object_label(x) != x.target
+    wb[marks.RESULTS_SHEET].cell(row["_row"], marks.COL[marks.EXPLAIN_HEADER]).value = "按原文发布"
+    wb.save(out)
+    again = findings_of(out)
+    assert next(f for f in again if f.rule == x.rule and f.target == x.target).explanation == "按原文发布"
+    assert [f for f in again if f.rule == "F8"] == []
+
+    old = tmp_path / "old.xlsx"
+    wb = openpyxl.load_workbook(src)
+    r1, _ = layout.load().explain_rows
+    for col, v in enumerate((x.rule, x.target, "旧版写的理由"), start=1):
+        wb[layout.EXPLAIN_SHEET].cell(r1, col).value = v
+    wb.save(old)
+    found = findings_of(old)
+    assert next(f for f in found if f.rule == x.rule and f.target == x.target).explanation == "旧版写的理由"
+    assert [f for f in found if f.rule == "F8"] == []

@@ -469,3 +469,34 @@ def test_fill_does_not_change_the_document(example_doc):
     before = copy.deepcopy(example_doc)
     template.build(example_doc)
     assert example_doc == before
+
+
+@pytest.mark.libreoffice
+def test_printed_pages_hold_no_empty_writing_grid_and_every_written_paragraph(tmp_path):
+    """The blank template printed 16 pages: 总体情况 and 问题与改进 each spilled a page of empty grid, the rules ran
+    to six. Each writing sheet now prints one page blank; filled, every paragraph still prints."""
+    import json
+    import subprocess
+
+    from . import lo
+    from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX
+
+    lo.debian_tool("pdftotext", "poppler-utils")
+    (blank, filled) = lo.convert([template.COMMITTED, EXAMPLE_XLSX], "pdf", tmp_path)
+
+    def pages(pdf):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        return [[ln.strip() for ln in p.splitlines() if ln.strip()] for p in text.split("\f")[:-1]]
+
+    printed = pages(blank)
+    firsts = [p[0] for p in printed]
+    # a page holding nothing but its footer is a page of empty grid
+    assert [i + 1 for i, p in enumerate(printed) if len(p) == 1] == []
+    for sheet in {b.sheet for b in layout.load().blocks.values()}:
+        assert firsts.count(sheet) == 1
+    assert len(printed) <= 14, firsts
+    text = " ".join(" ".join(p) for p in pages(filled))
+    doc = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    for paragraph in (t.split("\n")[-1] for t in doc["texts"].values() if t):
+        assert paragraph[-12:].replace(" ", "") in text.replace(" ", "")

@@ -422,10 +422,14 @@ def apply_explanations(findings: list[Finding], explanations: list[dict]) -> lis
     """A 需说明 finding passes when 说明 has a row with its rule id and its target; returns the rows that
     matched nothing.
 
-    Lenient about how staff write the object: the element id, the address with or without the sheet, the
-    first cell of a range, the sheet alone, or the whole 单元格 text pasted from 校验结果; rule ids in any case.
+    Lenient about how staff write the object: the label shown in 校验结果's 对象 column, the element id (older
+    copies showed it), the address with or without the sheet, the first cell of a range, the sheet alone, or the
+    whole 单元格 text pasted from 校验结果; rule ids in any case.
     """
     used: set[int] = set()
+    # a 对象 copied from 校验结果 names one 问题 exactly; only other wordings are read leniently (word by word,
+    # where '表三' alone would fit every 问题 on that sheet)
+    labels = {(x.rule, _shown(object_label(x))) for x in findings if x.severity == EXPLAIN}
     for x in findings:
         if x.severity != EXPLAIN:
             continue
@@ -433,21 +437,61 @@ def apply_explanations(findings: list[Finding], explanations: list[dict]) -> lis
         for i, e in enumerate(explanations):
             if not isinstance(e, dict) or str(e.get("rule", "")).strip().upper() != x.rule:
                 continue
-            tokens = [t for t in re.split(r"[;；,，、\s]+", str(e.get("target") or "")) if t]
-            if str(e.get("text", "")).strip() and (not tokens or any(t in keys for t in tokens)):
-                x.explanation = e["text"].strip()
+            typed = _shown(str(e.get("target") or ""))
+            tokens = [t for t in re.split(r"[;；,，、\s]+", typed) if t]
+            fits = typed in keys if (x.rule, typed) in labels else (not tokens or any(t in keys for t in tokens))
+            if str(e.get("text", "")).strip() and fits:
+                # the first row that fits explains (the reader puts the newer, typed in 校验结果, first);
+                # a later row for the same 问题 is the older text of it, replaced, not a stray (no F8)
+                x.explanation = x.explanation or e["text"].strip()
                 used.add(i)
-                break
     return [e for i, e in enumerate(explanations) if i not in used and isinstance(e, dict)]
 
 
 def _explanation_keys(x: Finding) -> set[str]:
-    keys = {x.target, *x.cells}
+    keys = {x.target, *x.cells, _shown(object_label(x))}
     for a in x.addresses:
         sheet, _, ref = a.partition("!")
         first = ref.split(":")[0]
         keys |= {a, ref, first, f"{sheet}!{first}", sheet}
     return keys
+
+
+def _shown(text: str) -> str:
+    """A 对象 as staff may retype it: spaces of any width and count are one space."""
+    return " ".join(text.split())
+
+
+def object_label(x: Finding, f: fmtmod.Format | None = None) -> str:
+    """What a finding is about, in the words staff see on the sheets (the 对象 column of 校验结果):
+    '表二 第（五）项 行政规范性文件 本年制发件数', not the internal id 't2.normative.issued'. The ids
+    stay the finding's `target`; an explanation may name either."""
+    f = f or fmtmod.load()
+    head, _, rest = x.target.partition(":")
+    rest = " ".join(p for p in rest.split(":") if p)
+    label = _element_label(f, head)
+    if label:
+        return f"{label} “{rest}”" if rest else label
+    if head != x.rule or not rest:
+        return x.target                       # an address, a sheet name or a document path: already readable
+    if x.rule == "F8":
+        return f"{f.element_label('explanations')}（规则 {x.values.get('rule') or '（空）'}、对象 {x.values.get('target') or '（空）'}）"
+    spec = f.rule(x.rule).spec
+    binding = x.values.get("binding") if isinstance(x.values, dict) else None
+    if spec.get("where") and spec.get("table") and isinstance(binding, dict):
+        where = spec["where"]
+        for var, val in binding.items():
+            where = where.replace("{" + var + "}", f.substitute_label(spec["table"], var, val))
+        return where
+    if x.cells and _element_label(f, x.cells[0]):
+        return _element_label(f, x.cells[0])
+    return " ".join(p for p in (x.sheet, rest) if p) or x.target
+
+
+def _element_label(f: fmtmod.Format, element: str) -> str | None:
+    if element in f.cells or element in f.elements():
+        return f.element_label(element)
+    return None
 
 
 def _unmatched_findings(f: fmtmod.Format, rows: list[dict], locate: Locate) -> list[Finding]:

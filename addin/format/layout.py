@@ -278,7 +278,8 @@ def load() -> Layout:
 
 
 def address_list(addresses: list[str], list_up_to: int = 6) -> str:
-    """'表三!D7, D8, D30, D31' for a few cells; rectangles ('表三!D9:J29') when there are many."""
+    """'表三!D7, D8, D30, D31' for a few cells (in reading order: row by row, left to right); rectangles
+    ('表三!D9:J29') when there are many."""
     by_sheet: dict[str, list[str]] = {}
     plain = []                          # places that are no sheet address (a line of a published report)
     for a in addresses:
@@ -290,8 +291,11 @@ def address_list(addresses: list[str], list_up_to: int = 6) -> str:
     parts = []
     for sheet, refs in by_sheet.items():
         refs = list(dict.fromkeys(refs))
-        if len(refs) > list_up_to and all(":" not in r for r in refs):
-            refs = rectangles({row_col(r) for r in refs})
+        if all(re.fullmatch(r"[A-Z]{1,3}\d+", r) for r in refs):
+            # staff read a sheet row by row, left to right: list the cells that way, not in rule order
+            pos = {r: row_col(r) for r in refs}
+            refs = (rectangles(set(pos.values())) if len(refs) > list_up_to
+                    else sorted(refs, key=pos.__getitem__))
         parts.append(f"{sheet}!" + ", ".join(refs))
     return "; ".join(parts + list(dict.fromkeys(plain)))
 

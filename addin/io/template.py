@@ -136,6 +136,8 @@ def fill(wb: Workbook, doc: dict) -> None:
             _put(wb, (block.sheet, row, block.col), line)
             if line:
                 _fit_height(ws, row, line, width)     # a filled paragraph prints whole, not as one clipped line
+    for name in {b.sheet for b in lay.blocks.values()}:
+        _text_print_area(wb[name], [b for b in lay.blocks.values() if b.sheet == name])
     ws = wb[laymod.EXPLAIN_SHEET]
     for i, e in enumerate(explanations):
         for col, key in enumerate(("rule", "target", "text"), start=1):
@@ -214,8 +216,8 @@ def _guide_sheet(wb: Workbook, f: fmtmod.Format):
         f"“{other}”中须报告收取信息处理费情况，未收取的也要写明。",
         "绿色格为自动核对格：显示“✓”表示平衡；显示“差 N”表示左边比右边多 N（负数为少），请核对相关各格。",
         "填完后点击“校验”按钮（Excel 加载项），或在命令行运行 nianbao validate 文件.xlsx；问题会在单元格上标色并列出。",
-        f"“错误”必须改正。“需说明”的问题确有理由的，在“{laymod.EXPLAIN_SHEET}”表逐条写明：规则编号、对象（校验结果中显示的"
-        f"单元格地址如 表三!D7，或项目编号）和说明。各规则见“{laymod.RULES_SHEET}”表。",
+        f"“错误”必须改正。“需说明”的问题确有理由的，在“{laymod.EXPLAIN_SHEET}”表逐条写明：规则编号、对象（照抄校验结果“对象”列，"
+        f"或写单元格地址如 表三!D7）和说明。各规则见“{laymod.RULES_SHEET}”表。",
         "校验通过后点击“导出报告”，生成 Word 等格式的年度报告。",
     ]
     _write(ws, 1, 1, f"政府信息公开工作年度报告 填报说明（{f.notice}格式）", font=FONT_TITLE)
@@ -412,8 +414,22 @@ def _text_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout, name: str):
         for r in range(b.first_row, b.last_row + 1):
             c = _write(ws, r, b.col, None, fill=COLORS["input"], align=WRAP_TOP, border=BORDER, protection=UNLOCKED)
             c.number_format = "@"
-    last = max(b.last_row for b in blocks)
-    ws.print_area = f"A1:A{last}"
+    _text_print_area(ws, blocks)
+
+
+TEXT_PAGE_HEIGHT = 690   # points of rows one portrait A4 page holds at our margins (LibreOffice, measured)
+
+
+def _text_print_area(ws, blocks: list) -> None:
+    """Print the sheet's blocks down to the last one's written rows and a few blank ones — at least as many as
+    fill the page: a blank sheet prints one page, not a second page of empty writing grid. (Excel prints no
+    row outside the area: the blank rows kept are for writing in by hand on paper.)"""
+    last = max(blocks, key=lambda b: b.last_row)
+    written = max((r for r in range(last.first_row, last.last_row + 1) if ws.cell(r, last.col).value), default=0)
+    above = sum(ws.row_dimensions[r].height or LINE_HEIGHT for r in range(1, last.first_row))
+    fit = int((TEXT_PAGE_HEIGHT - above) // LINE_HEIGHT)
+    end = max(last.first_row + fit - 1, written + 3 if written else 0, last.first_row + 2)
+    ws.print_area = f"A1:A{min(end, last.last_row)}"
 
 
 def text_heading(f: fmtmod.Format, text: fmtmod.Text) -> str:
@@ -428,8 +444,8 @@ def _explain_sheet(wb: Workbook, lay: laymod.Layout):
     ws = _new_sheet(wb, laymod.EXPLAIN_SHEET)
     r1, r2 = lay.explain_rows
     ncol = len(laymod.EXPLAIN_COLUMNS)
-    note = ("对校验结果中“需说明”的问题逐条写明理由，每条一行：“规则编号”填规则编号（如 N2），“对象”填校验结果中显示的"
-            "单元格地址（如 表三!D7），照抄即可，“说明”填理由。")
+    note = ("对校验结果中“需说明”的问题逐条写明理由，每条一行：“规则编号”填规则编号（如 N2），“对象”照抄校验结果的“对象”列"
+            "（也可写单元格地址，如 表三!D7），“说明”填理由。")
     _write(ws, 1, 1, note, font=FONT_HINT, align=WRAP_LEFT)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     ws.row_dimensions[1].height = 3 * LINE_HEIGHT
@@ -472,8 +488,10 @@ def _rules_sheet(wb: Workbook):
         for col, key in enumerate(keys, start=1):
             fill = SEVERITY_FILLS.get(item[key]) if key == "severity" else None
             _write(ws, row, col, item[key], font=FONT_SMALL, fill=fill, align=WRAP_TOP, border=BORDER)
-            lines = max(lines, _lines(str(item[key]), widths[key] - 1))
-        ws.row_dimensions[row].height = lines * 14 + 3
+            # FONT_SMALL (10 pt) fits 11/10 the characters a width (in 11 pt units) says: rows sized as for
+            # 11 pt text printed a blank line in most rules (LibreOffice fits ~1.35×, Excel's 宋体 ~1.05×)
+            lines = max(lines, _lines(str(item[key]), widths[key] * 11 / 10 / WRAP_FILL))
+        ws.row_dimensions[row].height = lines * 13 + 3
     ws.print_title_rows = f"{header}:{header}"
     ws.print_area = f"A1:{laymod.ref(row, len(keys))}"
     ws.freeze_panes = laymod.ref(header + 1, 1)

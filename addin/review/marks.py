@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Iterable, Protocol
 
 from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary, verdict
+from addin.checks.validator import object_label
 from addin.format import layout as laymod
 from addin.format.styles import COLORS, LINE_HEIGHT, SEVERITY_FILLS
 from addin.io.results import (
@@ -57,7 +58,7 @@ _REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 # --- explanations: typed in 校验结果, kept in 说明 ----------------------------------------------------
 
 def _keys(x: Finding) -> set[str]:
-    return {x.target, *x.cells, *x.addresses, *(a.split("!")[-1] for a in x.addresses)}
+    return {x.target, object_label(x), *x.cells, *x.addresses, *(a.split("!")[-1] for a in x.addresses)}
 
 
 def explanation_writes(typed: list[dict], existing: list[ExplainRow], free: list[int],
@@ -68,11 +69,12 @@ def explanation_writes(typed: list[dict], existing: list[ExplainRow], free: list
     new text; otherwise the explanation takes the next free row. Nothing is deleted: an explanation is
     removed on the 说明 sheet itself.
     """
-    by_target = {(x.rule, x.target): x for x in findings}
+    # 对象 as typed in 校验结果: the label shown there, or (older copies) the internal id
+    by_target = {(x.rule, k): x for x in findings for k in (x.target, " ".join(object_label(x).split()))}
     writes: dict[int, tuple[int, str, str, str]] = {}
     free = list(free)
     for t in typed:
-        x = by_target.get((t["rule"], t["target"]))
+        x = by_target.get((t["rule"], " ".join(t["target"].split())))
         keys = _keys(x) if x else {t["target"]}
         row = next((e for e in existing if e.rule == t["rule"] and e.target in keys), None)
         if row is not None:
@@ -141,7 +143,7 @@ class ResultRow:
     link: tuple[str, str] | None   # (sheet, 'D7') the 单元格 column jumps to
     message: str
     explanation: str
-    target: str
+    target: str               # the object in staff's words (validator.object_label), not the internal id
     marked: str               # '表三!D7=t3.R01.C1 表三!D8' — what 清除标记 restores
 
     def values(self) -> list:
@@ -263,7 +265,7 @@ def plan(findings: list[Finding], sheets: Iterable[str], typed: list[dict] | Non
                     notes.setdefault(key, []).append(line)
         link = next((lk for lk in (_link(a, sheets) for a in x.addresses) if lk), None)
         rows.append(ResultRow(x.severity, x.rule, x.sheet or "工作簿", laymod.address_list(x.addresses) if x.addresses else "",
-                              link, x.message, x.explanation or "", x.target, " ".join(marked)))
+                              link, x.message, x.explanation or "", object_label(x), " ".join(marked)))
     for key, m in marks.items():
         m.fill = SEVERITY_FILLS.get(severities[key], SEVERITY_FILLS[SEVERITIES[-1]])
         if key in notes:
