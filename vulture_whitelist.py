@@ -55,3 +55,13 @@ _.handle_starttag  # unused method (tests/test_export_writers.py:84)
 _.handle_endtag  # unused method (tests/test_export_writers.py:99)
 _.handle_data  # unused method (tests/test_export_writers.py:110)
 _.values_only  # fastxlsx sheets take openpyxl's iter_rows keywords (values only, always)
+_.StartDoctypeDeclHandler  # expat handlers are set as attributes of the parser (io/fastxlsx.py)
+_.EntityDeclHandler
+_.UnparsedEntityDeclHandler
+_.ExternalEntityRefHandler
+_.buffer_text
+_.StartElementHandler
+_.EndElementHandler
+_.CharacterDataHandler
+_.subject  # python-docx core properties, set for the document (report/writers/docx.py)
+_.revision

@@ -169,7 +169,7 @@ def test_a_temp_left_by_a_killed_writer_is_removed_on_the_next_run(tmp_path):
     cmd = [sys.executable, "-m", "addin", "fill", str(EXAMPLE_JSON), "-o", str(out), "--force"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     left = []
-    for attempt in range(60):                       # kill when the temp exists (it lives only while writing)
+    for _ in range(60):                             # kill when the temp exists (it lives only while writing)
         p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while p.poll() is None and not list(tmp_path.glob(".~nianbao.*.tmp")):
             time.sleep(0.002)

@@ -118,21 +118,10 @@ class _Sheet:
     def bottom(self, r: int, c: int) -> int:
         return self.merged.get((r, c), (r, c))[0]
 
-    def h_extent(self, r: int, c: int) -> tuple[int, int]:
-        """Columns a header covers: its merged range, else up to the next label in its row."""
-        if (r, c) in self.merged:
-            return c, self.merged[(r, c)][1]
-        return c, _next_after(self.stops_in_row.get(r, ()), c) - 1
-
-    def v_extent(self, r: int, c: int) -> tuple[int, int]:
-        """Rows a row-group label covers: its merged range, else down to the next label in its column."""
-        if (r, c) in self.merged:
-            return r, self.merged[(r, c)][0]
-        return r, _next_after(self.stops_in_col.get(c, ()), r) - 1
-
     def covering_in_row(self, r: int, c: int) -> list[int]:
-        """Columns of the labels in row r whose h_extent covers column c. Without merging only the last
-        label at or left of c can (any later one ends it), so this is O(log n), not a walk of the row."""
+        """Columns of the labels in row r whose extent (its merged range, else up to the next label in the row)
+        covers column c. Without merging only the last label at or left of c can (any later one ends it), so
+        this is O(log n), not a walk of the row."""
         out = [c1 for c1, c2 in self.merged_in_row.get(r, ()) if c1 <= c <= c2]
         last = _last_at_or_before(self.stops_in_row.get(r, ()), c)
         if last is not None and (r, last) not in self.merged:
@@ -140,17 +129,13 @@ class _Sheet:
         return out
 
     def covering_in_col(self, r: int, c: int) -> list[int]:
-        """Rows of the labels in column c whose v_extent covers row r (see covering_in_row)."""
+        """Rows of the labels in column c whose extent (merged range, else down to the next label) covers row r
+        (see covering_in_row)."""
         out = [r1 for r1, r2 in self.merged_in_col.get(c, ()) if r1 <= r <= r2]
         last = _last_at_or_before(self.stops_in_col.get(c, ()), r)
         if last is not None and (last, c) not in self.merged:
             out.append(last)
         return out
-
-
-def _next_after(sorted_list, x: int) -> int:
-    i = bisect_right(sorted_list, x)
-    return sorted_list[i] if i < len(sorted_list) else _INF
 
 
 def _last_at_or_before(sorted_list, x: int) -> int | None:
