@@ -406,3 +406,11 @@ def test_a_reason_typed_against_the_shown_label_or_an_old_id_explains_its_findin
     found = findings_of(old)
     assert next(f for f in found if f.rule == x.rule and f.target == x.target).explanation == "旧版写的理由"
     assert [f for f in found if f.rule == "F8"] == []
+
+
+def test_a_finding_of_a_rule_outside_the_format_keeps_its_target_as_label():
+    """The audit raises findings under rule ids of its own; naming their object must not fail (it raised)."""
+    from addin.checks.findings import Finding
+
+    assert validator.object_label(Finding("A9", EXPLAIN, "x", target="A9:节标题")) == "节标题"
+    assert validator.object_label(Finding("A9", EXPLAIN, "x", target="t2.fees.amount")).startswith("表二 ")

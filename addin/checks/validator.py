@@ -476,7 +476,8 @@ def object_label(x: Finding, f: fmtmod.Format | None = None) -> str:
         return x.target                       # an address, a sheet name or a document path: already readable
     if x.rule == "F8":
         return f"{f.element_label('explanations')}（规则 {x.values.get('rule') or '（空）'}、对象 {x.values.get('target') or '（空）'}）"
-    spec = f.rule(x.rule).spec
+    # other checkers (the audit of published reports) raise findings under rule ids of their own
+    spec = next((r.spec for r in f.rules if r.id == x.rule), {})
     binding = x.values.get("binding") if isinstance(x.values, dict) else None
     if spec.get("where") and spec.get("table") and isinstance(binding, dict):
         where = spec["where"]
