@@ -143,15 +143,17 @@ def _same(a, b) -> bool:
     return a == b
 
 
-_KNOWN_NODES: set[int] = set()   # id() of the loaded schema's nodes already seen to use known keywords only
+# id() of the nodes of one schema (kept alive here, so their ids stay theirs) already seen to use known keywords
+_KNOWN_NODES: dict = {"root": None, "ids": set()}
 
 
 def _ok(v, s: dict, root: dict) -> bool:
-    if id(s) not in _KNOWN_NODES:
+    if _KNOWN_NODES["root"] is not root:
+        _KNOWN_NODES["root"], _KNOWN_NODES["ids"] = root, set()
+    if id(s) not in _KNOWN_NODES["ids"]:
         if not isinstance(s, dict) or not set(s) <= _KNOWN:
             raise _Unsure
-        if root is load_schema():    # the cached schema lives as long as the process: its ids stay its own
-            _KNOWN_NODES.add(id(s))
+        _KNOWN_NODES["ids"].add(id(s))
     if "$ref" in s:
         ref = s["$ref"]
         if not ref.startswith("#/$defs/"):
