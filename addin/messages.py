@@ -26,7 +26,6 @@ REFUSALS = {
     "json.not_object": "文件 {path} 不是年报数据文档（顶层应为对象）。请用 nianbao dump 生成数据文档。",
     "output.exists:newer": "输出文件 {target} 已存在，且比工作簿 {workbook} 新（可能已手工修改过），未导出任何文件。"
                            "如确要覆盖，请加 --force；或用 --out 指定其他文件夹。",
-    "output.readonly:export": "无法写入 {target}（{reason}），未导出任何文件。请检查磁盘空间和文件夹权限。",
 }
 
 # What is wrong with a value in a report document (JSON Schema errors), for the S*/B4 rule messages.

@@ -72,7 +72,7 @@ def load_json(path: Path) -> dict:
     except json.JSONDecodeError as e:
         raise refuse("json.invalid:syntax", path=path, line=e.lineno, column=e.colno, reason=e.msg)
     except RecursionError:
-        raise UserError(f"文件 {path} 的 JSON 嵌套过深，不是年报数据文档。", code="json.invalid")
+        raise refuse("json.invalid:depth", path=path)
     except ValueError:           # an integer of thousands of digits (Python's int-string limit)
         raise UserError(f"文件 {path} 含有位数过多的数字（超过 {sys.get_int_max_str_digits()} 位），"
                         f"不是年报数据。请检查数据文档中的数字。", code="json.number_too_long")
