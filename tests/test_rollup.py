@@ -111,3 +111,22 @@ def test_rollup_takes_its_rules_and_report_kind_from_the_format_data(monkeypatch
     monkeypatch.setitem(F.raw["uses"], "rollup_kind", "不是报告类型")
     with pytest.raises(ValueError, match="rollup_kind"):
         rollup.report_kind()
+
+
+def test_a_unit_that_breaks_the_reader_is_left_out_not_the_roll_up(units, tmp_path, capsys, monkeypatch):
+    """Whatever the cause, a unit that cannot be read is a left-out row (one unit once made rollup exit 3)."""
+    from addin import pipeline
+
+    d, _, _ = units
+    real = pipeline.check
+
+    def breaks_on_yi(path, prior=None):
+        if path.name == "乙.xlsx":
+            raise RuntimeError("reader bug")
+        return real(path, prior)
+
+    monkeypatch.setattr(pipeline, "check", breaks_on_yi)
+    out = tmp_path / "汇总.xlsx"
+    assert main(["rollup", str(d), "-o", str(out), "--organ", "某县人民政府", "--jobs", "1"]) == 1
+    text = capsys.readouterr().out
+    assert "已汇总 1 个单位" in text and "乙.xlsx：内部错误（RuntimeError）：reader bug" in text and out.is_file()

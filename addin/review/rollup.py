@@ -57,6 +57,9 @@ def read_unit(path: Path) -> Unit:
     except UserError as e:
         unit.left_out = e.message
         return unit
+    except Exception as e:  # noqa: BLE001 — a unit that breaks the reader is left out, not the whole roll-up
+        unit.left_out = f"内部错误（{type(e).__name__}）：{e}。该单位未计入；请把这个文件发给维护人员。"
+        return unit
     doc, findings = checked.document, checked.findings
     unit.organ, unit.year, unit.cells = doc["organ"].get("name"), doc["organ"].get("year"), doc["cells"]
     blocking = [f for f in findings if f.blocking]
