@@ -504,7 +504,7 @@ def test_clear_button_makes_one_call_per_rectangle_not_per_address(tmp_path):
             t3.cell(r, c).fill = PatternFill(fill_type="solid", start_color="FF0000", end_color="FF0000")
     assert len(marks.marked_cells(XlwingsBackend(book))) == 10000
     fills = {(r, c): marks.restore_fill("表三", r, c) for r in range(1, 101) for c in range(1, 101)}
-    rects = sum(len(marks.cell_rectangles({k for k, v in fills.items() if v == rgb})) for rgb in set(fills.values()))
+    rects = sum(len(layout.cover({k for k, v in fills.items() if v == rgb})) for rgb in set(fills.values()))
     book.calls = 0
     xl.clear(book)
     notes = 3      # the staff's note, our note, and the one more removed call
@@ -517,6 +517,6 @@ def test_clear_button_makes_one_call_per_rectangle_not_per_address(tmp_path):
 
 def test_fill_rectangles_cover_exactly_the_cells():
     cells = {(1, 1), (1, 2), (2, 1), (2, 2), (5, 3), (7, 1), (7, 2)}
-    rects = marks.cell_rectangles(cells)
+    rects = layout.cover(cells)
     covered = [(r, c) for r1, c1, r2, c2 in rects for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
     assert sorted(covered) == sorted(cells) and len(rects) == 3

@@ -294,35 +294,16 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
 
 
 def _blocks(ctx: _Context, cells: list[str]) -> list[list[str]]:
-    """Cells grouped as rectangles on the sheet (row-major greedy cover, as layout.rectangles); cells whose
-    address is not a plain A1 reference stay one a block."""
+    """Cells grouped as rectangles on the sheet (layout.cover); cells whose address is not a plain A1 reference
+    stay one a block."""
     grid = layout.load().pos           # a published report (audit) locates cells by line: use the template's grid
     pos = {}
     for c in cells:
         m = re.fullmatch(r".+!([A-Z]+)(\d+)", ctx.locate(c))
-        pos[c] = (int(m.group(2)), _col(m.group(1))) if m else (grid[c][1:] if c in grid else None)
+        pos[c] = (int(m.group(2)), layout.column_index(m.group(1))) if m else (grid[c][1:] if c in grid else None)
     at = {p: c for c, p in pos.items() if p}
-    blocks, left = [], set(at)
-    for r, c in sorted(at):
-        if (r, c) not in left:
-            continue
-        c2 = c
-        while (r, c2 + 1) in left:
-            c2 += 1
-        r2 = r
-        while all((r2 + 1, k) in left for k in range(c, c2 + 1)):
-            r2 += 1
-        rect = [(i, k) for i in range(r, r2 + 1) for k in range(c, c2 + 1)]
-        left -= set(rect)
-        blocks.append([at[p] for p in rect])
+    blocks = [[at[(i, k)] for i in range(r, r2 + 1) for k in range(c, c2 + 1)] for r, c, r2, c2 in layout.cover(set(at))]
     return blocks + [[c] for c, p in pos.items() if p is None]
-
-
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def check_fee_magnitude(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:

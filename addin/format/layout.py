@@ -300,9 +300,10 @@ def address_list(addresses: list[str], list_up_to: int = 6) -> str:
     return "; ".join(parts + list(dict.fromkeys(plain)))
 
 
-def rectangles(cells: set[tuple[int, int]]) -> list[str]:
-    """Cover (row, col) cells with few rectangles, row-major: ['D7:I8', 'D30:I31']."""
-    refs = []
+def cover(cells: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """(row, col) cells → (r1, c1, r2, c2) rectangles covering exactly them, few and row-major (greedy: as wide
+    as the row allows, then as deep as every column of that width allows)."""
+    out = []
     left = set(cells)
     for r, c in sorted(cells):
         if (r, c) not in left:
@@ -314,6 +315,14 @@ def rectangles(cells: set[tuple[int, int]]) -> list[str]:
         while all((r2 + 1, k) in left for k in range(c, c2 + 1)):
             r2 += 1
         left -= {(i, k) for i in range(r, r2 + 1) for k in range(c, c2 + 1)}
+        out.append((r, c, r2, c2))
+    return out
+
+
+def rectangles(cells: set[tuple[int, int]]) -> list[str]:
+    """Cover (row, col) cells with few rectangles, row-major: ['D7:I8', 'D30:I31']."""
+    refs = []
+    for r, c, r2, c2 in cover(cells):
         a, b = ref(r, c), ref(r2, c2)
         refs.append(a if a == b else f"{a}:{b}")
     return refs

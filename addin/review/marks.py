@@ -381,25 +381,8 @@ def fill_cells(backend: Backend, cells: list[tuple[str, int, int, str | None]]) 
     for sheet, r, c, rgb in cells:
         groups.setdefault((sheet, rgb), set()).add((r, c))
     for (sheet, rgb), keys in groups.items():
-        for r1, c1, r2, c2 in cell_rectangles(keys):
+        for r1, c1, r2, c2 in laymod.cover(keys):
             backend.fill_range(sheet, r1, c1, r2, c2, rgb)
-
-
-def cell_rectangles(cells: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
-    """(row, col) cells → (r1, c1, r2, c2) rectangles covering exactly them (layout.rectangles, as numbers)."""
-    out = []
-    for ref in laymod.rectangles(cells):
-        first, _, last = ref.partition(":")
-        (r1, c1), (r2, c2) = (_row_col(x) for x in (first, last or first))
-        out.append((r1, c1, r2, c2))
-    return out
-
-
-def _row_col(ref: str) -> tuple[int, int]:
-    from openpyxl.utils.cell import column_index_from_string
-
-    m = _REF.match(ref)
-    return int(m.group(2)), column_index_from_string(m.group(1))
 
 
 def clear(backend: Backend) -> int:
