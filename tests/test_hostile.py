@@ -80,3 +80,27 @@ def test_cell_count_limits_pass_the_template_and_refuse_formatted_emptiness(tmp_
         reader.check_cell_counts(empty_cells(limit + 10))
     assert e.value.code == "input.too_many_cells" and "含只设了格式的空单元格" in e.value.message
     assert "工作表“表三”" in e.value.message
+
+
+@pytest.mark.parametrize("cell, factor", [("<c><v/></c>", 1), ("<c/>", 3)])
+def test_cell_count_size_bound_never_skips_a_refusable_part(tmp_path, monkeypatch, cell, factor):
+    """Parts too small to hold more cells than the limits are not scanned (the template's rule sheet): a part
+    made of the shortest cells XML allows, one more than the limit, is still scanned and refused."""
+    import zipfile
+
+    from addin.errors import UserError
+    from addin.io import fastxlsx, reader
+
+    monkeypatch.setattr(fastxlsx, "MAX_CELLS_PER_SHEET", 50)
+    n = factor * 50 + 1
+    xml = f"<worksheet><sheetData><row>{cell * n}</row></sheetData></worksheet>"
+    with zipfile.ZipFile(tmp_path / "x.zip", "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", xml)
+        z.writestr("xl/worksheets/sheet2.xml", xml.replace(cell, "", 1))     # one cell short: never refused
+    with zipfile.ZipFile(tmp_path / "x.zip") as z:
+        assert not reader._too_small_to_refuse(z, "xl/worksheets/sheet1.xml", 50)
+        reader._check_parts(z, ["xl/worksheets/sheet2.xml"], tmp_path / "x.zip")
+        with pytest.raises(UserError) as e:
+            reader._check_parts(z, ["xl/worksheets/sheet1.xml"], tmp_path / "x.zip")
+    assert e.value.code == "input.too_many_cells"
+    assert reader._too_small_to_refuse(z, "xl/worksheets/sheet9.xml", 50)   # a part that is not there

@@ -132,3 +132,23 @@ def test_an_empty_file_and_a_missing_one(tmp_path):
         with pytest.raises(UserError) as e:
             container.check(path)
         assert e.value.code == code and e.value.exit_code == 2
+
+
+F = container.PROLOG_FIRST
+
+
+@pytest.mark.parametrize("prolog, unsafe", [
+    (b"<!--" + b"x" * (F - 8) + b"-->", False),            # the comment ends where the first read ends
+    (b"<!--" + b"x" * (F - 8) + b"-->" + b"<!DOCTYPE a>", True),
+    (b" " * (F - 3) + b"<!DOCTYPE a>", True),               # '<!D' within the first read, the rest after it
+    (b" " * (F - 1) + b"<!-- c --><!DOCTYPE a>", True),
+    (b"<?pi " + b"x" * (2 * F) + b"?><!DOCTYPE a>", True),   # an instruction longer than the first read
+    (b"<?pi " + b"x" * (2 * F) + b"?>", False),
+    (b" " * (P + 10), True),                                # past the limit: hostile, as before
+])
+def test_a_part_read_in_two_steps_gets_the_verdict_of_the_whole_prolog(tmp_path, prolog, unsafe):
+    with zipfile.ZipFile(tmp_path / "p.zip", "w") as z:
+        z.writestr("a.xml", prolog + b"<a/>" + b" " * F)
+    with zipfile.ZipFile(tmp_path / "p.zip") as z:
+        assert container._part_declares_dtd(z, "a.xml") is unsafe
+        assert container._prolog_declares_dtd(z.read("a.xml")[:P]) is unsafe     # the one-step verdict agrees

@@ -139,6 +139,8 @@ def test_N2_counts_no_whitespace_and_flags_one_over(doc):
     doc["texts"]["overview"] = "字" * limit + " \n\t　" * 40   # full-width space is whitespace too
     assert of(doc, "N2") == []
     assert validator.char_count("a b\n，c") == 4
+    every = "".join(map(chr, range(0x110000)))
+    assert validator.char_count(every) == sum(1 for ch in every if not ch.isspace())   # what 字数 means, every char
     doc["texts"]["overview"] = "字" * (limit + 1)
     out = of(doc, "N2")
     assert len(out) == 1 and out[0].values == {"chars": limit + 1, "limit": limit}

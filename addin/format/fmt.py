@@ -185,15 +185,20 @@ def expand_ids(pattern: str, bindings: dict[str, str] | None = None) -> list[str
     """'t3.R{03..23}.{C}' with C=C1 → ['t3.R03.C1', …, 't3.R23.C1']."""
     for name, value in (bindings or {}).items():
         pattern = pattern.replace("{" + name + "}", value)
+    return list(_expanded(pattern))
+
+
+@lru_cache(maxsize=4096)    # the rules' few hundred patterns, expanded once a process, not once a workbook
+def _expanded(pattern: str) -> tuple[str, ...]:
     m = _RANGE.search(pattern)
     if not m:
-        return [pattern]
+        return (pattern,)
     lo, hi = m.group(1), m.group(2)
     width = len(lo)
-    out = []
+    out: list[str] = []
     for n in range(int(lo), int(hi) + 1):
-        out.extend(expand_ids(pattern[: m.start()] + str(n).zfill(width) + pattern[m.end():]))
-    return out
+        out.extend(_expanded(pattern[: m.start()] + str(n).zfill(width) + pattern[m.end():]))
+    return tuple(out)
 
 
 def bindings_of(spec: dict) -> list[dict[str, str]]:

@@ -14,6 +14,7 @@ MAX_ENTRIES = 2000
 MAX_UNCOMPRESSED = 300 * 1024 * 1024
 MAX_RATIO = 200           # per entry, for entries above 1 MB uncompressed
 PROLOG_MAX = 64 * 1024    # bytes of a part read to find where its root element starts
+PROLOG_FIRST = 4096       # read first; a real part's root element starts within a few hundred bytes
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
@@ -78,12 +79,49 @@ def _check_parts(path: Path, z: zipfile.ZipFile, names: set[str]) -> None:
         raise _fail("input.not_workbook", f"文件 {path} 是压缩包，但不含 Excel 工作簿的内容。请使用年报标准模板填报。")
     for name in names:
         # OOXML never declares a DTD: a DOCTYPE (entity expansion, external entities) means a crafted file.
-        if name.endswith((".xml", ".rels", ".vml")) and _prolog_declares_dtd(z.open(name).read(PROLOG_MAX)):
+        if name.endswith((".xml", ".rels", ".vml")) and _part_declares_dtd(z, name):
             raise _fail("input.unsafe_xml", f"文件 {path} 的部件 {name} 含不安全的 XML（文档类型声明：实体扩展或外部实体），"
                                             f"可能是恶意文件，已拒绝读取。")
     head = z.open("xl/workbook.xml").read(4000)
     if b"purl.oclc.org/ooxml" in head:
         raise _fail("input.strict", f"文件 {path} 是“Strict Open XML”格式。请在 Excel 中另存为“Excel 工作簿（*.xlsx）”。")
+
+
+def _part_declares_dtd(z: zipfile.ZipFile, name: str) -> bool:
+    """_prolog_declares_dtd on the part's head: the first PROLOG_FIRST bytes, all PROLOG_MAX only when the
+    prolog goes on past them (a batch decompresses a few KB of each part, not 64 KB)."""
+    with z.open(name) as fh:
+        head = fh.read(PROLOG_FIRST)
+        if len(head) == PROLOG_FIRST and not _prolog_ended(head):
+            head += fh.read(PROLOG_MAX - PROLOG_FIRST)
+    return _prolog_declares_dtd(head)
+
+
+def _prolog_ended(head: bytes) -> bool:
+    """Whether the first markup after the prolog lies wholly inside `head` (enough of it to tell <!-- from
+    <!DOCTYPE): more bytes cannot change the verdict."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    i = _prolog_end(head)
+    return i >= 0 and i + len(b"<!DOCTYPE") <= len(head)
+
+
+def _prolog_end(head: bytes) -> int:
+    """Where the prolog (declaration, processing instructions, comments, whitespace) ends: the index of the
+    first other byte, len(head) if it runs to the end, −1 inside an unfinished instruction or comment."""
+    i = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while i < len(head) and head[i] in b" \t\r\n":
+            i += 1
+        for start, end in ((b"<?", b"?>"), (b"<!--", b"-->")):
+            if head.startswith(start, i):
+                j = head.find(end, i + len(start))
+                if j < 0:
+                    return -1
+                i = j + len(end)
+                break
+        else:
+            return i
 
 
 def _prolog_declares_dtd(head: bytes) -> bool:
@@ -93,16 +131,5 @@ def _prolog_declares_dtd(head: bytes) -> bool:
     within PROLOG_MAX bytes is treated as hostile too (no real workbook part has one)."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
-    i = 3 if head.startswith(b"\xef\xbb\xbf") else 0
-    while True:
-        while i < len(head) and head[i] in b" \t\r\n":
-            i += 1
-        for start, end in ((b"<?", b"?>"), (b"<!--", b"-->")):
-            if head.startswith(start, i):
-                j = head.find(end, i + len(start))
-                if j < 0:
-                    return True
-                i = j + len(end)
-                break
-        else:
-            return head.startswith(b"<!", i) or i >= len(head) == PROLOG_MAX
+    i = _prolog_end(head)
+    return i < 0 or head.startswith(b"<!", i) or i >= len(head) == PROLOG_MAX

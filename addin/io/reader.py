@@ -112,6 +112,8 @@ def _check_parts(z, parts: list[str], path: Path) -> None:
 
     limit = fastxlsx.MAX_CELLS_PER_SHEET
     for part in parts:
+        if _too_small_to_refuse(z, part, limit):
+            continue
         filled, cells = _count_cells(z, part, limit)
         if filled > limit or cells > MAX_STYLED_FACTOR * limit:
             what = (f"超过 {limit} 个有内容的单元格" if filled > limit
@@ -119,6 +121,21 @@ def _check_parts(z, parts: list[str], path: Path) -> None:
             raise UserError(f"文件 {path} 的工作表“{_sheet_title(path, part)}”含{what}，不像年报工作簿，"
                             f"已拒绝读取。请删除多余内容（包括隐藏的工作表），或使用标准模板重新填报。", exit_code=2,
                             code="input.too_many_cells")
+
+
+# The shortest XML a cell can take: <c/> (any cell), <c><v/></c> (a filled one). zipfile never yields more
+# bytes of a part than its declared size (a longer stream fails its CRC), so a part smaller than the limits
+# times these cannot be refused and is not scanned: the template's 规则说明 and 填报说明 cost a batch nothing.
+_SHORTEST_CELL, _SHORTEST_FILLED = len(b"<c/>"), len(b"<c><v/></c>")
+
+
+def _too_small_to_refuse(z, part: str, limit: int) -> bool:
+    try:
+        size = z.getinfo(part).file_size
+    except KeyError:
+        return True          # nothing to count
+    return (size < _SHORTEST_FILLED * (limit + 1)
+            and size < _SHORTEST_CELL * (MAX_STYLED_FACTOR * limit + 1))
 
 
 def _count_cells(z, part: str, limit: int) -> tuple[int, int]:
