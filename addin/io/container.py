@@ -23,8 +23,9 @@ def _fail(code: str, message: str) -> UserError:
     return UserError(message, exit_code=2, code=code)
 
 
-def check(path: Path) -> None:
-    """Raise a UserError (exit 2) saying what the file is and what to do, unless it is a sane .xlsx zip."""
+def check(path: Path, keep_open: bool = False) -> zipfile.ZipFile | None:
+    """Raise a UserError (exit 2) saying what the file is and what to do, unless it is a sane .xlsx zip.
+    `keep_open`: return the checked zip, open, for the reader (a batch then reads each directory once)."""
     if not path.exists():
         raise _fail("input.missing", f"找不到文件：{path}。请检查文件名和路径。")
     if not path.is_file():
@@ -32,7 +33,9 @@ def check(path: Path) -> None:
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
-            head = fh.read(min(size, 1 << 20))
+            head = fh.read(len(_OLE))              # the rest only for an OLE file (where an encrypted one says so)
+            if head.startswith(_OLE):
+                head += fh.read(min(size, 1 << 20))
     except OSError as e:
         raise _fail("input.unreadable", f"无法读取文件 {path}（{e.strerror}）。请检查文件权限，或关闭占用该文件的程序。")
     if size == 0:
@@ -48,14 +51,26 @@ def check(path: Path) -> None:
     if not head.startswith(b"PK"):
         raise _fail("input.not_xlsx", f"文件 {path} 不是 .xlsx 工作簿（可能是 CSV、文本或其他格式改了扩展名）。"
                                       f"请使用年报标准模板（nianbao template 生成）填报。")
+    damaged = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError)
+    corrupt = f"文件 {path} 已损坏（压缩包不完整或无法解开）。请重新保存或重新获取该文件。"
     try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            _check_sizes(path, infos)
-            names = {i.filename for i in infos}
-            _check_parts(path, z, names)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError):
-        raise _fail("input.corrupt", f"文件 {path} 已损坏（压缩包不完整或无法解开）。请重新保存或重新获取该文件。")
+        z = zipfile.ZipFile(path)
+    except damaged:
+        raise _fail("input.corrupt", corrupt)
+    try:
+        infos = z.infolist()
+        _check_sizes(path, infos)
+        _check_parts(path, z, {i.filename for i in infos})
+    except damaged:
+        z.close()
+        raise _fail("input.corrupt", corrupt)
+    except BaseException:
+        z.close()
+        raise
+    if keep_open:
+        return z
+    z.close()
+    return None
 
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:

@@ -230,9 +230,9 @@ class Sheet:
 
 
 class Book:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, opened: zipfile.ZipFile | None = None):
         self.path = path
-        self.zip = zipfile.ZipFile(path)
+        self.zip = opened or zipfile.ZipFile(path)
         self.defined_names: dict[str, Name] = {}
         self.worksheets: list[Sheet] = []
         self.sheetnames: list[str] = []

@@ -44,26 +44,25 @@ def read(path: str | Path, fast: bool = True) -> Read:
     falls back to openpyxl, the reference reader, where it cannot promise the same values."""
     path = Path(path)
     if fast:
-        container.check(path)
+        checked = container.check(path, keep_open=True)
         from addin.io import fastxlsx
 
         try:
-            book = fastxlsx.Book(path)
-            try:
-                _check_version(book, path)
-                out = read_workbook(book, path)
-                # the sheets the format does not read (a hidden one, say) are counted too: the same refusal
-                # as the reference reader and --annotate, which load every sheet
-                _check_parts(book.zip, [ws.part for ws in book.worksheets if ws._loaded is None], path)
-                return out
-            finally:
-                book.close()
+            book = fastxlsx.Book(path, checked)
+            _check_version(book, path)
+            out = read_workbook(book, path)
+            # the sheets the format does not read (a hidden one, say) are counted too: the same refusal
+            # as the reference reader and --annotate, which load every sheet
+            _check_parts(book.zip, [ws.part for ws in book.worksheets if ws._loaded is None], path)
+            return out
         except fastxlsx.Unsupported:
             pass
         except fastxlsx.TooLarge as e:
             raise UserError(f"文件 {path} 的工作表“{e.sheet}”含超过 {fastxlsx.MAX_CELLS_PER_SHEET} 个有内容的单元格，"
                             f"不像年报工作簿，已拒绝读取。请删除多余内容，或使用标准模板重新填报。", exit_code=2,
                             code="input.too_many_cells")
+        finally:
+            checked.close()          # the book's zip: closed however the read ended
     wb = open_workbook(path)
     return read_workbook(wb, path)
 
