@@ -127,6 +127,7 @@ def sheet_order() -> list[str]:
     return [GUIDE_SHEET, ORGAN_SHEET] + content_sheets() + [EXPLAIN_SHEET, RULES_SHEET]
 
 
+@lru_cache(maxsize=65536)     # the same few thousand cells in every workbook of a batch
 def ref(row: int, col: int, absolute: bool = False) -> str:
     d = "$" if absolute else ""
     return f"{d}{column_letter(col)}{d}{row}"
