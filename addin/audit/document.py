@@ -13,9 +13,9 @@ from addin.audit import sources, tables
 from addin.audit.sources import Line
 from addin.audit.text import squeeze
 from addin.checks.findings import EXPLAIN, INFO, Finding
-from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.io import document as docmod
+from addin.messages import refuse
 
 # The audit's own findings (not format facts: they say how the published text was read).
 RULES = {
@@ -55,8 +55,7 @@ def read(path: str | Path) -> Audit:
     whole = tables.Region(src.lines)
     found = secmod.find(whole.stream, f)
     if not found.headings:
-        raise UserError(f"文件 {src.path} 中没有找到年度报告的任何章节标题（如“一、总体情况”“三、收到和处理政府信息公开申请情况”），"
-                        f"不像政府信息公开工作年度报告。请确认文件内容。", code="audit.not_report")
+        raise refuse("audit.not_report", path=src.path)
     spans = _spans(whole, found, f)
     a = Audit(src.path, src.kind, docmod.empty(), src.lines)
     _organ(whole, spans, a)

@@ -41,6 +41,7 @@ from addin.io.results import (
 )
 from addin.io.results import cell_at as _cell
 from addin.io.results import cell_text as _s
+from addin.messages import refuse
 from addin.text import display_len
 
 MAX_SHEET_ROW, MAX_SHEET_COL = 1048576, 16384
@@ -83,9 +84,7 @@ def explanation_writes(typed: list[dict], existing: list[ExplainRow], free: list
                 row.text = t["text"]
             continue
         if not free:
-            from addin.errors import UserError
-            raise UserError(f"“{laymod.EXPLAIN_SHEET}”表已写满，无法保存“{RESULTS_SHEET}”中填写的说明。"
-                            "请合并或删去不再需要的说明后再校验。", code="input.explanations_full")
+            raise refuse("input.explanations_full", explain_sheet=laymod.EXPLAIN_SHEET, results_sheet=RESULTS_SHEET)
         r = free.pop(0)
         writes[r] = (r, t["rule"], t["target"], t["text"])
         existing.append(ExplainRow(r, t["rule"], t["target"], t["text"]))
