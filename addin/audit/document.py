@@ -80,7 +80,7 @@ def _trial_rows(whole: tables.Region, f: fmtmod.Format) -> list[Finding]:
         m = tables._label_rx(marker).search(whole.stream)
         if m:
             where = whole.where(m.start())
-            out.append(_finding("F1", rule.message("default", address=where, text=marker, official=""), where=where,
+            out.append(_finding("F1", rule.message("published", address=where, text=marker), where=where,
                                 quote=whole.raw[m.start(): m.end() + 20].split("\n")[0], text=marker))
     return out
 
@@ -269,7 +269,7 @@ def _table_findings(t: tables.Tables, f: fmtmod.Format, a: Audit) -> list[Findin
         if kind == "label":
             rule = "F1" if squeeze(d["found"]) in old["replaced_labels"] or squeeze(d["found"]) in old["markers"] else "F2"
             r = f.rule(rule)
-            msg = (r.message("replaced", address=d["where"], text=d["found"], official=d["official"]) if rule == "F1"
+            msg = (r.message("published_replaced", address=d["where"], text=d["found"], official=d["official"]) if rule == "F1"
                    else r.message("default", address=d["where"], found=d["found"], official=d["official"]))
             out.append(_finding(rule, msg, where=d["where"], quote=d["found"], found=d["found"], official=d["official"]))
         elif kind == "order":
