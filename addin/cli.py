@@ -169,8 +169,7 @@ def check_single_line(args, *options: str) -> None:
         value = getattr(args, opt, None)
         bad = illegal_chars(value, single_line=True) if isinstance(value, str) else []
         if bad:
-            raise UserError(f"--{opt} 的值含有换行或控制字符（{', '.join(bad)}），不能写入工作簿和报告标题。"
-                            f"请只写一行文字，如 --{opt} 某县人民政府。", code="args.control_char")
+            raise refuse("args.control_char", option=opt, chars=", ".join(bad))
 
 
 def cmd_validate(args) -> int:

@@ -2,7 +2,13 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -16,6 +22,7 @@ from addin.format.layout import path_spans
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_JSON = ROOT / "examples" / "zhongwei-ports-office-2022.json"
 EXAMPLE_XLSX = ROOT / "examples" / "zhongwei-ports-office-2022.xlsx"
+HANG_GUARD = 120      # seconds: a generous limit so that a hang fails instead of blocking CI (not a timing)
 
 
 def shared_dir() -> Path:
@@ -224,3 +231,31 @@ def trial_workbook():
     pos4, _ = put_table(ws, T["t4"], r + 1, 1)
     expected.update(pos4)
     return wb, expected, marks
+
+
+def cli_on_pty(args: list[str], until: str | None = None, stdout=subprocess.DEVNULL) -> tuple[int, str]:
+    """`nianbao args` with stderr on a pseudo-terminal (what a reviewer's terminal sees): (exit code, what it
+    drew). With `until`: one SIGINT (Ctrl-C) once that text has been drawn."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "addin.cli", *args], cwd=ROOT, stdout=stdout, stderr=slave)
+    os.close(slave)
+    chunks: list[bytes] = []
+    sent = False
+    deadline = time.monotonic() + HANG_GUARD
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(master, 65536)
+            except OSError:            # the other end closed: the command ended
+                break
+            if not data:
+                break
+            chunks.append(data)
+            if until and not sent and until in b"".join(chunks).decode("utf-8", "replace"):
+                proc.send_signal(signal.SIGINT)
+                sent = True
+        elif proc.poll() is not None:
+            break
+    os.close(master)
+    return proc.wait(timeout=HANG_GUARD), b"".join(chunks).decode("utf-8", "replace")

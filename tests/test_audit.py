@@ -92,6 +92,7 @@ def test_known_findings_shuyang():
     a, found = _rules(PUBLISHED / "shuyang-fagaiju-2023.txt")
     rules = {x.rule for x in found}
     assert "F1" in rules and any("规范性文件" in x.message for x in found if x.rule == "F1")    # old label
+    assert all("已公开的报告" in x.message and "工作簿" not in x.message for x in found if x.rule == "F1")
     assert any(x.rule == "A4" and "整改措施" in x.message for x in found)                      # altered heading
     blank = [x for x in found if x.rule == "F4"]                                             # blank cells:
     assert len(blank) == 1 and blank[0].values["count"] == 125 and "!" not in blank[0].message  # one block
@@ -339,5 +340,6 @@ def test_trial_2019_rows_are_reported(tmp_path):
     trial.write_text(text.replace("| 信息内容 | 本年制发件数 |", f"| 信息内容 | {marker} |", 1), encoding="utf-8")
     _, found = _rules(trial)
     assert any(x.rule == "F1" and marker in x.message for x in found)
+    assert all("已公开的报告" in x.message and "模板" not in x.message for x in found if x.rule == "F1")  # no template
     _, clean = _rules(FIXTURES / "pipe-table.md")
     assert not any(x.rule == "F1" for x in clean)

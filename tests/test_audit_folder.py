@@ -2,14 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import openpyxl
@@ -19,11 +14,10 @@ from addin import cli
 from addin.audit import run
 from addin.review import summary_xlsx
 
-from .helpers import ROOT, shared_dir
+from .helpers import HANG_GUARD, ROOT, cli_on_pty, shared_dir
 
 PUBLISHED = shared_dir() / "samples" / "published"
 REPORTS = sorted(p.name for p in PUBLISHED.glob("*.txt"))
-HANG_GUARD = 120      # seconds: a hang fails instead of blocking CI (not a timing)
 
 
 @pytest.fixture
@@ -36,44 +30,17 @@ def folder(tmp_path) -> Path:
     return d
 
 
-def on_pty(args: list[str], until: str | None = None, stdout=subprocess.DEVNULL) -> tuple[int, str]:
-    """The CLI with stderr on a pseudo-terminal (what a reviewer sees). With `until`: SIGINT once it is seen."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "addin.cli", *args], cwd=ROOT, stdout=stdout, stderr=slave)
-    os.close(slave)
-    chunks: list[bytes] = []
-    sent = False
-    deadline = time.monotonic() + HANG_GUARD
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.2)
-        if ready:
-            try:
-                data = os.read(master, 65536)
-            except OSError:            # the other end closed: the command ended
-                break
-            if not data:
-                break
-            chunks.append(data)
-            if until and not sent and until in b"".join(chunks).decode("utf-8", "replace"):
-                proc.send_signal(signal.SIGINT)
-                sent = True
-        elif proc.poll() is not None:
-            break
-    os.close(master)
-    return proc.wait(timeout=HANG_GUARD), b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_progress_on_a_terminal_and_silence_otherwise(folder):
     n = len(REPORTS) + 1
-    code, seen = on_pty(["audit", str(folder)])
+    code, seen = cli_on_pty(["audit", str(folder)])
     assert code == 2                                             # INDEX.md is not a report
     assert f"\r审读 {n}/{n} [" in seen and "100% " in seen and "个/秒 剩余 0:00" in seen
     assert "[1/" not in seen                                      # the old per-file lines are gone
 
-    code, seen = on_pty(["audit", str(folder), "--json"])
+    code, seen = cli_on_pty(["audit", str(folder), "--json"])
     assert code == 2 and "个/秒" not in seen                     # JSON asked: no line drawn
 
-    code, seen = on_pty(["audit", str(folder / REPORTS[0])])
+    code, seen = cli_on_pty(["audit", str(folder / REPORTS[0])])
     assert code == 1 and "个/秒" not in seen                     # one file: nothing to count
 
     piped = subprocess.run([sys.executable, "-m", "addin.cli", "audit", str(folder)], cwd=ROOT,
@@ -167,7 +134,7 @@ def test_a_real_ctrl_c_on_a_terminal(folder, tmp_path):
     for i in range(30):
         shutil.copyfile(PUBLISHED / REPORTS[0], folder / f"副本{i:02d}.txt")
     with open(tmp_path / "out.txt", "wb") as stdout:
-        code, seen = on_pty(["audit", str(folder), "--summary", str(tmp_path / "s.csv")], until="\r审读 ", stdout=stdout)
+        code, seen = cli_on_pty(["audit", str(folder), "--summary", str(tmp_path / "s.csv")], until="\r审读 ", stdout=stdout)
     assert code == 130 and "Traceback" not in seen
     assert f"已中断：{len(REPORTS) + 1 + 30} 个文件中已审读 " in seen and "未写入汇总表" in seen
     assert not (tmp_path / "s.csv").exists()

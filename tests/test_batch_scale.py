@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import pty
-import select
 import shutil
 import signal
 import subprocess
@@ -22,9 +20,7 @@ from addin.format import layout
 from addin.review import batch, pool, progress, summary_xlsx
 from addin.text import display_len
 
-from .helpers import EXAMPLE_XLSX, ROOT
-
-HANG_GUARD = 120      # seconds: a generous limit so that a hang fails instead of blocking CI (not a timing)
+from .helpers import EXAMPLE_XLSX, HANG_GUARD, ROOT, cli_on_pty
 
 
 def units(d: Path, n: int, name="u{}.xlsx") -> list[Path]:
@@ -279,39 +275,15 @@ def test_progress_is_silent_when_not_a_terminal():
     assert list(progress.track(iter("abc"), 3, "审核")) == ["a", "b", "c"]
 
 
-def run_on_pty(args: list[str]) -> tuple[int, str]:
-    """The CLI with stderr on a pseudo-terminal (what a reviewer's terminal sees); stdout to a pipe."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "addin.cli", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=slave)
-    os.close(slave)
-    chunks = []
-    deadline = time.monotonic() + HANG_GUARD
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.5)
-        if ready:
-            try:
-                data = os.read(master, 65536)
-            except OSError:          # the other end closed: the command ended
-                break
-            if not data:
-                break
-            chunks.append(data)
-        elif proc.poll() is not None:
-            break
-    os.close(master)
-    return proc.wait(timeout=HANG_GUARD), b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_progress_on_a_terminal_and_silence_otherwise(tmp_path):
     units(tmp_path, pool.PARALLEL_FROM + 2)
     n = pool.PARALLEL_FROM + 2
-    code, seen = run_on_pty(["validate", str(tmp_path), "--jobs", "2"])
+    code, seen = cli_on_pty(["validate", str(tmp_path), "--jobs", "2"])
     assert code == 0
     assert f"\r校验 {n}/{n} [" in seen and "100% " in seen and "个/秒 剩余 0:00" in seen
     assert seen.count("\r校验 ") >= 2                    # redrawn in place: the first unit, then the last
 
-    code, seen = run_on_pty(["validate", str(tmp_path), "--jobs", "2", "--json"])
+    code, seen = cli_on_pty(["validate", str(tmp_path), "--jobs", "2", "--json"])
     assert code == 0 and "个/秒" not in seen              # JSON asked: machines read it, no line drawn
 
     piped = subprocess.run([sys.executable, "-m", "addin.cli", "validate", str(tmp_path)], cwd=ROOT,

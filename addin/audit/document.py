@@ -13,9 +13,9 @@ from addin.audit import sources, tables
 from addin.audit.sources import Line
 from addin.audit.text import squeeze
 from addin.checks.findings import EXPLAIN, INFO, Finding
-from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.io import document as docmod
+from addin.messages import refuse
 
 # The audit's own findings (not format facts: they say how the published text was read).
 RULES = {
@@ -55,8 +55,7 @@ def read(path: str | Path) -> Audit:
     whole = tables.Region(src.lines)
     found = secmod.find(whole.stream, f)
     if not found.headings:
-        raise UserError(f"文件 {src.path} 中没有找到年度报告的任何章节标题（如“一、总体情况”“三、收到和处理政府信息公开申请情况”），"
-                        f"不像政府信息公开工作年度报告。请确认文件内容。", code="audit.not_report")
+        raise refuse("audit.not_report", path=src.path)
     spans = _spans(whole, found, f)
     a = Audit(src.path, src.kind, docmod.empty(), src.lines)
     _organ(whole, spans, a)
@@ -81,7 +80,7 @@ def _trial_rows(whole: tables.Region, f: fmtmod.Format) -> list[Finding]:
         m = tables._label_rx(marker).search(whole.stream)
         if m:
             where = whole.where(m.start())
-            out.append(_finding("F1", rule.message("default", address=where, text=marker, official=""), where=where,
+            out.append(_finding("F1", rule.message("published", address=where, text=marker), where=where,
                                 quote=whole.raw[m.start(): m.end() + 20].split("\n")[0], text=marker))
     return out
 
@@ -270,7 +269,7 @@ def _table_findings(t: tables.Tables, f: fmtmod.Format, a: Audit) -> list[Findin
         if kind == "label":
             rule = "F1" if squeeze(d["found"]) in old["replaced_labels"] or squeeze(d["found"]) in old["markers"] else "F2"
             r = f.rule(rule)
-            msg = (r.message("replaced", address=d["where"], text=d["found"], official=d["official"]) if rule == "F1"
+            msg = (r.message("published_replaced", address=d["where"], text=d["found"], official=d["official"]) if rule == "F1"
                    else r.message("default", address=d["where"], found=d["found"], official=d["official"]))
             out.append(_finding(rule, msg, where=d["where"], quote=d["found"], found=d["found"], official=d["official"]))
         elif kind == "order":

@@ -10,6 +10,7 @@ from pathlib import Path
 from addin.audit import sources
 from addin.checks.findings import ERROR, EXPLAIN, INFO, summary
 from addin.errors import UserError
+from addin.messages import refuse
 
 
 def collect(paths: list[str], skipped: list[tuple[Path, str]] | None = None, own: tuple = ()) -> list[Path]:
@@ -29,8 +30,7 @@ def collect(paths: list[str], skipped: list[tuple[Path, str]] | None = None, own
         else:
             out.append(p)
     if not out:
-        raise UserError(f"在 {'、'.join(paths)} 中没有找到可审读的文件（.html/.htm/.pdf/.docx/.txt/.md）。",
-                        code="audit.nothing")
+        raise refuse("audit.nothing", paths="、".join(paths))
     return out
 
 
@@ -122,7 +122,7 @@ def cmd(args) -> int:
     if args.summary:
         batch.check_outputs([Path(args.summary)])     # also: the folder takes a new file
     if len(paths) > 1 and (args.html or args.to_workbook):
-        raise UserError("--html 与 --to-workbook 只能用于一个文件。", code="args.audit_single")
+        raise refuse("args.audit_single")
     last_year = prior_of(args.prior)
     rows, reports = [], []
     try:

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from addin.errors import UserError
+from addin.messages import refuse
 
 SUFFIXES = (".html", ".htm", ".shtml", ".pdf", ".docx", ".txt", ".md")
 MAX_BYTES = 50 * 1024 * 1024
@@ -38,12 +39,11 @@ def load(path: str | Path) -> Source:
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise UserError(f"找不到文件 {path}。请检查路径。", code="input.missing")
+        raise refuse("input.missing:audit", path=path)
     if suffix not in SUFFIXES:
-        raise UserError(f"文件 {path} 的类型（{suffix or '无扩展名'}）不能审读。支持：网页 .html/.htm、PDF、Word .docx、"
-                        f"文本 .txt/.md；Word 97-2003 的 .doc 请先另存为 .docx。", code="audit.unsupported")
+        raise refuse("audit.unsupported", path=path, suffix=suffix or "无扩展名")
     if path.stat().st_size > MAX_BYTES:
-        raise UserError(f"文件 {path} 过大（超过 50 MB），不像一份年度报告。", code="audit.too_large")
+        raise refuse("audit.too_large", path=path, limit=MAX_BYTES // 1048576)
     if suffix == ".pdf":
         lines, kind = _pdf(path), "pdf"
     elif suffix == ".docx":
@@ -54,8 +54,7 @@ def load(path: str | Path) -> Source:
         lines, kind = _text(decode(path.read_bytes(), path)), "text"
     lines = [ln for ln in lines if not _FOOTER.match(ln.text)]     # page footers "— 3 —"
     if not any(ln.text.strip() for ln in lines):
-        raise UserError(f"文件 {path} 中没有可读的文字。若是扫描件（图片 PDF），请取得文字版或先做文字识别（OCR）。",
-                        code="audit.no_text")
+        raise refuse("audit.no_text", path=path)
     return Source(path, kind, lines)
 
 
@@ -73,8 +72,7 @@ def decode(raw: bytes, path: Path) -> str:
             return raw.decode("gb18030" if enc.lower() in ("gbk", "gb2312") else enc)
         except (UnicodeDecodeError, LookupError):
             continue
-    raise UserError(f"文件 {path} 的文字编码无法识别（不是 UTF-8，也不是 GBK/GB18030）。请另存为 UTF-8 后再试。",
-                    code="audit.encoding")
+    raise refuse("audit.encoding", path=path)
 
 
 # --- text: pdftotext -layout output, " | " cells, Markdown pipe tables, tab-separated, OCR ----------------
@@ -244,7 +242,7 @@ def _docx(path: Path) -> list[Line]:
     try:
         d = docx.Document(str(path))
     except Exception as e:  # python-docx raises many kinds on a broken package
-        raise UserError(f"无法读取 Word 文件 {path}：文件已损坏或不是 .docx（{type(e).__name__}）。", code="audit.corrupt")
+        raise refuse("audit.corrupt:docx", path=path, error=type(e).__name__)
     out, tables, paras = [], 0, 0
     for el in d.element.body.iterchildren():
         if el.tag.endswith("}p"):
@@ -266,7 +264,7 @@ def _pdf(path: Path) -> list[Line]:
     try:
         import pdfplumber
     except ImportError:  # pragma: no cover - a dependency of the package
-        raise UserError("读取 PDF 需要 pdfplumber：pip install pdfplumber", code="setup.pdfplumber")
+        raise refuse("setup.pdfplumber")
     pages = []
     try:
         with pdfplumber.open(str(path)) as pdf:
@@ -275,7 +273,7 @@ def _pdf(path: Path) -> list[Line]:
     except UserError:
         raise
     except Exception as e:  # pdfminer raises many kinds on broken or encrypted files
-        raise UserError(f"无法读取 PDF 文件 {path}：文件已损坏、加密或不是 PDF（{type(e).__name__}）。", code="audit.corrupt")
+        raise refuse("audit.corrupt:pdf", path=path, error=type(e).__name__)
     # a running header (the same first line on several pages) is not part of the report's text
     firsts = [pg[0] for pg in pages if pg and pg[0]]
     header = {x for x in firsts if firsts.count(x) >= 2 and len(x) < 40}

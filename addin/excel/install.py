@@ -14,14 +14,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from addin.errors import UserError
+from addin.messages import REFUSALS, refuse
 
 ADDIN_FILE = "nianbao.xlam"
 MAC_STARTUP = ("Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel")
-NO_EXCEL = ("本机不是 Windows 或 macOS，没有 Microsoft Excel，无法安装 Excel 加载项。"
-            "请在命令行使用同样的校验和导出：\n"
-            "  nianbao validate 文件.xlsx --annotate   （另存“文件.校验.xlsx”：问题格标色、加批注，并附“校验结果”表）\n"
-            "  nianbao export 文件.xlsx               （在工作簿旁生成年度报告）")
+NO_EXCEL = REFUSALS["addin.no_excel"]    # also what a dry run on such a machine says
 
 
 @dataclass
@@ -90,7 +87,7 @@ def execute(p: Plan) -> None:
     from addin.io import atomic
 
     if p.target is None:
-        raise UserError(NO_EXCEL, code="addin.no_excel")
+        raise refuse("addin.no_excel")
     try:
         if p.action == "install":
             p.target.parent.mkdir(parents=True, exist_ok=True)
@@ -101,11 +98,11 @@ def execute(p: Plan) -> None:
         elif p.target.exists():
             p.target.unlink()
     except PermissionError:
-        raise UserError(f"无法写入或删除 {p.target}：文件正被使用。请先退出 Excel，再运行本命令。", code="output.locked")
+        raise refuse("output.locked:addin", target=p.target)
     except OSError as e:
-        raise UserError(f"无法写入 {p.target}（{e.strerror}）。请检查该文件夹的权限。", code="output.readonly")
+        raise refuse("output.readonly:addin", target=p.target, reason=e.strerror)
     except subprocess.SubprocessError:
-        raise UserError("已安装加载项，但“xlwings runpython install”没有成功。请在终端运行该命令后重启 Excel。", code="addin.runpython")
+        raise refuse("addin.runpython")
 
 
 def run(action: str, dry_run: bool = False, **kw) -> str:
@@ -113,7 +110,7 @@ def run(action: str, dry_run: bool = False, **kw) -> str:
     if p.target is None:
         if dry_run:
             return NO_EXCEL
-        raise UserError(NO_EXCEL, code="addin.no_excel")
+        raise refuse("addin.no_excel")
     text = describe(p, dry_run)
     if not dry_run:
         execute(p)

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from addin.errors import UserError
+from addin.messages import refuse
 
 MAX_NAME_BYTES = 255          # one file name on every file system staff use (NTFS, ext4, APFS: 255)
 STALE_AFTER_S = 24 * 3600     # a temp this old is stale whoever wrote it (pid reuse, another machine)
@@ -54,9 +55,7 @@ def check_name(target: Path) -> None:
     """A name the file system can hold (a long workbook name plus '.校验' or '-征求意见稿' can pass 255 bytes)."""
     n = len(os.fsencode(Path(target).name))
     if n > MAX_NAME_BYTES:
-        raise UserError(f"输出文件名过长：{target}（{n} 字节，文件系统上限 {MAX_NAME_BYTES} 字节），未写入任何文件。"
-                        f"请把工作簿改用较短的文件名（汉字每个占 3 字节），或指定较短的输出文件名。",
-                        code="output.name_too_long")
+        raise refuse("output.name_too_long", target=target, size=n, limit=MAX_NAME_BYTES)
 
 
 def check_kind(target: Path) -> None:
@@ -67,11 +66,9 @@ def check_kind(target: Path) -> None:
     except OSError:
         return                              # absent (or a dangling link, which the rename replaces)
     if stat.S_ISDIR(st.st_mode):
-        raise UserError(f"输出位置 {target} 是一个文件夹，不是文件，未写入任何文件。请给出文件名"
-                        f"（含文件夹时如 文件夹/年报.xlsx），或把同名文件夹移走、改名。", code="output.is_dir")
+        raise refuse("output.is_dir", target=target)
     if not stat.S_ISREG(st.st_mode):
-        raise UserError(f"输出位置 {target} 不是普通文件（是设备、管道或套接字），未写入任何文件。"
-                        f"本工具只写普通文件：请指定其他文件名。", code="output.not_regular")
+        raise refuse("output.not_regular", target=target)
 
 
 def check_free(target: Path) -> None:
@@ -79,16 +76,13 @@ def check_free(target: Path) -> None:
     target = Path(target)
     if not target.parent.is_dir():
         if _exists(target.parent):
-            raise UserError(f"输出文件夹 {target.parent} 是一个文件，不是文件夹，未写入任何文件。"
-                            f"请指定一个文件夹。", code="output.folder_is_file")
-        raise UserError(f"输出文件夹不存在：{target.parent}。请先创建该文件夹，或指定其他输出位置。",
-                        code="output.no_folder")
+            raise refuse("output.folder_is_file", folder=target.parent)
+        raise refuse("output.no_folder", folder=target.parent)
     check_name(target)
     check_kind(target)
     for owner in owner_files(target):
         if _exists(owner):
-            raise UserError(f"输出文件 {target} 正被 Excel、Word 或 WPS 打开（旁边有锁定文件 {owner.name}），未写入任何文件。"
-                            f"请先关闭该文件再试；如程序已关闭，删除 {owner.name} 即可。", code="output.locked")
+            raise refuse("output.locked", target=target, owner=owner.name)
 
 
 def check_writable(target: Path, force: bool = False) -> None:
@@ -96,8 +90,7 @@ def check_writable(target: Path, force: bool = False) -> None:
     target = Path(target)
     check_free(target)
     if _exists(target) and not force:
-        raise UserError(f"输出文件已存在：{target}。如需覆盖，请加 --force；也可以先把它移走或改名。",
-                        code="output.exists")
+        raise refuse("output.exists", target=target)
 
 
 def check_suffix(target: Path, suffix: str) -> None:
@@ -106,18 +99,14 @@ def check_suffix(target: Path, suffix: str) -> None:
     check_kind(target)                      # `-o .` is a folder: say that, not "wrong suffix"
     if target.suffix.lower() != suffix:
         better = (target.stem or "年报") + suffix
-        raise UserError(f"输出文件名 {target} 应以 {suffix} 结尾（写出的是 Excel 工作簿）。请改用如 "
-                        f"{better} 的文件名。", code="output.suffix")
+        raise refuse("output.suffix", target=target, suffix=suffix, better=better)
 
 
 def write_error(target: Path, e: OSError) -> UserError:
     """The Chinese message for a write that failed (disk full, read-only, no permission)."""
     if e.errno in _FULL:
-        return UserError(f"磁盘空间不足，无法写入 {target}，未写入任何文件（原有文件未改动）。"
-                         f"请清理磁盘空间，或指定其他磁盘上的输出位置。", code="output.disk_full")
-    return UserError(f"无法在文件夹 {Path(target).parent} 中写入 {Path(target).name}（{e.strerror or e}），"
-                     f"未写入任何文件。请检查该文件夹是否只读、是否有写入权限，或指定其他位置。",
-                     code="output.readonly")
+        return refuse("output.disk_full", target=target)
+    return refuse("output.readonly", folder=Path(target).parent, name=Path(target).name, reason=e.strerror or e)
 
 
 def temp_beside(target: Path, tag: str = "") -> Path:
@@ -135,7 +124,7 @@ def temp_beside(target: Path, tag: str = "") -> Path:
             raise write_error(target, e)
         os.close(fd)
         return p
-    raise UserError(f"无法在文件夹 {target.parent} 中建立临时文件。", code="output.readonly")
+    raise refuse("output.readonly:temp", folder=target.parent)
 
 
 def clean_stale(folder: Path) -> list[Path]:
@@ -234,8 +223,7 @@ def _commit(pairs: list[tuple[Path, Path]]) -> None:
             except OSError:
                 kept.append(backups.get(target, target))
         if kept and isinstance(e, OSError):
-            raise UserError(f"写入中途失败（{e.strerror or e}），且未能全部恢复原文件；原文件保存在："
-                            + "、".join(str(k) for k in kept) + "。请手工改回原名。", code="output.partial") from e
+            raise refuse("output.partial", reason=e.strerror or e, kept="、".join(str(k) for k in kept)) from e
         raise
     finally:
         for b in backups.values():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from addin.errors import UserError
+from addin.messages import refuse
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 2000
@@ -19,17 +19,13 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
-def _fail(code: str, message: str) -> UserError:
-    return UserError(message, exit_code=2, code=code)
-
-
 def check(path: Path, keep_open: bool = False) -> zipfile.ZipFile | None:
     """Raise a UserError (exit 2) saying what the file is and what to do, unless it is a sane .xlsx zip.
     `keep_open`: return the checked zip, open, for the reader (a batch then reads each directory once)."""
     if not path.exists():
-        raise _fail("input.missing", f"找不到文件：{path}。请检查文件名和路径。")
+        raise refuse("input.missing", path=path)
     if not path.is_file():
-        raise _fail("input.not_file", f"{path} 不是文件。请给出 .xlsx 工作簿的路径。")
+        raise refuse("input.not_file", path=path)
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -37,33 +33,29 @@ def check(path: Path, keep_open: bool = False) -> zipfile.ZipFile | None:
             if head.startswith(_OLE):
                 head += fh.read(min(size, 1 << 20))
     except OSError as e:
-        raise _fail("input.unreadable", f"无法读取文件 {path}（{e.strerror}）。请检查文件权限，或关闭占用该文件的程序。")
+        raise refuse("input.unreadable", path=path, reason=e.strerror)
     if size == 0:
-        raise _fail("input.empty", f"文件 {path} 是空的（0 字节）。请重新保存或重新获取该文件。")
+        raise refuse("input.empty", path=path)
     if size > MAX_FILE_BYTES:
-        raise _fail("input.too_large", f"文件 {path} 过大（{size // 1048576} MB，上限 {MAX_FILE_BYTES // 1048576} MB），"
-                                       f"不像年报工作簿，已拒绝读取。")
+        raise refuse("input.too_large", path=path, size=size // 1048576, limit=MAX_FILE_BYTES // 1048576)
     if head.startswith(_OLE):
         if _ENCRYPTED in head or _ENCRYPTED in path.read_bytes():  # the stream names sit in the directory sectors
-            raise _fail("input.encrypted", f"文件 {path} 受密码保护（已加密）。请在 Excel/WPS 中打开，取消“用密码进行加密”"
-                                           f"后另存为 .xlsx 再试。")
-        raise _fail("input.xls", f"文件 {path} 是旧版 .xls 工作簿。请在 Excel/WPS 中另存为“Excel 工作簿（*.xlsx）”。")
+            raise refuse("input.encrypted", path=path)
+        raise refuse("input.xls", path=path)
     if not head.startswith(b"PK"):
-        raise _fail("input.not_xlsx", f"文件 {path} 不是 .xlsx 工作簿（可能是 CSV、文本或其他格式改了扩展名）。"
-                                      f"请使用年报标准模板（nianbao template 生成）填报。")
+        raise refuse("input.not_xlsx", path=path)
     damaged = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError)
-    corrupt = f"文件 {path} 已损坏（压缩包不完整或无法解开）。请重新保存或重新获取该文件。"
     try:
         z = zipfile.ZipFile(path)
     except damaged:
-        raise _fail("input.corrupt", corrupt)
+        raise refuse("input.corrupt", path=path)
     try:
         infos = z.infolist()
         _check_sizes(path, infos)
         _check_parts(path, z, {i.filename for i in infos})
     except damaged:
         z.close()
-        raise _fail("input.corrupt", corrupt)
+        raise refuse("input.corrupt", path=path)
     except BaseException:
         z.close()
         raise
@@ -75,31 +67,28 @@ def check(path: Path, keep_open: bool = False) -> zipfile.ZipFile | None:
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_ENTRIES:
-        raise _fail("input.too_many_parts", f"文件 {path} 含 {len(infos)} 个部件（上限 {MAX_ENTRIES}），不像年报工作簿，已拒绝读取。")
+        raise refuse("input.too_many_parts", path=path, count=len(infos), limit=MAX_ENTRIES)
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED or any(
         i.file_size > 1048576 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
     ):
-        raise _fail("input.zip_bomb", f"文件 {path} 解压后过大（{total // 1048576} MB）或压缩比异常（可能是“压缩炸弹”），"
-                                      f"已拒绝读取。")
+        raise refuse("input.zip_bomb", path=path, size=total // 1048576)
 
 
 def _check_parts(path: Path, z: zipfile.ZipFile, names: set[str]) -> None:
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
-            raise _fail("input.docx", f"文件 {path} 是 Word 文档，不是 .xlsx 工作簿。请使用年报标准模板填报。")
+            raise refuse("input.docx", path=path)
         if "mimetype" in names and z.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
-            raise _fail("input.ods", f"文件 {path} 是 OpenDocument（.ods）文件。请在 WPS/LibreOffice 中另存为"
-                                     f"“Excel 2007-365 (.xlsx)”再试。")
-        raise _fail("input.not_workbook", f"文件 {path} 是压缩包，但不含 Excel 工作簿的内容。请使用年报标准模板填报。")
+            raise refuse("input.ods", path=path)
+        raise refuse("input.not_workbook", path=path)
     for name in names:
         # OOXML never declares a DTD: a DOCTYPE (entity expansion, external entities) means a crafted file.
         if name.endswith((".xml", ".rels", ".vml")) and _part_declares_dtd(z, name):
-            raise _fail("input.unsafe_xml", f"文件 {path} 的部件 {name} 含不安全的 XML（文档类型声明：实体扩展或外部实体），"
-                                            f"可能是恶意文件，已拒绝读取。")
+            raise refuse("input.unsafe_xml", path=path, part=name)
     head = z.open("xl/workbook.xml").read(4000)
     if b"purl.oclc.org/ooxml" in head:
-        raise _fail("input.strict", f"文件 {path} 是“Strict Open XML”格式。请在 Excel 中另存为“Excel 工作簿（*.xlsx）”。")
+        raise refuse("input.strict", path=path)
 
 
 def _part_declares_dtd(z: zipfile.ZipFile, name: str) -> bool:

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import TypedDict, Union
 
-from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.messages import refuse
 
@@ -55,16 +54,14 @@ def load_json(path: Path) -> dict:
     path = Path(path)
     try:
         if not stat.S_ISREG(path.stat().st_mode):
-            raise UserError(f"{path} 不是普通文件（是文件夹、设备或管道），无法作为数据文档读取。"
-                            f"请给出 nianbao dump 生成的 .json 文件。", code="input.not_file")
+            raise refuse("input.not_file:json", path=path)
         with path.open("rb") as fh:
             raw = fh.read(MAX_JSON_BYTES + 1)
     except OSError as e:
-        code = "input.missing" if isinstance(e, FileNotFoundError) else "input.unreadable"
-        raise UserError(f"无法读取文件 {path}：{e.strerror}。请检查路径。", code=code)
+        key = "input.missing:json" if isinstance(e, FileNotFoundError) else "input.unreadable:json"
+        raise refuse(key, path=path, reason=e.strerror)
     if len(raw) > MAX_JSON_BYTES:
-        raise UserError(f"文件 {path} 过大（超过 {MAX_JSON_BYTES // 1048576} MB 上限），不像年报数据文档。",
-                        code="json.too_large")
+        raise refuse("json.too_large", path=path, limit=MAX_JSON_BYTES // 1048576)
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -74,16 +71,12 @@ def load_json(path: Path) -> dict:
     except RecursionError:
         raise refuse("json.invalid:depth", path=path)
     except ValueError:           # an integer of thousands of digits (Python's int-string limit)
-        raise UserError(f"文件 {path} 含有位数过多的数字（超过 {sys.get_int_max_str_digits()} 位），"
-                        f"不是年报数据。请检查数据文档中的数字。", code="json.number_too_long")
+        raise refuse("json.number_too_long", path=path, digits=sys.get_int_max_str_digits())
     if not isinstance(doc, dict):
-        raise UserError(f"文件 {path} 不是年报数据文档（顶层应为对象）。请用 nianbao dump 生成数据文档。",
-                        code="json.not_object")
+        raise refuse("json.not_object", path=path)
     bad = [f"{where}：{', '.join(chars)}" for where, chars in bad_texts(doc)]
     if bad:
-        raise UserError(f"数据文档 {path} 中有 Excel 单元格不能保存的字符（控制字符或不成对的代理字符），"
-                        f"未生成工作簿。请删去这些字符：\n" + "\n".join(f"  - {b}" for b in bad[:20]),
-                        code="json.control_char")
+        raise refuse("json.control_char", path=path, places="\n".join(f"  - {b}" for b in bad[:20]))
     return doc
 
 

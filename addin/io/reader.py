@@ -17,12 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from addin.checks.findings import Finding
-from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.format import layout
 from addin.io import container, document
 from addin.io.document import ReportDocument
 from addin.io.results import explanations_from_results
+from addin.messages import refuse
 
 XLWINGS_CONF_SHEET = "xlwings.conf"
 
@@ -58,9 +58,7 @@ def read(path: str | Path, fast: bool = True) -> Read:
         except fastxlsx.Unsupported:
             pass
         except fastxlsx.TooLarge as e:
-            raise UserError(f"文件 {path} 的工作表“{e.sheet}”含超过 {fastxlsx.MAX_CELLS_PER_SHEET} 个有内容的单元格，"
-                            f"不像年报工作簿，已拒绝读取。请删除多余内容，或使用标准模板重新填报。", exit_code=2,
-                            code="input.too_many_cells")
+            raise refuse("input.too_many_cells:streamed", path=path, sheet=e.sheet, limit=fastxlsx.MAX_CELLS_PER_SHEET)
         finally:
             checked.close()          # the book's zip: closed however the read ended
     wb = open_workbook(path)
@@ -77,17 +75,15 @@ def open_workbook(path: Path, data_only: bool = False):
     from defusedxml import DefusedXmlException
 
     if not openpyxl.DEFUSEDXML:  # openpyxl parses through defusedxml only when it is importable and not disabled
-        raise UserError("读取被拒绝：openpyxl 未启用 defusedxml（环境变量 OPENPYXL_DEFUSEDXML=False？）。", code="setup.defusedxml")
+        raise refuse("setup.defusedxml")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; we only read
             wb = openpyxl.load_workbook(path, data_only=data_only, keep_links=False, rich_text=False)
     except Exception as e:  # openpyxl raises many kinds on broken parts, and wraps defusedxml's refusals
         if _caused_by(e, DefusedXmlException):
-            raise UserError(f"文件 {path} 含不安全的 XML（实体声明或外部实体），可能是恶意文件，已拒绝读取。",
-                            code="input.unsafe_xml")
-        raise UserError(f"无法读取工作簿 {path}：文件已损坏或不是 Excel 工作簿（{type(e).__name__}）。"
-                        f"请在 Excel 或 WPS 中打开后另存为“Excel 工作簿（*.xlsx）”再试。", code="input.corrupt")
+            raise refuse("input.unsafe_xml:openpyxl", path=path)
+        raise refuse("input.corrupt:openpyxl", path=path, error=type(e).__name__)
     _check_version(wb, path)
     return wb
 
@@ -114,12 +110,11 @@ def _check_parts(z, parts: list[str], path: Path) -> None:
         if _too_small_to_refuse(z, part, limit):
             continue
         filled, cells = _count_cells(z, part, limit)
-        if filled > limit or cells > MAX_STYLED_FACTOR * limit:
-            what = (f"超过 {limit} 个有内容的单元格" if filled > limit
-                    else f"超过 {MAX_STYLED_FACTOR * limit} 个单元格（含只设了格式的空单元格）")
-            raise UserError(f"文件 {path} 的工作表“{_sheet_title(path, part)}”含{what}，不像年报工作簿，"
-                            f"已拒绝读取。请删除多余内容（包括隐藏的工作表），或使用标准模板重新填报。", exit_code=2,
-                            code="input.too_many_cells")
+        if filled > limit:
+            raise refuse("input.too_many_cells:filled", path=path, sheet=_sheet_title(path, part), limit=limit)
+        if cells > MAX_STYLED_FACTOR * limit:
+            raise refuse("input.too_many_cells:styled", path=path, sheet=_sheet_title(path, part),
+                         limit=MAX_STYLED_FACTOR * limit)
 
 
 # The shortest XML a cell can take: <c/> (any cell), <c><v/></c> (a filled one). zipfile never yields more
@@ -206,9 +201,7 @@ def _check_version(wb, path: Path) -> None:
         return
     declared = str(dn.attr_text).strip('"')
     if declared != fmtmod.load().version:
-        raise UserError(f"工作簿 {path} 是 {declared} 版年报模板，本工具支持 {fmtmod.load().version} 版格式。"
-                        f"请升级 nianbao（pip install -U nianbao），或使用 {fmtmod.load().version} 版标准模板。",
-                        code="input.version")
+        raise refuse("input.version", path=path, declared=declared, version=fmtmod.load().version)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -220,8 +213,7 @@ def read_workbook(wb, path: Path) -> Read:
     named = _with_template_places(wb, f, dict(by_names))
     positions, findings, located_by = _positions(wb, f, named)
     if not any(e in f.cells for e in positions):
-        raise UserError(f"文件 {path} 不是年报工作簿：找不到表二、表三、表四的任何数据格（没有标准模板的定义名称，"
-                        f"也找不到官方标签）。请使用标准模板（nianbao template 生成）填报。", code="input.not_template")
+        raise refuse("input.not_template", path=path)
     by_name = {e for e in positions if e in named}
     addresses = {e: f"{s}!{layout.ref(r, c)}" for e, (s, r, c) in positions.items()}
     doc = document.empty()
@@ -449,9 +441,7 @@ def _join_rows(wb, sheet: str, r1: int, r2: int, col: int, path: Path | None = N
     last = max((r for (r, _), v in have.items() if _text(v).strip()), default=r1 - 1)
     if last - r1 >= MAX_TEXT_ROWS:
         where = f"{sheet}!{layout.ref(r1, col)}:{layout.ref(last, col)}"
-        raise UserError(f"文件 {path} 的文字块 {where} 长达 {last - r1 + 1} 行（上限 {MAX_TEXT_ROWS} 行），不像年报内容，"
-                        f"已拒绝读取。请检查该区域是否有多余内容（例如远在下方的单元格），删除后再试。", exit_code=2,
-                        code="input.text_too_long")
+        raise refuse("input.text_too_long", path=path, where=where, rows=last - r1 + 1, limit=MAX_TEXT_ROWS)
     lines = ["" if (r, col) not in have else _text(have[(r, col)]) for r in range(r1, last + 1)]
     while lines and not lines[-1].strip():
         lines.pop()

@@ -16,7 +16,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from addin.errors import UserError
 from addin.format import fmt as fmtmod
 from addin.format import layout as laymod
 from addin.format import rulesheet
@@ -40,6 +39,7 @@ from addin.format.styles import (
 )
 from addin.format.styles import fill as _fill
 from addin.io import atomic
+from addin.messages import refuse
 from addin.text import display_len, looks_like_formula
 
 # --- the look is format/styles.py (the marks use it too) ---------------------------------------------
@@ -117,12 +117,12 @@ def fill(wb: Workbook, doc: dict) -> None:
     unknown += [k for k in cells if k not in lay.pos]
     unknown += [f"text.{k}" for k in texts if k not in lay.blocks]
     if unknown:
-        raise UserError(code="json.unknown_element", message="文档中有模板中没有的项目，无法填入：" + "、".join(unknown[:10])
-                        + ("等" if len(unknown) > 10 else "") + "。请确认文档的格式版本为 " + f.version + "。")
+        raise refuse("json.unknown_element", elements="、".join(unknown[:10]) + ("等" if len(unknown) > 10 else ""),
+                     version=f.version)
     r1, r2 = lay.explain_rows
     if len(explanations) > r2 - r1 + 1:
-        raise UserError(code="json.too_many_explanations", message=f"文档中有 {len(explanations)} 条说明，超过“{laymod.EXPLAIN_SHEET}”表的 {r2 - r1 + 1} 行上限。"
-                        "请合并内容相近的说明，或删去已不需要的说明后再试。")
+        raise refuse("json.too_many_explanations", count=len(explanations), explain_sheet=laymod.EXPLAIN_SHEET,
+                     limit=r2 - r1 + 1)
     for key, value in organ.items():
         _put(wb, lay.pos[f"organ.{key}"], value)
     for cid, value in cells.items():

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from addin.checks.findings import ERROR, EXPLAIN, INFO, summary
 from addin.errors import UserError
+from addin.messages import refuse
 from addin.text import display_len, looks_like_formula
 
 PATTERNS = ("*.xlsx", "*.xlsm", "*.xls", "*.et", "*.ods")   # the last three become rows that say “re-save as .xlsx”
@@ -40,9 +41,10 @@ def collect(paths: list[str | Path], skipped: list[Path] | None = None) -> list[
         else:
             out.append(p)                   # a missing or odd file is reported in its row
     if not out:
-        extra = f"（跳过了 {skipped_text(skipped)}）" if skipped else ""
-        raise UserError(f"{'、'.join(shown(str(p)) for p in paths)} 中没有找到 .xlsx 工作簿{extra}。",
-                        code="input.empty_folder")
+        where = "、".join(shown(str(p)) for p in paths)
+        if skipped:
+            raise refuse("input.empty_folder:skipped", paths=where, skipped=skipped_text(skipped))
+        raise refuse("input.empty_folder", paths=where)
     return list(dict.fromkeys(out))
 
 
@@ -137,15 +139,20 @@ def check(path: Path, annotate: bool = False, force: bool = False, priors: dict 
                    located_by=checked.located_by, findings=[f.to_dict() for f in findings],
                    summary=summary(findings), exit=0 if summary(findings)["passed"] else 1)
     except UserError as e:
-        row["error"] = {"code": e.code, "message": e.message}
+        row["error"] = _row_error(e)
         return row
     except Exception as e:  # noqa: BLE001 — one bad file must not end a reviewer's batch
-        row["error"] = {"code": "internal", "message": f"内部错误（{type(e).__name__}）：{e}。请把该文件发给维护人员。"}
+        row["error"] = _row_error(refuse("internal", kind=type(e).__name__, error=e))
         row["exit"] = 3
         return row
     if annotate:
         _annotate(row, path, findings, force)
     return row
+
+
+def _row_error(e: UserError) -> dict:
+    """A unit's failure as its row keeps it (and the summaries show it): the message id and the words."""
+    return {"code": e.code, "message": e.message}
 
 
 def _annotate(row: dict, path: Path, findings, force: bool) -> None:
@@ -159,8 +166,7 @@ def _annotate(row: dict, path: Path, findings, force: bool) -> None:
         row["error"] = {"code": e.code, "message": f"已校验，但未写入标注副本：{e.message}"}
         row["exit"] = max(row["exit"], 2)
     except OSError as e:
-        row["error"] = {"code": "output.write_failed",
-                        "message": f"已校验，但未写入标注副本（{e.strerror or e}）。请检查文件夹 {path.parent} 是否可写、磁盘是否已满。"}
+        row["error"] = _row_error(refuse("output.write_failed:annotate", reason=e.strerror or e, folder=path.parent))
         row["exit"] = max(row["exit"], 2)
 
 
@@ -283,8 +289,7 @@ def write_csv(rows: list[dict], target: Path, force: bool = False) -> Path:
 
 
 def write_failed(target: Path, e: OSError) -> UserError:
-    return UserError(f"未能写入 {target}（{e.strerror or e}）：磁盘可能已满或文件夹不可写；校验结果已在上面列出，"
-                     f"腾出空间或换一个位置后重新运行。", code="output.write_failed")
+    return refuse("output.write_failed", target=target, reason=e.strerror or e)
 
 
 def check_outputs(targets: list[Path], force: bool = False) -> None:
@@ -299,7 +304,6 @@ def check_outputs(targets: list[Path], force: bool = False) -> None:
         try:
             fd, probe = tempfile.mkstemp(prefix=".~probe.", dir=target.parent)
         except OSError as e:
-            raise UserError(f"无法在文件夹 {target.parent} 中写入 {target.name}（{e.strerror}）：请检查该文件夹是否只读，"
-                            f"或换一个位置。尚未开始校验。", code="output.readonly") from None
+            raise refuse("output.readonly:batch", folder=target.parent, name=target.name, reason=e.strerror) from None
         os.close(fd)
         os.unlink(probe)

@@ -41,6 +41,7 @@ from addin.io.results import (
 )
 from addin.io.results import cell_at as _cell
 from addin.io.results import cell_text as _s
+from addin.messages import refuse
 from addin.text import display_len
 
 MAX_SHEET_ROW, MAX_SHEET_COL = 1048576, 16384
@@ -83,9 +84,7 @@ def explanation_writes(typed: list[dict], existing: list[ExplainRow], free: list
                 row.text = t["text"]
             continue
         if not free:
-            from addin.errors import UserError
-            raise UserError(f"“{laymod.EXPLAIN_SHEET}”表已写满，无法保存“{RESULTS_SHEET}”中填写的说明。"
-                            "请合并或删去不再需要的说明后再校验。", code="input.explanations_full")
+            raise refuse("input.explanations_full", explain_sheet=laymod.EXPLAIN_SHEET, results_sheet=RESULTS_SHEET)
         r = free.pop(0)
         writes[r] = (r, t["rule"], t["target"], t["text"])
         existing.append(ExplainRow(r, t["rule"], t["target"], t["text"]))
@@ -172,9 +171,7 @@ def _cells_of(address: str, sheets: set[str]) -> tuple[str, list[tuple[int, int]
     pts = [_REF.match(p.upper()) for p in parts]
     if not all(pts) or len(parts) > 2:
         return sheet, []
-    from openpyxl.utils.cell import column_index_from_string
-
-    (c1, r1), (c2, r2) = ((column_index_from_string(m.group(1)), int(m.group(2))) for m in (pts[0], pts[-1]))
+    (c1, r1), (c2, r2) = ((laymod.column_index(m.group(1)), int(m.group(2))) for m in (pts[0], pts[-1]))
     cells = [(r, c) for r in range(min(r1, r2), max(r1, r2) + 1) for c in range(min(c1, c2), max(c1, c2) + 1)]
     return sheet, cells[:MAX_MARKED_RANGE]
 
@@ -354,8 +351,6 @@ def marked_cells(source: CellSource) -> list[tuple[str, int, int, str | None]]:
     cols = result_columns(grid)
     if not cols or "标记格" not in cols:
         return []
-    from openpyxl.utils.cell import column_index_from_string
-
     sheets = set(source.sheet_names())
     out, seen = [], set()
     for r in range(FIRST_ROW, len(grid) + 1):
@@ -365,7 +360,7 @@ def marked_cells(source: CellSource) -> list[tuple[str, int, int, str | None]]:
             m = _REF.match(ref)
             if not (sheet in sheets and m) or (sheet, ref) in seen:
                 continue
-            row, col = int(m.group(2)), column_index_from_string(m.group(1))
+            row, col = int(m.group(2)), laymod.column_index(m.group(1))
             if 1 <= row <= MAX_SHEET_ROW and 1 <= col <= MAX_SHEET_COL:   # 表二!A9999999 is no cell
                 seen.add((sheet, ref))
                 out.append((sheet, row, col, element or None))

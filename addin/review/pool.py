@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from addin.errors import UserError
+from addin.messages import refuse
 
 PARALLEL_FROM = 8   # fewer files than this: one process is faster than starting more
 
@@ -37,8 +37,7 @@ def cores() -> int:
 def jobs_for(jobs: int | None, n: int) -> int:
     """Processes to use: as asked, never more than the cores nor the files (`--jobs 100` forked 101)."""
     if jobs is not None and jobs < 1:
-        raise UserError(f"--jobs {jobs} 不是有效的进程数：请给 1 或更大的整数（本机有 {cores()} 个处理器核，"
-                        f"更多也不会更快）。", code="args.jobs")
+        raise refuse("args.jobs", jobs=jobs, cores=cores())
     return max(1, min(jobs or cores(), cores(), n))
 
 

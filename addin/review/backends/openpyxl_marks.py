@@ -15,6 +15,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from addin.format.styles import FONT_NAME
 from addin.io.results import OpenpyxlSource
 from addin.io.template import cell_text, quote
+from addin.messages import refuse
 from addin.review import marks
 from addin.text import looks_like_formula
 
@@ -187,8 +188,7 @@ def annotate_file(path: Path, findings, force: bool = False, output: Path | None
     out = Path(output) if output else annotated_path(path)
     if out.resolve() == path.resolve():
         if not is_annotated_copy(path):
-            from addin.errors import UserError
-            raise UserError(f"标注副本不能覆盖输入文件 {path}。请用另一个文件名。", code="output.is_input")
+            raise refuse("output.is_input", path=path)
         atomic.check_free(out)           # our own copy, named by the user: updated in place (atomically)
     else:
         atomic.check_writable(out, force)
