@@ -370,8 +370,16 @@ class Book:
                     return
                 made = c
                 c = None
-                if made["v"] is None and made["f"] is None and made["fa"] is None and made["is"] is None:
-                    return     # a styled empty cell: _value would give None
+                v = made["v"]
+                if made["f"] is None and made["fa"] is None and made["is"] is None:
+                    if not v:
+                        return     # a styled empty cell: _value would give None
+                    if made["t"] == "n" and _NUMBER.match(v) and not (made["s"] and made["s"] in self._dates()):
+                        # most cells: a plain number, read here as _value/_plain would read it
+                        cells[(row, col)] = Cell(float(v) if ("." in v or "e" in v or "E" in v) else int(v), "n")
+                        if len(cells) > MAX_CELLS_PER_SHEET:
+                            raise TooLarge(ws.title, len(cells))
+                        return
                 key = (row, col)
                 cell = self._value(made, key, sst_refs)
                 if cell is not None:
