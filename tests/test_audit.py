@@ -207,6 +207,7 @@ def test_markdown_pipe_tables_with_a_typo_label():
     assert c["t4.review.upheld"] == 1 and c["t4.review.total"] == 1
     typo = [x for x in found if x.rule == "F2"]
     assert typo and "内部事物信息" in typo[0].message and "内部事务信息" in typo[0].message
+    assert "已公开的报告" in typo[0].message and "说明”表" not in typo[0].message   # no sheet to explain in
     assert not [x for x in found if x.severity == "错误"]
 
 

@@ -270,7 +270,7 @@ def _table_findings(t: tables.Tables, f: fmtmod.Format, a: Audit) -> list[Findin
             rule = "F1" if squeeze(d["found"]) in old["replaced_labels"] or squeeze(d["found"]) in old["markers"] else "F2"
             r = f.rule(rule)
             msg = (r.message("published_replaced", address=d["where"], text=d["found"], official=d["official"]) if rule == "F1"
-                   else r.message("default", address=d["where"], found=d["found"], official=d["official"]))
+                   else r.message("published", address=d["where"], found=d["found"], official=d["official"]))
             out.append(_finding(rule, msg, where=d["where"], quote=d["found"], found=d["found"], official=d["official"]))
         elif kind == "order":
             out.append(_finding("A7", f"{d['where']} 按行序归为“{d['official']}”，但原文标签为“{d['found']}”。请核对。",
