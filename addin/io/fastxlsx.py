@@ -241,10 +241,7 @@ class Book:
         self._read_workbook()
 
     def __getitem__(self, title: str) -> Sheet:
-        for ws in self.worksheets:
-            if ws.title == title:
-                return ws
-        raise KeyError(title)
+        return self._by_title[title]
 
     def close(self) -> None:
         self.zip.close()
@@ -286,6 +283,9 @@ class Book:
             if not kind.endswith("/worksheet"):
                 raise Unsupported("a chart or dialog sheet")   # rare; openpyxl judges whether it is readable
             self.worksheets.append(Sheet(self, title, target, state))
+        self._by_title: dict[str, Sheet] = {}
+        for ws in self.worksheets:
+            self._by_title.setdefault(ws.title, ws)      # a repeated title: the first, as openpyxl's lookup gives
         all_sheets = [s for s in sheets]
         for name, local, parts in names:
             n = Name(name, "".join(parts))

@@ -99,12 +99,14 @@ def explain_rows(source: CellSource) -> tuple[list[ExplainRow], list[int]]:
     r1, r2 = laymod.load().explain_rows
     grid = source.grid(laymod.EXPLAIN_SHEET, max_rows=r2, max_cols=3)
     used, free = [], []
-    for r in range(r1, r2 + 1):
+    last = min(r2, len(grid))                       # rows past the grid are empty
+    for r in range(r1, last + 1):
         rule, target, text = (cell_text(cell_at(grid, r, c)) for c in (1, 2, 3))
         if rule or target or text:
             used.append(ExplainRow(r, rule, target, text))
         else:
             free.append(r)
+    free.extend(range(max(r1, last + 1), r2 + 1))
     return used, free
 
 
