@@ -556,3 +556,21 @@ def test_fill_rectangles_cover_exactly_the_cells():
     rects = layout.cover(cells)
     covered = [(r, c) for r1, c1, r2, c2 in rects for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
     assert sorted(covered) == sorted(cells) and len(rects) == 3
+
+
+def test_validate_button_resets_the_print_areas_as_annotate_does(tmp_path):
+    """A paragraph typed in Excel below 总体情况's print area: after 校验 the sheet prints it, the same print
+    areas as `validate --annotate` gives the file, and the typed row is fitted by Excel (autofit)."""
+    src = tmp_path / "年报.xlsx"
+    shutil.copy(EXAMPLE_XLSX, src)
+    wb = openpyxl.load_workbook(src)
+    old_end = int(wb["总体情况"].print_area.split("$")[-1])
+    wb["总体情况"].cell(old_end + 1, 1).value = "补充一段。" * 40
+    wb.save(src)
+    book = _book(src)
+    xl.validate(book)
+    annotated = openpyxl.load_workbook(openpyxl_marks.annotate_file(src, findings_of(src)))
+    for sheet in printarea.writing_sheets():
+        assert book._wb[sheet].print_area == annotated[sheet].print_area, sheet
+    assert book._wb["总体情况"].print_area.endswith(f"${old_end + 1 + printarea.BLANK_AFTER}")
+    assert ("autofit", "总体情况", old_end + 1, 1, None) in book._log

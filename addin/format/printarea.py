@@ -80,19 +80,23 @@ def refs(rngs: list[Range]) -> list[str]:
 
 def _text_ranges(blocks: list, grid: list[list], h: Callable[[int], float]) -> list[Range]:
     """One range from A1 to the last block's written rows plus BLANK_AFTER blank ones, at least down to where a
-    page is full (a blank sheet prints one page of writing grid, not two). When the sheet runs past a page, a
-    block's empty grid only pushes the next heading away from its text: then each block prints as its own
-    range — its heading, its written rows and BLANK_AFTER blank ones, from the top of a page, since Excel and
-    LibreOffice start each range of a print area on a new page — if that takes no more pages."""
+    page is full (a blank sheet prints one page of writing grid, not two). When that range would part a block's
+    heading from its text (the empty grid of the block above pushing the text onto the next page), each block
+    prints as its own range instead — its heading, its written rows and BLANK_AFTER blank ones, from the top of
+    a page, since Excel and LibreOffice start each range of a print area on a new page. Split too when it
+    starts no block on a later page (the empty grid only filled the page before a break); never when it takes
+    more pages."""
     col = blocks[0].col
-    last = blocks[-1]
-    ends = [_block_end(b, grid, b is last) for b in blocks]
-    end = max(ends[-1], _page_full(1, last, h))
-    whole = [(1, col, end, col)]
-    if len(blocks) == 1 or _pages(whole, h) == 1:
+    ends = [_block_end(b, grid, b is blocks[-1]) for b in blocks]
+    whole = [(1, col, max(ends[-1], _page_full(blocks[-1], h)), col)]
+    if len(blocks) == 1:
         return whole
     split = [(1 if i == 0 else b.heading_row, col, e, col) for i, (b, e) in enumerate(zip(blocks, ends))]
-    return split if _pages(split, h) <= _pages(whole, h) else whole
+    if _pages(split, h) > _pages(whole, h):
+        return whole
+    on_whole, on_split = _page_of(whole, h), _page_of(split, h)
+    no_later = all(on_split[b.heading_row] <= on_whole[b.heading_row] for b in blocks)
+    return split if no_later or _parted(on_whole, blocks) else whole
 
 
 def _block_end(block, grid: list[list], last: bool) -> int:
@@ -104,9 +108,9 @@ def _block_end(block, grid: list[list], last: bool) -> int:
     return max(min(end, block.last_row), written)
 
 
-def _page_full(top: int, block, h: Callable[[int], float]) -> int:
-    """The last row of the block that still fits on the page starting at row `top`."""
-    used = sum(h(r) for r in range(top, block.first_row))
+def _page_full(block, h: Callable[[int], float]) -> int:
+    """The last row of the block that still fits on the sheet's first page."""
+    used = sum(h(r) for r in range(1, block.first_row))
     row = block.first_row - 1
     while row < block.last_row and used + h(row + 1) <= PAGE_HEIGHT:
         row += 1
@@ -114,18 +118,28 @@ def _page_full(top: int, block, h: Callable[[int], float]) -> int:
     return row
 
 
-def _pages(rngs: list[Range], h: Callable[[int], float]) -> int:
-    """Pages the ranges print on: each range from a new page, a row that does not fit starting the next."""
-    pages = 0
+def _page_of(rngs: list[Range], h: Callable[[int], float]) -> dict[int, int]:
+    """The page each printed row lands on: each range from a new page, a row that does not fit on the rest of a
+    page starting the next (as LibreOffice breaks a sheet without manual breaks)."""
+    out, page = {}, -1
     for r1, _, r2, _ in rngs:
-        pages += 1
-        used = 0.0
+        page, used = page + 1, 0.0
         for r in range(r1, r2 + 1):
             if used and used + h(r) > PAGE_HEIGHT:
-                pages += 1
-                used = 0.0
+                page, used = page + 1, 0.0
+            out[r] = page
             used += h(r)
-    return pages
+    return out
+
+
+def _pages(rngs: list[Range], h: Callable[[int], float]) -> int:
+    return max(_page_of(rngs, h).values()) + 1
+
+
+def _parted(page: dict[int, int], blocks: list) -> bool:
+    """Whether a block's heading prints on another page than its first written row."""
+    return any(b.heading_row in page and b.first_row in page and page[b.heading_row] != page[b.first_row]
+               for b in blocks)
 
 
 def _explain_range(grid: list[list]) -> Range:
