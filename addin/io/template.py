@@ -243,6 +243,9 @@ def _guide_sheet(wb: Workbook, f: fmtmod.Format):
         "填完后点击“校验”按钮（Excel 加载项），或在命令行运行 nianbao validate 文件.xlsx；问题会在单元格上标色并列出。",
         f"“错误”必须改正。“需说明”的问题确有理由的，在“{laymod.EXPLAIN_SHEET}”表逐条写明：规则编号、对象（照抄校验结果“对象”列，"
         f"或写单元格地址如 表三!D7）和说明。各规则见“{laymod.RULES_SHEET}”表。",
+        f"打印前先点击“校验”：{texts}和“{laymod.EXPLAIN_SHEET}”表的打印区域随填写内容更新，打印已写的各段和其下几行空格"
+        "（命令行 nianbao validate 文件.xlsx --annotate 生成的标注副本同样已更新）。未校验时，写在原打印区域以下的段落"
+        "不会打印；导出的 Word 报告总是包含全部内容。",
         "校验通过后点击“导出报告”，生成 Word 等格式的年度报告。",
     ]
     _write(ws, 1, 1, f"政府信息公开工作年度报告 填报说明（{f.notice}格式）", font=FONT_TITLE)
