@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from addin.format import layout, printarea
+from addin.io import template
 from addin.review.backends import openpyxl_marks
 
 from .helpers import EXAMPLE_XLSX, findings_of
@@ -123,6 +124,11 @@ def test_filled_rows_can_grow_when_staff_retype_them(tmp_path):
     ov = BLOCKS["overview"]
     assert 'ht="' in rows[ov.first_row] and "customHeight" not in rows[ov.first_row]
     assert 'customHeight="1"' in rows[ov.heading_row]          # headings keep their fixed height
+    for sheet in printarea.writing_sheets():                    # the blank template: no writing row is fixed
+        fixed = {r for r, attrs in row_attrs(template.COMMITTED, sheet).items() if 'customHeight="1"' in attrs}
+        writing = set(printarea.needed_heights(sheet, grid_with({(r, c): "字" for r in range(1, 210)
+                                                                 for c in (1, 2, 3)}, rows=210)))
+        assert writing and not fixed & writing, sheet
 
 
 def test_annotate_prints_text_typed_below_the_old_print_area(tmp_path):
