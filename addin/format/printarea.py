@@ -92,8 +92,9 @@ def _text_ranges(blocks: list, grid: list[list], h: Callable[[int], float]) -> l
     if len(blocks) == 1:
         return whole
     split = [(1 if i == 0 else b.heading_row, col, e, col) for i, (b, e) in enumerate(zip(blocks, ends))]
-    if _pages(split, h) > _pages(whole, h):
-        return whole
+    left_out = set(range(1, whole[0][2] + 1)) - {r for r1, _, r2, _ in split for r in range(r1, r2 + 1)}
+    if any(_value(grid, r, col) for r in left_out) or _pages(split, h) > _pages(whole, h):
+        return whole        # (rows inserted by hand moved the blocks: a range per block would drop text)
     on_whole, on_split = _page_of(whole, h), _page_of(split, h)
     no_later = all(on_split[b.heading_row] <= on_whole[b.heading_row] for b in blocks)
     return split if no_later or _parted(on_whole, blocks) else whole
