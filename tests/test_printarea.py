@@ -161,6 +161,18 @@ def test_annotate_prints_text_typed_below_the_old_print_area(tmp_path):
     assert openpyxl.load_workbook(src)["总体情况"].print_area.endswith(f"${old_end}")    # the input untouched
 
 
+def test_a_value_in_the_last_row_of_the_sheet_is_no_paragraph(tmp_path):
+    """Something in 总体情况!A1048576: the sheet is read to ROWS_LOOKED_AT rows, not a million."""
+    src = tmp_path / "年报.xlsx"
+    shutil.copy(EXAMPLE_XLSX, src)
+    wb = openpyxl.load_workbook(src)
+    before = wb["总体情况"].print_area
+    wb["总体情况"]["A1048576"] = "x"
+    wb.save(src)
+    out = openpyxl.load_workbook(openpyxl_marks.annotate_file(src, findings_of(src)))
+    assert out["总体情况"].print_area == before
+
+
 def test_annotate_and_template_agree_on_the_print_areas(tmp_path):
     """The annotated copy of an untouched filled workbook prints what the workbook printed."""
     out = openpyxl_marks.annotate_file(EXAMPLE_XLSX, findings_of(EXAMPLE_XLSX), output=tmp_path / "x.校验.xlsx")

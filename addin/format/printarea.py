@@ -22,6 +22,7 @@ EXPLAIN_WIDTHS = (10, 20, 60)    # 说明: 规则编号, 对象, 说明
 PAGE_HEIGHT = 690                # points of rows one portrait A4 page holds at our margins (LibreOffice, measured)
 BLANK_AFTER = 3                  # blank rows printed under the last written one, to add a line by hand on paper
 EXPLAIN_PRINTED = 15             # 说明 prints at least this many rows under its header: a page, not three of grid
+ROWS_LOOKED_AT = 1000            # rows of a writing sheet read (a value typed in A1048576 is no paragraph)
 WRAP_FILL = 0.9                  # LibreOffice and WPS fit ~10 % fewer CJK characters on a line than the width says
 
 Range = tuple[int, int, int, int]          # row1, col1, row2, col2

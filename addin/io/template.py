@@ -145,8 +145,8 @@ def fill(wb: Workbook, doc: dict) -> None:
 def fit_writing_sheet(ws) -> None:
     """A writing sheet's written rows as tall as their text (a paragraph prints whole, not as one clipped
     line) and its print area down to what is written (printarea.ranges). Called by fill and by the marks."""
-    grid = [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=len(printarea.widths(ws.title)),
-                                           values_only=True)]
+    grid = [list(r) for r in ws.iter_rows(min_row=1, max_row=min(ws.max_row, printarea.ROWS_LOOKED_AT),
+                                           max_col=len(printarea.widths(ws.title)), values_only=True)]
     for row, height in printarea.needed_heights(ws.title, grid).items():
         grow_row(ws, row, height)
     rngs = printarea.ranges(ws.title, grid, lambda r: ws.row_dimensions[r].height if r in ws.row_dimensions else None)

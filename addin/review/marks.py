@@ -424,7 +424,7 @@ def fit_writing_sheets(backend: Backend) -> None:
     for sheet in printarea.writing_sheets():
         if sheet not in names:
             continue
-        grid = backend.grid(sheet, max_cols=len(printarea.widths(sheet)))
+        grid = backend.grid(sheet, max_rows=printarea.ROWS_LOOKED_AT, max_cols=len(printarea.widths(sheet)))
         backend.fit_rows(sheet, printarea.needed_heights(sheet, grid))
         height = lru_cache(maxsize=None)(lambda r, s=sheet: backend.row_height(s, r))   # asked only as needed
         backend.set_print_area(sheet, printarea.refs(printarea.ranges(sheet, grid, height)))
