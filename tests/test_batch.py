@@ -173,5 +173,9 @@ def test_summary_workbook_prints_landscape_fit_to_width_with_the_header_on_every
     assert sheet_of[0] == "各单位" and "首个阻止导出的问题" in pages[0]              # the last column fits
     findings_pages = [p for p, name in zip(pages, sheet_of) if name == "全部问题"]
     assert sheet_of.count("各单位") >= 2 and len(findings_pages) >= 2 and set(sheet_of) == {"各单位", "全部问题"}
+    every = "".join(text.split())
+    for r in rows[:2]:                                        # a wrapped message prints whole, not one clipped line
+        for f in r["findings"]:
+            assert "".join(f["message"].split())[-12:] in every, f["message"]
     for p, name in zip(pages, sheet_of):                                         # the header row on every page
         assert ("严重程度" in p and "单位的说明" in p) if name == "全部问题" else "首个阻止导出的问题" in p

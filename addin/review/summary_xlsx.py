@@ -12,6 +12,8 @@ import os
 import re
 from pathlib import Path
 
+from addin.format.printarea import text_height
+from addin.io.template import grow_row
 from addin.review import batch
 from addin.text import display_len
 
@@ -98,7 +100,10 @@ def _sheet(wb, title, header, rows, link_col: int | None, summary: Path):
         head.append(c)
     ws.append(head)
     top = Alignment(vertical="top", wrap_text=True)
-    for r in rows:
+    col_widths = widths(header, rows)
+    for row_idx, r in enumerate(rows, start=2):
+        # wrapped messages print whole: LibreOffice sizes no row itself (the height leaves Excel free to refit)
+        grow_row(ws, row_idx, max((text_height(v, w) for v, w in zip(r, col_widths) if v not in (None, "")), default=0))
         cells = []
         for col, v in enumerate(r, 1):
             c = WriteOnlyCell(ws, text(v))
@@ -112,6 +117,7 @@ def _sheet(wb, title, header, rows, link_col: int | None, summary: Path):
                 c.font = link
             cells.append(c)
         ws.append(cells)
+        del ws.row_dimensions[row_idx]     # written with its row: a province's rows do not pile up in memory
     return ws
 
 
