@@ -215,12 +215,12 @@ def test_libreoffice_prints_typed_paragraphs_whole_after_annotate(tmp_path):
 @settings(max_examples=200, deadline=None)
 @given(sheet=st.sampled_from(sorted({b.sheet for b in BLOCKS.values()}) + [layout.EXPLAIN_SHEET]),
        written=st.dictionaries(st.tuples(st.integers(1, 230), st.integers(1, 3)),
-                               st.sampled_from(["一段", PARAGRAPH, "  ", "甲\n乙"]), max_size=12))
+                               st.sampled_from(["一段", PARAGRAPH, "  ", "甲\n乙", 0, 12.5]), max_size=12))
 def test_every_written_row_prints(sheet, written):
     """Whatever is written where, in the writing columns of a writing sheet, lies inside its print area."""
     grid = grid_with(written, rows=max([r for r, _ in written] + [LAY.explain_rows[1]]))
     rngs = printarea.ranges(sheet, grid, default_height)
     cols = len(printarea.widths(sheet))
     for (r, c), v in written.items():
-        if c <= cols and v.strip():
+        if c <= cols and str(v).strip():
             assert any(r1 <= r <= r2 and c1 <= c <= c2 for r1, c1, r2, c2 in rngs), (r, c, rngs)

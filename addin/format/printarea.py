@@ -95,7 +95,7 @@ def _text_ranges(blocks: list, grid: list[list], h: Callable[[int], float]) -> l
     split = [(1 if i == 0 else b.heading_row, col, e, col) for i, (b, e) in enumerate(zip(blocks, ends))]
     left_out = set(range(1, whole[0][2] + 1)) - {r for r1, _, r2, _ in split for r in range(r1, r2 + 1)}
     if any(_value(grid, r, col) for r in left_out) or _pages(split, h) > _pages(whole, h):
-        return whole        # (rows inserted by hand moved the blocks: a range per block would drop text)
+        return whole        # a split would print more pages, or drop text (rows inserted by hand moved a block)
     on_whole, on_split = _page_of(whole, h), _page_of(split, h)
     no_later = all(on_split[b.heading_row] <= on_whole[b.heading_row] for b in blocks)
     return split if no_later or _parted(on_whole, blocks) else whole
@@ -163,9 +163,9 @@ def _writing_rows(sheet: str, grid_rows: int) -> list[int]:
     return rows + list(range(blocks[-1].last_row + 1, grid_rows + 1))
 
 
-def _value(grid: list[list], row: int, col: int):
-    """The cell's value when it holds something other than blanks, else None."""
+def _value(grid: list[list], row: int, col: int) -> str | None:
+    """The cell's text when it holds something other than blanks (a 0 included), else None."""
     if 1 <= row <= len(grid) and 1 <= col <= len(grid[row - 1]):
         v = grid[row - 1][col - 1]
-        return v if v is not None and str(v).strip() else None
+        return str(v) if v is not None and str(v).strip() else None
     return None
