@@ -19,7 +19,7 @@ from openpyxl.styles import PatternFill
 
 from addin import xl
 from addin.checks import validator
-from addin.format import layout
+from addin.format import layout, printarea
 from addin.io import live, reader
 from addin.review import marks
 from addin.review.backends import openpyxl_marks
@@ -159,7 +159,7 @@ class FakeRange:
 
     @property
     def row_height(self):
-        return None
+        return self._ws().row_dimensions[self._r1].height or 15.0     # Excel gives every row's height
 
     @row_height.setter
     def row_height(self, value):
@@ -176,6 +176,37 @@ class FakeRange:
     @property
     def font(self):
         return FakeFont(self)
+
+    @property
+    def rows(self):
+        return FakeRangeRows(self)
+
+
+class FakeRangeRows:
+    def __init__(self, rng):
+        self._rng = rng
+
+    def autofit(self):
+        """Like Excel: each row as tall as its wrapped text in column A (our estimate stands in for Excel's)."""
+        rng, ws = self._rng, self._rng._ws()
+        rng._log("autofit", None)
+        width = ws.column_dimensions["A"].width or 8.43
+        for r in range(rng._r1, rng._r2 + 1):
+            text = ws.cell(r, 1).value
+            ws.row_dimensions[r].height = printarea.text_height(text, width) if text else None
+
+
+class FakePageSetup:
+    def __init__(self, sheet):
+        self._sheet = sheet
+
+    @property
+    def print_area(self):
+        return self._sheet._ws.print_area
+
+    @print_area.setter
+    def print_area(self, value):
+        self._sheet._ws.print_area = value.split(",") if value else None
 
 
 class FakeSheet:
@@ -194,6 +225,10 @@ class FakeSheet:
     @property
     def notes(self):
         return FakeNotes(self)
+
+    @property
+    def page_setup(self):
+        return FakePageSetup(self)
 
     @property
     def used_range(self):
@@ -302,7 +337,8 @@ class FakeBook:
 
 REAL = {FakeBook: xlwings.Book, FakeSheet: xlwings.Sheet, FakeRange: xlwings.Range, FakeNote: xlwings.main.Note,
         FakeApp: xlwings.App, FakeSheets: xlwings.main.Sheets, FakeName: xlwings.main.Name,
-        FakeBooks: xlwings.main.Books, FakeFont: xlwings.main.Font, FakeNotes: xlwings.main.Notes}
+        FakeBooks: xlwings.main.Books, FakeFont: xlwings.main.Font, FakeNotes: xlwings.main.Notes,
+        FakeRangeRows: xlwings.main.RangeRows, FakePageSetup: xlwings.main.PageSetup}
 
 
 @pytest.mark.parametrize("fake", list(REAL), ids=lambda c: c.__name__)
@@ -520,3 +556,21 @@ def test_fill_rectangles_cover_exactly_the_cells():
     rects = layout.cover(cells)
     covered = [(r, c) for r1, c1, r2, c2 in rects for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
     assert sorted(covered) == sorted(cells) and len(rects) == 3
+
+
+def test_validate_button_resets_the_print_areas_as_annotate_does(tmp_path):
+    """A paragraph typed in Excel below 总体情况's print area: after 校验 the sheet prints it, the same print
+    areas as `validate --annotate` gives the file, and the typed row is fitted by Excel (autofit)."""
+    src = tmp_path / "年报.xlsx"
+    shutil.copy(EXAMPLE_XLSX, src)
+    wb = openpyxl.load_workbook(src)
+    old_end = int(wb["总体情况"].print_area.split("$")[-1])
+    wb["总体情况"].cell(old_end + 1, 1).value = "补充一段。" * 40
+    wb.save(src)
+    book = _book(src)
+    xl.validate(book)
+    annotated = openpyxl.load_workbook(openpyxl_marks.annotate_file(src, findings_of(src)))
+    for sheet in printarea.writing_sheets():
+        assert book._wb[sheet].print_area == annotated[sheet].print_area, sheet
+    assert book._wb["总体情况"].print_area.endswith(f"${old_end + 1 + printarea.BLANK_AFTER}")
+    assert ("autofit", "总体情况", old_end + 1, 1, None) in book._log

@@ -11,7 +11,7 @@ import pytest
 
 from addin.cli import main
 from addin.format import layout
-from addin.review import batch, pool
+from addin.review import batch, pool, summary_xlsx
 
 from .helpers import EXAMPLE_XLSX
 
@@ -144,3 +144,38 @@ def test_old_and_other_spreadsheet_files_are_rows_not_silence(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "批量校验：2 个工作簿" in out and "b.xls" in out and "另存为“Excel 工作簿（*.xlsx）”" in out
     assert "c.docx" not in out
+
+
+@pytest.mark.libreoffice
+def test_summary_workbook_prints_landscape_fit_to_width_with_the_header_on_every_page(folder, tmp_path, capsys):
+    """校验汇总.xlsx as a reviewer prints it for a meeting: A4 landscape, every column on the page, the header row
+    repeated on every page, the sheet's name at the top of each page."""
+    import subprocess
+
+    from . import lo
+
+    lo.debian_tool("pdftotext", "poppler-utils")
+    main(["validate", str(folder), "--json"])
+    rows = json.loads(capsys.readouterr().out)["files"] * 40      # a province's worth: many printed pages
+    summary = summary_xlsx.write(rows, tmp_path / "校验汇总.xlsx")
+    wb = openpyxl.load_workbook(summary)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"
+    (pdf,) = lo.convert([summary], "pdf", tmp_path / "pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    width, height = map(float, next(ln for ln in info.splitlines() if ln.startswith("Page size")).split()[2:5:2])
+    assert width > height                                                         # landscape
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    sheet_of = [p.split()[0] for p in pages]                                      # the page's header
+    assert sheet_of[0] == "各单位" and "首个阻止导出的问题" in pages[0]              # the last column fits
+    findings_pages = [p for p, name in zip(pages, sheet_of) if name == "全部问题"]
+    assert sheet_of.count("各单位") >= 2 and len(findings_pages) >= 2 and set(sheet_of) == {"各单位", "全部问题"}
+    every = "".join(text.split())
+    for r in rows[:2]:                                        # a wrapped message prints whole, not one clipped line
+        for f in r["findings"]:
+            assert "".join(f["message"].split())[-12:] in every, f["message"]
+    for p, name in zip(pages, sheet_of):                                         # the header row on every page
+        assert ("严重程度" in p and "单位的说明" in p) if name == "全部问题" else "首个阻止导出的问题" in p

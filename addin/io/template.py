@@ -15,10 +15,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import RowDimension
 
 from addin.format import fmt as fmtmod
 from addin.format import layout as laymod
-from addin.format import rulesheet
+from addin.format import printarea, rulesheet
+from addin.format.printarea import EXPLAIN_WIDTHS, TEXT_WIDTH, WRAP_FILL
+from addin.format.printarea import wrapped_lines as _lines
 from addin.format.severity import ERROR
 from addin.format.styles import (
     BORDER,
@@ -50,8 +53,7 @@ FIXED_TIME = _dt.datetime(2021, 1, 1, 0, 0, 0)
 SUM_RUN = 6  # a contiguous run of more cells than this is written SUM(range) in check formulas
 
 # Column widths (Excel character units) that fit A4 at 100 %: LibreOffice prints a cell wider than the page cut
-# off at the margin even with fit-to-width set, so the text sheets never rely on scaling.
-TEXT_WIDTH = 72
+# off at the margin even with fit-to-width set, so the text sheets (printarea.TEXT_WIDTH) never rely on scaling.
 GUIDE_WIDTH = 72
 # Characters a line of the group label columns of 表三 (as in the Word report): 5 in the first column
 # ("三、本年度|办理结果"), 7 in the second ("（三）不予公开" on one line) — so no word is split.
@@ -130,19 +132,42 @@ def fill(wb: Workbook, doc: dict) -> None:
     for tid, text in texts.items():
         block = lay.blocks[tid]
         rows = range(block.first_row, block.last_row + 1)
-        ws = wb[block.sheet]
-        width = ws.column_dimensions[laymod.ref(1, block.col)[:-1]].width
         for row, line in zip(rows, split_text(text, len(rows))):
             _put(wb, (block.sheet, row, block.col), line)
-            if line:
-                _fit_height(ws, row, line, width)     # a filled paragraph prints whole, not as one clipped line
-    for name in {b.sheet for b in lay.blocks.values()}:
-        _text_print_area(wb[name], [b for b in lay.blocks.values() if b.sheet == name])
     ws = wb[laymod.EXPLAIN_SHEET]
     for i, e in enumerate(explanations):
         for col, key in enumerate(("rule", "target", "text"), start=1):
             _put(wb, (laymod.EXPLAIN_SHEET, r1 + i, col), e.get(key), ws)
-    _explain_print_area(ws, r1, min(len(explanations), r2 - r1 + 1 - 3))
+    for name in printarea.writing_sheets():
+        fit_writing_sheet(wb[name])
+
+
+def fit_writing_sheet(ws) -> None:
+    """A writing sheet's written rows as tall as their text (a paragraph prints whole, not as one clipped
+    line) and its print area down to what is written (printarea.ranges). Called by fill and by the marks."""
+    grid = [list(r) for r in ws.iter_rows(min_row=1, max_row=min(ws.max_row, printarea.ROWS_LOOKED_AT),
+                                           max_col=len(printarea.widths(ws.title)), values_only=True)]
+    for row, height in printarea.needed_heights(ws.title, grid).items():
+        grow_row(ws, row, height)
+    rngs = printarea.ranges(ws.title, grid, lambda r: ws.row_dimensions[r].height if r in ws.row_dimensions else None)
+    ws.print_area = printarea.refs(rngs)
+
+
+class _AutoHeightRow(RowDimension):
+    """A row with a height but no customHeight flag: LibreOffice prints it at that height, while Excel and WPS
+    still fit the row to what staff type (a row of custom height keeps a typed paragraph to one clipped line).
+    openpyxl writes customHeight="1" for every row with a height (RowDimension.customHeight is read-only)."""
+
+    @property
+    def customHeight(self):
+        return False
+
+
+def grow_row(ws, row: int, height: float) -> None:
+    """Make a writing row at least `height` points tall, keeping it free to grow with what is typed."""
+    dim = ws.row_dimensions[row]
+    dim.height = max(height, dim.height or 0)
+    dim.__class__ = _AutoHeightRow       # the same row (style, hidden…), written without customHeight
 
 
 def split_text(text: str | None, rows: int) -> list[str | None]:
@@ -218,6 +243,9 @@ def _guide_sheet(wb: Workbook, f: fmtmod.Format):
         "填完后点击“校验”按钮（Excel 加载项），或在命令行运行 nianbao validate 文件.xlsx；问题会在单元格上标色并列出。",
         f"“错误”必须改正。“需说明”的问题确有理由的，在“{laymod.EXPLAIN_SHEET}”表逐条写明：规则编号、对象（照抄校验结果“对象”列，"
         f"或写单元格地址如 表三!D7）和说明。各规则见“{laymod.RULES_SHEET}”表。",
+        f"打印前先点击“校验”：{texts}和“{laymod.EXPLAIN_SHEET}”表的打印区域随填写内容更新，打印已写的各段和其下几行空格"
+        "（命令行 nianbao validate 文件.xlsx --annotate 生成的标注副本同样已更新）。未校验时，写在原打印区域以下的段落"
+        "不会打印；导出的 Word 报告总是包含全部内容。",
         "校验通过后点击“导出报告”，生成 Word 等格式的年度报告。",
     ]
     _write(ws, 1, 1, f"政府信息公开工作年度报告 填报说明（{f.notice}格式）", font=FONT_TITLE)
@@ -414,22 +442,7 @@ def _text_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout, name: str):
         for r in range(b.first_row, b.last_row + 1):
             c = _write(ws, r, b.col, None, fill=COLORS["input"], align=WRAP_TOP, border=BORDER, protection=UNLOCKED)
             c.number_format = "@"
-    _text_print_area(ws, blocks)
-
-
-TEXT_PAGE_HEIGHT = 690   # points of rows one portrait A4 page holds at our margins (LibreOffice, measured)
-
-
-def _text_print_area(ws, blocks: list) -> None:
-    """Print the sheet's blocks down to the last one's written rows and a few blank ones — at least as many as
-    fill the page: a blank sheet prints one page, not a second page of empty writing grid. (Excel prints no
-    row outside the area: the blank rows kept are for writing in by hand on paper.)"""
-    last = max(blocks, key=lambda b: b.last_row)
-    written = max((r for r in range(last.first_row, last.last_row + 1) if ws.cell(r, last.col).value), default=0)
-    above = sum(ws.row_dimensions[r].height or LINE_HEIGHT for r in range(1, last.first_row))
-    fit = int((TEXT_PAGE_HEIGHT - above) // LINE_HEIGHT)
-    end = max(last.first_row + fit - 1, written + 3 if written else 0, last.first_row + 2)
-    ws.print_area = f"A1:A{min(end, last.last_row)}"
+    fit_writing_sheet(ws)
 
 
 def text_heading(f: fmtmod.Format, text: fmtmod.Text) -> str:
@@ -455,20 +468,12 @@ def _explain_sheet(wb: Workbook, lay: laymod.Layout):
         for col in range(1, ncol + 1):
             c = _write(ws, r, col, None, fill=COLORS["input"], align=WRAP_TOP, border=BORDER, protection=UNLOCKED)
             c.number_format = "@"
-    for col, w in zip("ABC", (10, 20, 60)):
+    for col, w in zip("ABC", EXPLAIN_WIDTHS):
         ws.column_dimensions[col].width = w
     ws.print_title_rows = f"{r1 - 1}:{r1 - 1}"
-    _explain_print_area(ws, r1, 0)
+    fit_writing_sheet(ws)
     ws.oddHeader.center.text = "&A"          # the sheet's name on every printed page
     ws.freeze_panes = laymod.ref(r1, 1)
-
-
-EXPLAIN_PRINTED = 15   # blank rows printed under the header: a page, not three pages of empty grid
-
-
-def _explain_print_area(ws, r1: int, filled: int) -> None:
-    last = r1 + max(filled + 3, EXPLAIN_PRINTED) - 1
-    ws.print_area = f"A1:{laymod.ref(last, len(laymod.EXPLAIN_COLUMNS))}"
 
 
 def _rules_sheet(wb: Workbook):
@@ -556,14 +561,6 @@ def _next_to(a, b, start) -> bool:
     return (b[1] == a[1] == start[1] and b[0] == a[0] + 1) or (b[0] == a[0] == start[0] and b[1] == a[1] + 1)
 
 
-
-
-WRAP_FILL = 0.9   # LibreOffice and WPS fit ~10 % fewer CJK characters on a line than the width suggests
-
-
-def _lines(text: str, width: float) -> int:
-    per_line = max(1.0, width * WRAP_FILL - 1)
-    return sum(max(1, math.ceil(display_len(part) / per_line)) for part in str(text).split("\n"))
 
 
 def _fit_height(ws, row: int, text: str, width: float) -> None:

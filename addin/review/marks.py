@@ -24,6 +24,7 @@ from typing import Iterable, Protocol
 from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary, verdict
 from addin.checks.validator import object_label
 from addin.format import layout as laymod
+from addin.format import printarea
 from addin.format.styles import COLORS, LINE_HEIGHT, SEVERITY_FILLS
 from addin.io.results import (
     COLUMNS,
@@ -294,6 +295,9 @@ class Backend(CellSource, Protocol):
     def set_link(self, sheet: str, row: int, col: int, target_sheet: str, target_ref: str, text: str) -> None: ...
     def style(self, sheet: str, widths: list[float], header_row: int, last_row: int, fills: dict[tuple[int, int], str],
               input_col: int, input_rows: list[int], hidden_col: int, heights: dict[int, float]) -> None: ...
+    def fit_rows(self, sheet: str, heights: dict[int, float]) -> None: ...
+    def row_height(self, sheet: str, row: int) -> float | None: ...
+    def set_print_area(self, sheet: str, refs: list[str]) -> None: ...
 
 
 def apply(p: Plan, backend: Backend) -> None:
@@ -398,8 +402,24 @@ def clear(backend: Backend) -> int:
 
 
 def mark(backend: Backend, findings: list[Finding]) -> Plan:
-    """Plan from the findings and the workbook's own 校验结果/说明 rows, then apply it."""
+    """Plan from the findings and the workbook's own 校验结果/说明 rows, then apply it; then the writing
+    sheets print what is written now."""
     existing, free = explain_rows(backend)
     p = plan(findings, backend.sheet_names(), typed_explanations(backend), existing, free)
     apply(p, backend)
+    fit_writing_sheets(backend)
     return p
+
+
+def fit_writing_sheets(backend: Backend) -> None:
+    """Each writing sheet's written rows as tall as their text and its print area reset to what is written
+    (printarea.ranges, as the template sets it): text typed in Excel below the old print area prints, and a
+    typed paragraph prints whole, after 校验 or --annotate."""
+    names = set(backend.sheet_names())
+    for sheet in printarea.writing_sheets():
+        if sheet not in names:
+            continue
+        grid = backend.grid(sheet, max_rows=printarea.ROWS_LOOKED_AT, max_cols=len(printarea.widths(sheet)))
+        backend.fit_rows(sheet, printarea.needed_heights(sheet, grid))
+        height = lru_cache(maxsize=None)(lambda r, s=sheet: backend.row_height(s, r))   # asked only as needed
+        backend.set_print_area(sheet, printarea.refs(printarea.ranges(sheet, grid, height)))

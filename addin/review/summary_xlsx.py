@@ -2,7 +2,7 @@
 
 Sheet “各单位”: file (a link that opens the unit's workbook), 机关, 年度, 结论, counts, the first blocking message.
 Sheet “全部问题”: file, sheet, cell, rule, severity, message, the unit's explanation. Both with a filter on the
-header, the header frozen, columns wide enough for Chinese text. Text from the units stays text: a name such as
+header, the header frozen, columns wide enough for Chinese text, and printed landscape on A4, fit to width. Text from the units stays text: a name such as
 `=HYPERLINK(…)` is shown, never run. Written in openpyxl's write-only mode (rows streamed to the file), so a
 province's 10,000 units and their findings do not sit in memory as cells; written atomically.
 """
@@ -12,6 +12,8 @@ import os
 import re
 from pathlib import Path
 
+from addin.format.printarea import text_height
+from addin.io.template import grow_row
 from addin.review import batch
 from addin.text import display_len
 
@@ -88,6 +90,7 @@ def _sheet(wb, title, header, rows, link_col: int | None, summary: Path):
     for col, w in enumerate(widths(header, rows), 1):    # write-only: dimensions before the rows
         ws.column_dimensions[get_column_letter(col)].width = w
     ws.freeze_panes = "A2"
+    _print_setup(ws)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     bold, link = Font(bold=True), Font(color="0563C1", underline="single")
     head = []
@@ -97,7 +100,10 @@ def _sheet(wb, title, header, rows, link_col: int | None, summary: Path):
         head.append(c)
     ws.append(head)
     top = Alignment(vertical="top", wrap_text=True)
-    for r in rows:
+    col_widths = widths(header, rows)
+    for row_idx, r in enumerate(rows, start=2):
+        # wrapped messages print whole: LibreOffice sizes no row itself (the height leaves Excel free to refit)
+        grow_row(ws, row_idx, max((text_height(v, w) for v, w in zip(r, col_widths) if v not in (None, "")), default=0))
         cells = []
         for col, v in enumerate(r, 1):
             c = WriteOnlyCell(ws, text(v))
@@ -111,7 +117,23 @@ def _sheet(wb, title, header, rows, link_col: int | None, summary: Path):
                 c.font = link
             cells.append(c)
         ws.append(cells)
+        del ws.row_dimensions[row_idx]     # written with its row: a province's rows do not pile up in memory
     return ws
+
+
+def _print_setup(ws) -> None:
+    """Printed for a meeting: A4 landscape, every column on the page's width (rows run on to further pages), the
+    header row on every page, the sheet's name at the top and the page number at the foot."""
+    ws.page_setup.orientation = "landscape"
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4       # (a write-only sheet lacks the constant)
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def build(rows: list[dict], summary: Path):

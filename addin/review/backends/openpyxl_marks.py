@@ -14,7 +14,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from addin.format.styles import FONT_NAME
 from addin.io.results import OpenpyxlSource
-from addin.io.template import cell_text, quote
+from addin.io.template import cell_text, grow_row, quote
 from addin.messages import refuse
 from addin.review import marks
 from addin.text import looks_like_formula
@@ -147,6 +147,18 @@ class OpenpyxlBackend(OpenpyxlSource):
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.print_area = f"A1:{get_column_letter(hidden_col - 1)}{max(last_row, header_row)}"
+
+    def fit_rows(self, sheet, heights):
+        ws = self.wb[sheet]
+        for r, h in heights.items():
+            grow_row(ws, r, h)
+
+    def row_height(self, sheet, row):
+        dims = self.wb[sheet].row_dimensions
+        return dims[row].height if row in dims else None
+
+    def set_print_area(self, sheet, refs):
+        self.wb[sheet].print_area = refs
 
 
 # The package of a plain .xlsx workbook: what --annotate writes. A macro-enabled (.xlsm), template or binary

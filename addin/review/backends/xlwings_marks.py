@@ -113,3 +113,15 @@ class XlwingsBackend:
             sh.range((r, c)).color = _hex(rgb)
         for r, h in heights.items():
             sh.range((r, 1)).row_height = h
+
+    def fit_rows(self, sheet, heights):
+        """Excel measures the text itself: autofit (which also lifts a custom height) instead of our estimate."""
+        sh = self.book.sheets[sheet]
+        for r in heights:
+            sh.range((r, 1)).rows.autofit()
+
+    def row_height(self, sheet, row):
+        return self._cell(sheet, row, 1).row_height
+
+    def set_print_area(self, sheet, refs):
+        self.book.sheets[sheet].page_setup.print_area = ",".join(refs)
