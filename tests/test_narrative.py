@@ -468,3 +468,27 @@ def test_an_intention_is_not_an_all_finished_claim(doc, word):
     assert [f for f in t_findings(doc, f"下一步将{word}依申请公开全部按时办结。")
             if f.values.get("quantity") == "carried_out"] == []
     assert rules(t_findings(doc, "依申请公开全部按时办结。")) == ["T3"]
+
+
+# --- found by QA: counts about another year, carried into this one, fee applications ---------------------
+
+def test_T3_carried_into_this_year_is_last_year_s_carry_over(doc):
+    """“结转至本年度的N件” is 二、上年结转 (2 here), not 四、结转下年度: it matches, and a wrong N drifts from it."""
+    year = doc["organ"]["year"]
+    assert rules(t_findings(doc, f"{year - 1}年结转至本年度的2件申请已办结。")) == []
+    found = t_findings(doc, f"{year - 1}年结转至本年度的3件申请已办结。")
+    assert rules(found) == ["T3"] and "上年结转" in found[0].message
+    assert rules(t_findings(doc, "上年结转到今年的2件申请均已办结。")) == []      # not a claim that all are done
+
+
+def test_T1_a_count_about_another_year_is_not_this_table_s(doc):
+    """“2024年度共收到申请10件” in the 2025 report is last year's figure; the report year's own is checked."""
+    year = doc["organ"]["year"]
+    assert rules(t_findings(doc, f"{year - 1}年度共收到申请10件。", "other")) == []
+    assert rules(t_findings(doc, f"{year}年度共收到申请10件。", "other")) == ["T1"]
+    assert rules(t_findings(doc, "本年度共收到申请10件。", "other")) == ["T1"]
+
+
+def test_T1_no_fee_applications_is_not_no_applications(doc):
+    assert rules(t_findings(doc, "本年度未收到依申请公开信息处理费相关申请。", "other")) == []
+    assert rules(t_findings(doc, "本年度未收到政府信息公开申请。", "other")) == ["T1"]

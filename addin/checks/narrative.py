@@ -85,6 +85,7 @@ class Mention:
     percent: float | None
     readings: list[str]
     percent_written: str | None = None   # the percentage as written ("62", "61.5"): its decimals set the tolerance
+    years: tuple[int, ...] = ()          # years named in the count's clause before it ("2024年度共收到申请10件")
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -113,6 +114,10 @@ class _Count:
     written: str
     percent: float | None
     percent_written: str | None
+    years: tuple[int, ...]
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 @lru_cache(maxsize=None)
@@ -190,8 +195,10 @@ def _scan(text: str) -> tuple[_Count, ...]:
                 if best is None:
                     continue
                 pct = float(m.group("pct")) if m.group("pct") else None
+                clause = _clause_start(sent, min(best.start(), m.start()), 0)
+                years = tuple(int(y) for y in _YEAR.findall(sent, clause, m.start()))
                 out.append(_Count(pi, sent, best.group(0), best.start(), best.end(), m.start(), m.end(), n,
-                                  m.group("num"), pct, m.group("pct")))
+                                  m.group("num"), pct, m.group("pct"), years))
     return tuple(out)
 
 
@@ -210,7 +217,7 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
         if near and not re.search(near, c.sentence[max(0, c.kw_start - near_chars): c.end + near_chars]):
             continue
         out.append(Mention(text_id, c.paragraph, c.sentence.strip(), c.keyword, c.number, c.written, c.percent,
-                           readings[c.keyword], c.percent_written))
+                           readings[c.keyword], c.percent_written, c.years))
     return out
 
 
@@ -296,6 +303,16 @@ def _quantity_words(ctx, qid: str, v) -> str:
     return f"{quantity.label(qid)} {v} 件（{refs}）"
 
 
+def _about_another_year(m: Mention, year) -> bool:
+    """The count's clause names only years before the report's ("2024年度共收到申请10件" in the 2025 report) —
+    but for what was carried into this year, the year before is its own ("2024年结转至本年度的2件"). A later
+    year is this report's too ("结转至2026年6件" in the 2025 report)."""
+    if not m.years or not isinstance(year, int):
+        return False
+    first = year - 1 if "carried_in" in m.readings else year
+    return all(y < first for y in m.years)
+
+
 def _refs(ctx, cells: list[str]) -> str:
     from addin.format.layout import address_list
     return address_list([ctx.locate(c) for c in cells])
@@ -312,6 +329,8 @@ def check(ctx, rule: fmtmod.Rule) -> list[Finding]:
             continue
         element = f"text.{tid}"
         for m in mentions(tid, text, rule):
+            if _about_another_year(m, ctx.doc["organ"].get("year")):
+                continue  # "2024年度共收到申请10件" in the 2025 report: last year's figure, not this table's
             vals = [(q, _value(ctx, q)) for q in m.readings]
             if any(v is None for _, v in vals):
                 continue  # an invalid cell is reported on its own
