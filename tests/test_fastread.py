@@ -136,6 +136,37 @@ def test_conforms_never_hides_a_schema_error(doc, data):
     assert docschema.conforms(doc) == (errors == []), errors[:1]
 
 
+def _errors(errors) -> list[tuple]:
+    return sorted((list(map(str, e.absolute_path)), e.validator, str(e.validator_value), repr(e.instance))
+                  for e in errors)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(doc=documents(), data=st.data())
+def test_problems_are_jsonschema_s_own_errors(doc, data):
+    """docschema.problems asks jsonschema only about the parts the structural pass cannot vouch for: the errors
+    (path, keyword, value) are exactly those of the whole document, one part broken or several."""
+    for _ in range(data.draw(st.integers(1, 3))):
+        section = data.draw(st.sampled_from(["organ", "cells", "texts", "explanations", "format", "extra"]))
+        odd = data.draw(_ODD)
+        if section in ("format", "extra"):
+            doc[section] = odd
+        elif section == "explanations":
+            doc["explanations"] = doc["explanations"] + [odd]
+        elif doc[section]:
+            doc[section][data.draw(st.sampled_from(sorted(doc[section])))] = odd
+    assert _errors(docschema.problems(doc)) == _errors(docschema.validator().iter_errors(doc))
+
+
+def test_problems_of_a_long_text_skip_the_sound_cells(example_doc):
+    """The case it is for: one narrative over its limit; the trimmed schema leaves the cells out, and the one
+    error is the full validation's."""
+    doc = dict(example_doc, texts=dict(example_doc["texts"], overview="字" * 100_000))
+    assert _errors(docschema.problems(doc)) == _errors(docschema.validator().iter_errors(doc))
+    assert len(_errors(docschema.problems(doc))) == 1
+    assert docschema._validator_without.cache_info().currsize >= 1
+
+
 def test_validate_of_a_good_document_does_not_import_jsonschema():
     code = ("import sys, json; from addin.checks import validator; "
             f"validator.validate(json.load(open({str(EXAMPLE_XLSX.with_suffix('.json'))!r}, encoding='utf-8'))); "

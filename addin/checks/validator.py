@@ -81,7 +81,7 @@ def _schema_findings(ctx: _Context) -> list[Finding]:
     seen: dict[str, Finding] = {}
     if docschema.conforms(ctx.doc):   # the usual case: no need to import jsonschema (≈50–100 ms cold)
         return []
-    errors = sorted(docschema.validator().iter_errors(ctx.doc), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(docschema.problems(ctx.doc), key=lambda e: list(map(str, e.absolute_path)))
     for err in errors:
         path = list(err.absolute_path)
         element, rule_id = _element_and_rule(f, path)
