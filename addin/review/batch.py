@@ -20,7 +20,7 @@ from addin.errors import UserError
 from addin.messages import refuse
 from addin.text import display_len, looks_like_formula
 
-PATTERNS = ("*.xlsx", "*.xlsm", "*.xls", "*.et", "*.ods")   # the last three become rows that say “re-save as .xlsx”
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")   # the last three become rows that say “re-save as .xlsx”
 ANNOTATED_SUFFIX = ".校验.xlsx"   # our own annotated copies (validate --annotate) are not units
 CSV_COLUMNS = ("序号", "文件", "机关", "年度", "结论", ERROR, EXPLAIN, "其中未说明", INFO, "首个问题")
 VERDICTS = {0: "通过", 1: "未通过", 2: "无法读取"}
@@ -35,7 +35,7 @@ def collect(paths: list[str | Path], skipped: list[Path] | None = None) -> list[
     skipped = [] if skipped is None else skipped
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted({f for pat in PATTERNS for f in p.rglob(pat)}, key=path_key)
+            found = sorted(workbooks_in(p), key=path_key)
             for f in found:
                 (out if skip_reason(f) is None else skipped).append(f)
         else:
@@ -46,6 +46,12 @@ def collect(paths: list[str | Path], skipped: list[Path] | None = None) -> list[
             raise refuse("input.empty_folder:skipped", paths=where, skipped=skipped_text(skipped))
         raise refuse("input.empty_folder", paths=where)
     return list(dict.fromkeys(out))
+
+
+def workbooks_in(folder: Path) -> list[Path]:
+    """Every name under `folder` with a workbook's suffix, whatever its case: Windows and WPS save `A.XLSX` and
+    `b.Xlsx` as readily as `c.xlsx` (a case-sensitive pattern left them out of the batch without a word)."""
+    return [f for f in folder.rglob("*") if f.suffix.lower() in SUFFIXES]
 
 
 def skip_reason(f: Path) -> str | None:
@@ -65,7 +71,7 @@ def skip_reason(f: Path) -> str | None:
         return "名字像工作簿的文件夹"
     if not stat.S_ISREG(mode):
         return "设备或套接字等特殊文件（不是普通文件）"
-    if f.name.endswith(ANNOTATED_SUFFIX) and f.with_name(f.name[: -len(ANNOTATED_SUFFIX)] + ".xlsx").exists():
+    if f.name.lower().endswith(ANNOTATED_SUFFIX) and f.with_name(f.name[: -len(ANNOTATED_SUFFIX)] + ".xlsx").exists():
         return "标注副本 *.校验.xlsx（旁边有原工作簿）"   # sent alone, an annotated copy is the unit
     return None
 
