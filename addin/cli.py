@@ -273,7 +273,10 @@ def cmd_rollup(args) -> int:
     check_jobs(args)
     check_single_line(args, "organ", "level")
     out = Path(args.output)
-    paths = batch.collect(args.paths)
+    skipped: list[Path] = []
+    paths = batch.collect(args.paths, skipped)
+    if skipped:
+        print(f"（跳过 {batch.skipped_text(skipped)}）")
     try:
         doc, included, left_out = rollup.write(paths, out, args.organ, args.year, args.level,
                                                force=args.force, jobs=args.jobs)

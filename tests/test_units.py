@@ -46,3 +46,20 @@ def test_upper_case_suffixes_in_prior_folder_and_roll_up(tmp_path, example_doc, 
     unit(this, "乙.Xlsx", doc, "乙镇人民政府", 2022)
     assert main(["rollup", str(this), "-o", str(tmp_path / "汇总.xlsx"), "--organ", "某县人民政府"]) == 0
     assert "已汇总 2 个单位" in capsys.readouterr().out
+
+
+def test_our_summary_workbook_is_skipped_not_a_unit(tmp_path, example_doc, capsys):
+    """`validate . --summary-csv 汇总.csv` inside the unit folder writes 校验汇总.xlsx there; the next run and the
+    roll-up skip it (by its sheets, so also when renamed), saying why, instead of a 无法读取 row with exit 2."""
+    doc = balanced_doc(example_doc)
+    unit(tmp_path, "unit01.xlsx", doc, "甲镇人民政府")
+    unit(tmp_path, "unit02.xlsx", doc, "乙镇人民政府")
+    assert main(["validate", str(tmp_path), "--summary-csv", str(tmp_path / "汇总.csv")]) == 0
+    (tmp_path / "校验汇总.xlsx").rename(tmp_path / "给领导看的.xlsx")
+    capsys.readouterr()
+    assert main(["validate", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "批量校验：2 个工作簿" in out and "本工具生成的校验汇总工作簿" in out and "给领导看的.xlsx" in out
+    assert main(["rollup", str(tmp_path), "-o", str(tmp_path.parent / "汇总.xlsx"), "--organ", "某县人民政府"]) == 0
+    out = capsys.readouterr().out
+    assert "已汇总 2 个单位" in out and "未计入：" not in out and "跳过" in out and "给领导看的.xlsx" in out

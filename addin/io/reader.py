@@ -65,6 +65,24 @@ def read(path: str | Path, fast: bool = True) -> Read:
     return read_workbook(wb, path)
 
 
+def sheet_names(path: Path) -> list[str] | None:
+    """The sheet titles of a workbook, from workbook.xml alone (None: not a readable .xlsx). Cheap enough to
+    ask of every file in a folder before the work, to tell our own outputs from the units."""
+    from addin.errors import UserError
+    from addin.io import fastxlsx
+
+    try:
+        z = container.check(Path(path), keep_open=True)
+    except UserError:
+        return None
+    try:
+        return list(fastxlsx.Book(Path(path), z).sheetnames)
+    except Exception:  # noqa: BLE001 — a damaged workbook is the reader's to report, in its own row
+        return None
+    finally:
+        z.close()
+
+
 # --- opening ----------------------------------------------------------------------------------
 
 def open_workbook(path: Path, data_only: bool = False):

@@ -71,8 +71,20 @@ def skip_reason(f: Path) -> str | None:
         return "名字像工作簿的文件夹"
     if not stat.S_ISREG(mode):
         return "设备或套接字等特殊文件（不是普通文件）"
+    if f.suffix.lower() in (".xlsx", ".xlsm") and (ours := _our_summary(f)):
+        return ours
     if f.name.lower().endswith(ANNOTATED_SUFFIX) and f.with_name(f.name[: -len(ANNOTATED_SUFFIX)] + ".xlsx").exists():
         return "标注副本 *.校验.xlsx（旁边有原工作簿）"   # sent alone, an annotated copy is the unit
+    return None
+
+
+def _our_summary(f: Path) -> str | None:
+    """A 校验汇总 workbook an earlier batch wrote into the folder (found by its sheets, whatever its name)."""
+    from addin.io import reader
+    from addin.review import summary_xlsx as sx
+
+    if sx.is_summary(reader.sheet_names(f)):
+        return f"本工具生成的校验汇总工作簿（有“{sx.UNITS_SHEET}”“{sx.FINDINGS_SHEET}”两张表，不是单位的年报）"
     return None
 
 
