@@ -290,6 +290,8 @@ def cmd_rollup(args) -> int:
     checked = pipeline.check(out)
     print("汇总工作簿的校验结果（文字部分请汇总单位填写）：")
     print(printer.text_report(out, checked.document, checked.findings))
+    for line in rollup.unclean_lines(included):
+        print(line)
     return EXIT_FINDINGS if left_out else EXIT_OK
 
 

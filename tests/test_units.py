@@ -63,3 +63,80 @@ def test_our_summary_workbook_is_skipped_not_a_unit(tmp_path, example_doc, capsy
     assert main(["rollup", str(tmp_path), "-o", str(tmp_path.parent / "汇总.xlsx"), "--organ", "某县人民政府"]) == 0
     out = capsys.readouterr().out
     assert "已汇总 2 个单位" in out and "未计入：" not in out and "跳过" in out and "给领导看的.xlsx" in out
+
+
+def roll_up(args: list, capsys) -> tuple[int, str]:
+    code = main(["rollup", *map(str, args)])
+    return code, capsys.readouterr().out
+
+
+def test_an_earlier_roll_up_among_units_is_left_out_and_a_folder_of_roll_ups_is_summed(tmp_path, example_doc, capsys):
+    """Decision: a roll-up output (its 汇总来源 sheet, or 报告类型 = the roll-up kind) found beside units already
+    holds their figures, so it is not a unit: left out, with a note naming it and why (it used to be summed with
+    them: counted twice). A folder that holds ONLY roll-ups (a city summing its counties' roll-ups): those are
+    the units, summed as usual."""
+    from addin.io import reader
+
+    doc = balanced_doc(example_doc)
+    towns = tmp_path / "乡镇"
+    towns.mkdir()
+    unit(towns, "甲.xlsx", doc, "甲镇人民政府")
+    unit(towns, "乙.xlsx", doc, "乙镇人民政府")
+    county = tmp_path / "县汇总"
+    county.mkdir()
+    assert roll_up([towns, "-o", county / "某县汇总.xlsx", "--organ", "某县人民政府"], capsys)[0] == 0
+    shutil.copyfile(county / "某县汇总.xlsx", towns / "某县汇总.xlsx")           # dropped among its units
+    code, out = roll_up([towns, "-o", tmp_path / "again.xlsx", "--organ", "某市人民政府"], capsys)
+    assert code == 1 and "已汇总 2 个单位" in out
+    assert "未计入：" in out and "某县汇总.xlsx：是汇总工作簿（有“汇总来源”表" in out and "重复计算" in out
+    assert reader.read(tmp_path / "again.xlsx").document["cells"]["t3.R01.CT"] == 2 * doc["cells"]["t3.R01.CT"]
+
+    code, out = roll_up([county / "某县汇总.xlsx", tmp_path / "again.xlsx", "-o", tmp_path / "市.xlsx",
+                         "--organ", "某省"], capsys)
+    assert "已汇总 2 个单位" in out and "未计入" not in out                       # only roll-ups: they are the units
+    assert reader.read(tmp_path / "市.xlsx").document["cells"]["t3.R01.CT"] == 4 * doc["cells"]["t3.R01.CT"]
+
+
+def test_of_one_organ_twice_the_file_not_named_a_copy_is_kept(tmp_path, example_doc, capsys):
+    """`unit11 - 副本.xlsx` sorts before `unit11.xlsx`; the original is counted and the copy named as left out.
+    Neither named a copy: the newer file is counted. Each time the note says which was kept and why."""
+    import os
+
+    doc = balanced_doc(example_doc)
+    units, out_xlsx = tmp_path / "units", tmp_path / "汇总.xlsx"
+    units.mkdir()
+    unit(units, "unit11.xlsx", doc, "甲镇人民政府")
+    unit(units, "unit11 - 副本.xlsx", doc, "甲镇人民政府", **{"t2_normative_issued": 99})
+    unit(units, "b-old.xlsx", doc, "乙镇人民政府")
+    unit(units, "a-new.xlsx", doc, "乙镇人民政府", **{"t2_normative_issued": 5})
+    os.utime(units / "b-old.xlsx", (1_600_000_000, 1_600_000_000))
+    code, out = roll_up([units, "-o", out_xlsx, "--organ", "某县"], capsys)
+    assert code == 1 and "已汇总 2 个单位" in out
+    assert "unit11 - 副本.xlsx：与 unit11.xlsx 是同一机关（甲镇人民政府），只计入了 unit11.xlsx（其他文件名像副本）" in out
+    assert "b-old.xlsx：与 a-new.xlsx 是同一机关（乙镇人民政府），只计入了 a-new.xlsx（修改时间最新）" in out
+    from addin.io import reader
+
+    assert reader.read(out_xlsx).document["cells"]["t2.normative.issued"] == 3 + 5
+
+
+def test_roll_up_names_units_with_blanks_or_their_own_errors(tmp_path, example_doc, capsys):
+    """A blank cell is added as 0, and said so; a unit's own imbalance, which the roll-up inherits, is named next
+    to the roll-up's findings (unit, rule, cells)."""
+    import openpyxl
+
+    from addin.format import layout
+
+    doc = balanced_doc(example_doc)
+    units, out_xlsx = tmp_path / "units", tmp_path / "汇总.xlsx"
+    units.mkdir()
+    unit(units, "unit01.xlsx", doc, "甲镇人民政府", **{"t3_R25_C1": None})
+    unit(units, "unit02.xlsx", doc, "乙镇人民政府", **{"t3_R01_CT": doc["cells"]["t3.R01.CT"] + 1})
+    unit(units, "unit03.xlsx", doc, "丙镇人民政府")
+    blank = layout.load().address("t3.R25.C1")
+    code, out = roll_up([units, "-o", out_xlsx, "--organ", "某县"], capsys)
+    assert code == 0 and "已汇总 3 个单位" in out
+    tail = out.split("计入汇总、但自身未通过校验或有空白格的单位")[1]
+    assert "unit01.xlsx（甲镇人民政府）：未通过" in tail and f"1 格空白，已按 0 相加（{blank}）" in tail
+    assert "unit02.xlsx（乙镇人民政府）：未通过" in tail and "B2" in tail and "unit03" not in tail
+    ws = openpyxl.load_workbook(out_xlsx)["汇总来源"]
+    assert "1 格空白，已按 0 相加" in ws.cell(2, 6).value and ws.cell(4, 6).value == "通过"
