@@ -140,3 +140,17 @@ def test_roll_up_names_units_with_blanks_or_their_own_errors(tmp_path, example_d
     assert "unit02.xlsx（乙镇人民政府）：未通过" in tail and "B2" in tail and "unit03" not in tail
     ws = openpyxl.load_workbook(out_xlsx)["汇总来源"]
     assert "1 格空白，已按 0 相加" in ws.cell(2, 6).value and ws.cell(4, 6).value == "通过"
+
+
+def test_two_years_of_one_organ_are_not_duplicates_and_a_tie_names_both_years():
+    """Duplicates are one organ AND one year; a 3–3 split of years names both instead of a “majority”."""
+    def row(file, organ, year):
+        return {"file": file, "organ": organ, "year": year}
+
+    rows = [row(f"u{i:02d}-{y}.xlsx", f"单位{i}", y) for i in (1, 2, 7) for y in (2024, 2025)]
+    notes = batch._notes(rows)
+    assert not [n for n in notes if "同一机关" in n]
+    assert notes == ["注意：这些单位属于不同年度（2024 年度 3 个、2025 年度 3 个），没有哪一年占多数；汇总时请用 --year 指定年度。"]
+    notes = batch._notes(rows + [row("u07-2025 - 副本.xlsx", "单位7", 2025)])
+    assert notes[0] == "注意：同一机关“单位7”有 2 份工作簿（u07-2025.xlsx、u07-2025 - 副本.xlsx），都是 2025 年度，汇总时只能计入一份。"
+    assert notes[1] == "注意：多数单位为 2025 年度，以下不同：u01-2024.xlsx（2024）、u02-2024.xlsx（2024）、u07-2024.xlsx（2024）。"

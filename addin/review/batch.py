@@ -258,21 +258,32 @@ def text_report(rows: list[dict]) -> str:
 
 
 def _notes(rows: list[dict]) -> list[str]:
-    """What a reviewer should know about the folder as a whole: one organ twice, a year unlike the others."""
+    """What a reviewer should know about the folder as a whole: one organ twice in one year, a year unlike the
+    others. Two years of one organ are not duplicates (a batch over this year's and last year's reports)."""
     from collections import Counter
 
     out = []
-    organs = Counter(r["organ"] for r in rows if r["organ"])
-    for name, n in organs.items():
+    pairs = Counter((r["organ"], r["year"]) for r in rows if r["organ"])
+    for (name, year), n in pairs.items():
         if n > 1:
-            files = names([Path(r["file"]).name for r in rows if r["organ"] == name])
-            out.append(f"注意：同一机关“{shown(name)}”有 {n} 份工作簿（{files}），汇总时只能计入一份。")
+            files = names([Path(r["file"]).name for r in rows if (r["organ"], r["year"]) == (name, year)])
+            out.append(f"注意：同一机关“{shown(name)}”有 {n} 份工作簿（{files}），"
+                       f"{'都是 %s 年度' % shown(year) if year else '年度均未填写'}，汇总时只能计入一份。")
     years = Counter(r["year"] for r in rows if isinstance(r["year"], int)).most_common()
     if len(years) > 1:
-        odd = [f"{Path(r['file']).name}（{r['year']}）" for r in rows
-               if isinstance(r["year"], int) and r["year"] != years[0][0]]
-        out.append(f"注意：多数单位为 {years[0][0]} 年度，以下不同：{names(odd)}。")
+        out.append(_years_note(rows, years))
     return out
+
+
+def _years_note(rows: list[dict], years: list[tuple[int, int]]) -> str:
+    """A clear majority year names the units of other years; a tie names every year and how many of each."""
+    top = [y for y, n in years if n == years[0][1]]
+    if len(top) > 1:
+        each = "、".join(f"{y} 年度 {n} 个" for y, n in years)
+        return f"注意：这些单位属于不同年度（{each}），没有哪一年占多数；汇总时请用 --year 指定年度。"
+    odd = [f"{Path(r['file']).name}（{r['year']}）" for r in rows
+           if isinstance(r["year"], int) and r["year"] != years[0][0]]
+    return f"注意：多数单位为 {years[0][0]} 年度，以下不同：{names(odd)}。"
 
 
 def csv_safe(value) -> str:
