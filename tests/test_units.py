@@ -151,6 +151,7 @@ def test_two_years_of_one_organ_are_not_duplicates_and_a_tie_names_both_years():
     notes = batch._notes(rows)
     assert not [n for n in notes if "同一机关" in n]
     assert notes == ["注意：这些单位属于不同年度（2024 年度 3 个、2025 年度 3 个），没有哪一年占多数；汇总时请用 --year 指定年度。"]
-    notes = batch._notes(rows + [row("u07-2025 - 副本.xlsx", "单位7", 2025)])
-    assert notes[0] == "注意：同一机关“单位7”有 2 份工作簿（u07-2025.xlsx、u07-2025 - 副本.xlsx），都是 2025 年度，汇总时只能计入一份。"
+    notes = batch._notes([row("u07-2025 - 副本.xlsx", "单位7", 2025)] + rows)
+    assert notes[0] == ("注意：同一机关“单位7”有 2 份工作簿（u07-2025 - 副本.xlsx、u07-2025.xlsx），都是 2025 年度，"
+                        "汇总时只能计入一份（将计入 u07-2025.xlsx：其他文件名像副本）。")
     assert notes[1] == "注意：多数单位为 2025 年度，以下不同：u01-2024.xlsx（2024）、u02-2024.xlsx（2024）、u07-2024.xlsx（2024）。"

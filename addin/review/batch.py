@@ -262,13 +262,17 @@ def _notes(rows: list[dict]) -> list[str]:
     others. Two years of one organ are not duplicates (a batch over this year's and last year's reports)."""
     from collections import Counter
 
+    from addin.review.rollup import preferred
+
     out = []
     pairs = Counter((r["organ"], r["year"]) for r in rows if r["organ"])
     for (name, year), n in pairs.items():
         if n > 1:
-            files = names([Path(r["file"]).name for r in rows if (r["organ"], r["year"]) == (name, year)])
-            out.append(f"注意：同一机关“{shown(name)}”有 {n} 份工作簿（{files}），"
-                       f"{'都是 %s 年度' % shown(year) if year else '年度均未填写'}，汇总时只能计入一份。")
+            same = [r["file"] for r in rows if (r["organ"], r["year"]) == (name, year)]
+            kept, why = preferred(same)
+            out.append(f"注意：同一机关“{shown(name)}”有 {n} 份工作簿（{names([Path(f).name for f in same])}），"
+                       f"{'都是 %s 年度' % shown(year) if year else '年度均未填写'}，汇总时只能计入一份"
+                       f"（将计入 {shown(Path(kept).name)}：{why}）。")
     years = Counter(r["year"] for r in rows if isinstance(r["year"], int)).most_common()
     if len(years) > 1:
         out.append(_years_note(rows, years))

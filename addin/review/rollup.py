@@ -51,7 +51,6 @@ class Unit:
     left_out: str | None = None    # why the unit is not in the sums
     verdict: str = ""              # the unit's own validation, for the 汇总来源 sheet
     rollup: str = ""               # why it looks like an earlier roll-up output (its 汇总来源 sheet, its 报告类型)
-    mtime: float = 0.0             # of two files of one organ, the newer is kept (when neither is named a copy)
     blanks: list[str] = field(default_factory=list)   # data cells left blank (added as 0), as 表三!E31
 
 
@@ -71,7 +70,6 @@ def read_unit(path: Path) -> Unit:
     doc, findings = checked.document, checked.findings
     unit.organ, unit.year, unit.cells = doc["organ"].get("name"), doc["organ"].get("year"), doc["cells"]
     unit.rollup = rollup_signs(path, doc)
-    unit.mtime = path.stat().st_mtime
     unit.blanks = [checked.locate(cid) for cid, v in doc["cells"].items() if v is None]
     blocking = [f for f in findings if f.blocking]
     unit.verdict = "通过" if not blocking else f"未通过：{len(blocking)} 项，如 {blocking[0].rule} {blocking[0].message}"
@@ -105,17 +103,33 @@ def leave_out_rollups(readable: list[Unit]) -> None:
                       f"如要汇总各下级的汇总工作簿，请把它们单独放在一个文件夹里汇总")
 
 
-def is_copy(u: Unit) -> bool:
-    return bool(COPY_NAME.search(Path(u.file).stem.strip()))
+def is_copy(file: str) -> bool:
+    return bool(COPY_NAME.search(Path(file).stem.strip()))
+
+
+def preferred(files: list[str]) -> tuple[str, str]:
+    """Of one organ's files for one year, the one to count and why: not named a copy, else the newest."""
+    def mtime(f: str) -> float:
+        try:
+            return Path(f).stat().st_mtime
+        except OSError:
+            return 0.0
+
+    keys = {f: (is_copy(f), -mtime(f)) for f in files}
+    kept = min(files, key=keys.get)                     # the first of equals: files come in natural order
+    if not is_copy(kept) and any(is_copy(f) for f in files):
+        return kept, "其他文件名像副本"
+    if sum(k == keys[kept] for k in keys.values()) > 1:
+        return kept, "修改时间相同，取文件名排在前面的"
+    return kept, "修改时间最新"
 
 
 def keep_one(same: list[Unit]) -> None:
-    """One organ's files (same year): the one not named a copy, else the newest, is counted; the others say so."""
-    kept = min(same, key=lambda u: (is_copy(u), -u.mtime))
-    why = "其他文件名像副本" if not is_copy(kept) and any(is_copy(u) for u in same) else "修改时间最新"
-    name = Path(kept.file).name
+    """One organ's units (same year): the preferred one is counted; the others say which was and why."""
+    kept, why = preferred([u.file for u in same])
+    name = Path(kept).name
     for u in same:
-        if u is not kept:
+        if u.file != kept:
             u.left_out = (f"与 {name} 是同一机关（{u.organ}），只计入了 {name}（{why}）；"
                           f"如应计入本文件，请把另一份移出文件夹后重新汇总")
 
