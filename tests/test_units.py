@@ -155,3 +155,13 @@ def test_two_years_of_one_organ_are_not_duplicates_and_a_tie_names_both_years():
     assert notes[0] == ("注意：同一机关“单位7”有 2 份工作簿（u07-2025 - 副本.xlsx、u07-2025.xlsx），都是 2025 年度，"
                         "汇总时只能计入一份（将计入 u07-2025.xlsx：其他文件名像副本）。")
     assert notes[1] == "注意：多数单位为 2025 年度，以下不同：u01-2024.xlsx（2024）、u02-2024.xlsx（2024）、u07-2024.xlsx（2024）。"
+
+
+def test_prior_folder_prefers_the_original_to_its_copy(tmp_path, example_doc):
+    """Last year's folder holds `甲.xlsx` and `甲副本.xlsx` (sorted after it, so it used to win): the original counts."""
+    doc = balanced_doc(example_doc)
+    unit(tmp_path, "甲.xlsx", doc, "甲镇人民政府", 2021)
+    unit(tmp_path, "甲副本.xlsx", doc, "甲镇人民政府", 2021)
+    unit(tmp_path, "乙.xlsx", doc, "乙镇人民政府", 2021)
+    assert batch.prior_index(tmp_path, jobs=1) == {("甲镇人民政府", 2021): str(tmp_path / "甲.xlsx"),
+                                                   ("乙镇人民政府", 2021): str(tmp_path / "乙.xlsx")}

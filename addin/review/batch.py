@@ -129,13 +129,18 @@ def ordered(rows: list[dict]) -> list[dict]:
 
 
 def prior_index(where: str | Path, jobs: int | None = None, quiet: bool = True) -> dict[tuple, str]:
-    """Last year's workbooks (a folder, or one file) by (organ, year)."""
+    """Last year's workbooks (a folder, or one file) by (organ, year); of two, the one a roll-up would count."""
     from addin.pipeline import identify
     from addin.review.pool import map_paths
+    from addin.review.rollup import preferred
 
     paths = collect([where])
     keys = map_paths(identify, paths, jobs, label="读取上年工作簿", quiet=quiet)
-    return {k: str(p) for p, k in zip(paths, keys) if k is not None}
+    found: dict[tuple, list[str]] = {}
+    for p, k in zip(paths, keys):
+        if k is not None:
+            found.setdefault(k, []).append(str(p))
+    return {k: preferred(files)[0] for k, files in found.items()}   # last year's copy never beats its original
 
 
 def check(path: Path, annotate: bool = False, force: bool = False, priors: dict | None = None) -> dict:
