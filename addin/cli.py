@@ -273,7 +273,10 @@ def cmd_rollup(args) -> int:
     check_jobs(args)
     check_single_line(args, "organ", "level")
     out = Path(args.output)
-    paths = batch.collect(args.paths)
+    skipped: list[Path] = []
+    paths = batch.collect(args.paths, skipped)
+    if skipped:
+        print(f"（跳过 {batch.skipped_text(skipped)}）")
     try:
         doc, included, left_out = rollup.write(paths, out, args.organ, args.year, args.level,
                                                force=args.force, jobs=args.jobs)
@@ -287,6 +290,8 @@ def cmd_rollup(args) -> int:
     checked = pipeline.check(out)
     print("汇总工作簿的校验结果（文字部分请汇总单位填写）：")
     print(printer.text_report(out, checked.document, checked.findings))
+    for line in rollup.unclean_lines(included):
+        print(line)
     return EXIT_FINDINGS if left_out else EXIT_OK
 
 

@@ -60,3 +60,27 @@ def _(d):
 def _(d):
     (d / "校验汇总.xlsx").write_bytes(b"an earlier summary")
     return ["validate", str(_units(d)), "--summary-csv", str(d / "汇总.csv")]
+
+
+@case("batch-only-own-summary", "批量：文件夹里只有本工具以前写的校验汇总工作簿（已改名）", 2, ["input.empty_folder"],
+      "本工具生成的校验汇总工作簿")
+def _(d):
+    from addin.review import batch, summary_xlsx
+
+    units = _units(d, 1)
+    folder = d / "只有汇总"
+    folder.mkdir()
+    summary_xlsx.write([batch.check(units / "u1.xlsx")], folder / "给领导看的.xlsx")
+    return ["validate", str(folder)]
+
+
+@case("rollup-only-own-summary", "汇总：文件夹里只有本工具以前写的校验汇总工作簿", 2, ["input.empty_folder"],
+      "本工具生成的校验汇总工作簿")
+def _(d):
+    from addin.review import batch, summary_xlsx
+
+    units = _units(d, 1)
+    folder = d / "只有汇总"
+    folder.mkdir()
+    summary_xlsx.write([batch.check(units / "u1.xlsx")], folder / "校验汇总.xlsx")
+    return ["rollup", str(folder), "-o", str(d / "汇总.xlsx"), "--organ", "某县人民政府"]

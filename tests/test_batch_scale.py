@@ -59,7 +59,8 @@ def test_rows_by_organ_then_file_and_unnamed_last():
 def test_one_organ_200_times_is_one_short_note():
     rows = [row(f"/x/u{i}.xlsx", "某局") for i in range(1, 201)]
     notes = batch._notes(rows)
-    assert notes == ["注意：同一机关“某局”有 200 份工作簿（u1.xlsx、u2.xlsx、u3.xlsx 等 200 个），汇总时只能计入一份。"]
+    assert notes == ["注意：同一机关“某局”有 200 份工作簿（u1.xlsx、u2.xlsx、u3.xlsx 等 200 个），都是 2022 年度，汇总时只能计入一份"
+                     "（将计入 u1.xlsx：修改时间相同，取文件名排在前面的）。"]
 
 
 def test_escape_sequences_in_file_names_are_printed_escaped(tmp_path, capsys):

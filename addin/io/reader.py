@@ -65,6 +65,21 @@ def read(path: str | Path, fast: bool = True) -> Read:
     return read_workbook(wb, path)
 
 
+def sheet_names(path: Path) -> list[str] | None:
+    """The sheet titles of a workbook, from workbook.xml alone (None: not a readable .xlsx). Cheap enough to ask
+    of every file in a folder before the work, to tell our own outputs from the units: the full container check
+    is the reader's, in the worker; the streaming parser refuses a DTD here just the same."""
+    import zipfile
+
+    from addin.io import fastxlsx
+
+    try:
+        with zipfile.ZipFile(Path(path)) as z:
+            return list(fastxlsx.Book(Path(path), z).sheetnames)
+    except Exception:  # noqa: BLE001 — a damaged workbook is the reader's to report, in its own row
+        return None
+
+
 # --- opening ----------------------------------------------------------------------------------
 
 def open_workbook(path: Path, data_only: bool = False):

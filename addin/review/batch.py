@@ -20,7 +20,7 @@ from addin.errors import UserError
 from addin.messages import refuse
 from addin.text import display_len, looks_like_formula
 
-PATTERNS = ("*.xlsx", "*.xlsm", "*.xls", "*.et", "*.ods")   # the last three become rows that say “re-save as .xlsx”
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")   # the last three become rows that say “re-save as .xlsx”
 ANNOTATED_SUFFIX = ".校验.xlsx"   # our own annotated copies (validate --annotate) are not units
 CSV_COLUMNS = ("序号", "文件", "机关", "年度", "结论", ERROR, EXPLAIN, "其中未说明", INFO, "首个问题")
 VERDICTS = {0: "通过", 1: "未通过", 2: "无法读取"}
@@ -35,7 +35,7 @@ def collect(paths: list[str | Path], skipped: list[Path] | None = None) -> list[
     skipped = [] if skipped is None else skipped
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted({f for pat in PATTERNS for f in p.rglob(pat)}, key=path_key)
+            found = sorted(workbooks_in(p), key=path_key)
             for f in found:
                 (out if skip_reason(f) is None else skipped).append(f)
         else:
@@ -46,6 +46,12 @@ def collect(paths: list[str | Path], skipped: list[Path] | None = None) -> list[
             raise refuse("input.empty_folder:skipped", paths=where, skipped=skipped_text(skipped))
         raise refuse("input.empty_folder", paths=where)
     return list(dict.fromkeys(out))
+
+
+def workbooks_in(folder: Path) -> list[Path]:
+    """Every name under `folder` with a workbook's suffix, whatever its case: Windows and WPS save `A.XLSX` and
+    `b.Xlsx` as readily as `c.xlsx` (a case-sensitive pattern left them out of the batch without a word)."""
+    return [f for f in folder.rglob("*") if f.suffix.lower() in SUFFIXES]
 
 
 def skip_reason(f: Path) -> str | None:
@@ -65,8 +71,20 @@ def skip_reason(f: Path) -> str | None:
         return "名字像工作簿的文件夹"
     if not stat.S_ISREG(mode):
         return "设备或套接字等特殊文件（不是普通文件）"
-    if f.name.endswith(ANNOTATED_SUFFIX) and f.with_name(f.name[: -len(ANNOTATED_SUFFIX)] + ".xlsx").exists():
+    if f.suffix.lower() in (".xlsx", ".xlsm") and (ours := _our_summary(f)):
+        return ours
+    if f.name.lower().endswith(ANNOTATED_SUFFIX) and f.with_name(f.name[: -len(ANNOTATED_SUFFIX)] + ".xlsx").exists():
         return "标注副本 *.校验.xlsx（旁边有原工作簿）"   # sent alone, an annotated copy is the unit
+    return None
+
+
+def _our_summary(f: Path) -> str | None:
+    """A 校验汇总 workbook an earlier batch wrote into the folder (found by its sheets, whatever its name)."""
+    from addin.io import reader
+    from addin.review import summary_xlsx as sx
+
+    if sx.is_summary(reader.sheet_names(f)):
+        return f"本工具生成的校验汇总工作簿（有“{sx.UNITS_SHEET}”“{sx.FINDINGS_SHEET}”两张表，不是单位的年报）"
     return None
 
 
@@ -111,13 +129,18 @@ def ordered(rows: list[dict]) -> list[dict]:
 
 
 def prior_index(where: str | Path, jobs: int | None = None, quiet: bool = True) -> dict[tuple, str]:
-    """Last year's workbooks (a folder, or one file) by (organ, year)."""
+    """Last year's workbooks (a folder, or one file) by (organ, year); of two, the one a roll-up would count."""
     from addin.pipeline import identify
     from addin.review.pool import map_paths
+    from addin.review.rollup import preferred
 
     paths = collect([where])
     keys = map_paths(identify, paths, jobs, label="读取上年工作簿", quiet=quiet)
-    return {k: str(p) for p, k in zip(paths, keys) if k is not None}
+    found: dict[tuple, list[str]] = {}
+    for p, k in zip(paths, keys):
+        if k is not None:
+            found.setdefault(k, []).append(str(p))
+    return {k: preferred(files)[0] for k, files in found.items()}   # last year's copy never beats its original
 
 
 def check(path: Path, annotate: bool = False, force: bool = False, priors: dict | None = None) -> dict:
@@ -240,21 +263,36 @@ def text_report(rows: list[dict]) -> str:
 
 
 def _notes(rows: list[dict]) -> list[str]:
-    """What a reviewer should know about the folder as a whole: one organ twice, a year unlike the others."""
+    """What a reviewer should know about the folder as a whole: one organ twice in one year, a year unlike the
+    others. Two years of one organ are not duplicates (a batch over this year's and last year's reports)."""
     from collections import Counter
 
+    from addin.review.rollup import preferred
+
     out = []
-    organs = Counter(r["organ"] for r in rows if r["organ"])
-    for name, n in organs.items():
+    pairs = Counter((r["organ"], r["year"]) for r in rows if r["organ"])
+    for (name, year), n in pairs.items():
         if n > 1:
-            files = names([Path(r["file"]).name for r in rows if r["organ"] == name])
-            out.append(f"注意：同一机关“{shown(name)}”有 {n} 份工作簿（{files}），汇总时只能计入一份。")
+            same = [r["file"] for r in rows if (r["organ"], r["year"]) == (name, year)]
+            kept, why = preferred(same)
+            out.append(f"注意：同一机关“{shown(name)}”有 {n} 份工作簿（{names([Path(f).name for f in same])}），"
+                       f"{'都是 %s 年度' % shown(year) if year else '年度均未填写'}，汇总时只能计入一份"
+                       f"（将计入 {shown(Path(kept).name)}：{why}）。")
     years = Counter(r["year"] for r in rows if isinstance(r["year"], int)).most_common()
     if len(years) > 1:
-        odd = [f"{Path(r['file']).name}（{r['year']}）" for r in rows
-               if isinstance(r["year"], int) and r["year"] != years[0][0]]
-        out.append(f"注意：多数单位为 {years[0][0]} 年度，以下不同：{names(odd)}。")
+        out.append(_years_note(rows, years))
     return out
+
+
+def _years_note(rows: list[dict], years: list[tuple[int, int]]) -> str:
+    """A clear majority year names the units of other years; a tie names every year and how many of each."""
+    top = [y for y, n in years if n == years[0][1]]
+    if len(top) > 1:
+        each = "、".join(f"{y} 年度 {n} 个" for y, n in years)
+        return f"注意：这些单位属于不同年度（{each}），没有哪一年占多数；汇总时请用 --year 指定年度。"
+    odd = [f"{Path(r['file']).name}（{r['year']}）" for r in rows
+           if isinstance(r["year"], int) and r["year"] != years[0][0]]
+    return f"注意：多数单位为 {years[0][0]} 年度，以下不同：{names(odd)}。"
 
 
 def csv_safe(value) -> str:

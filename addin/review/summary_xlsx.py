@@ -26,6 +26,16 @@ CELL_LIMIT = 32767                # Excel's limit on the characters of one cell
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")   # not allowed in XML 1.0 (openpyxl refuses)
 
 
+def is_summary(sheets: list[str] | None) -> bool:
+    """A workbook this module wrote (found again in a unit folder, whatever its file name): both our sheets and
+    none of the report's."""
+    from addin.format import fmt
+
+    f = fmt.load()
+    report = set(f.table_sheets() + f.text_sheets())
+    return sheets is not None and {UNITS_SHEET, FINDINGS_SHEET} <= set(sheets) and not report & set(sheets)
+
+
 def text(value) -> str | int | None:
     """A value for a cell: numbers stay numbers, text made storable (control characters and lone surrogates
     from odd file names escaped) and cut to Excel's cell limit."""
