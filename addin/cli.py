@@ -236,9 +236,13 @@ def cmd_validate_batch(args) -> int:
                          quiet=args.json)
     except pool.Interrupted as stop:
         return _interrupted_batch(args, stop, len(paths))
+    rows, aside = batch.set_aside(rows, skipped, args.file)
+    if aside:
+        print(f"（跳过 {batch.skipped_text(list(aside), aside)}）", file=say)
     rows = batch.ordered(rows)
     if args.json:
-        print(json.dumps({"files": rows, "exit": batch.exit_code(rows)}, ensure_ascii=False, indent=1))
+        left = [{"file": str(f), "why": aside.get(f) or batch.skip_reason(f)} for f in skipped]
+        print(json.dumps({"files": rows, "skipped": left, "exit": batch.exit_code(rows)}, ensure_ascii=False, indent=1))
     else:
         print(batch.text_report(rows))
     if csv_out:
@@ -279,7 +283,7 @@ def cmd_rollup(args) -> int:
         print(f"（跳过 {batch.skipped_text(skipped)}）")
     try:
         doc, included, left_out = rollup.write(paths, out, args.organ, args.year, args.level,
-                                               force=args.force, jobs=args.jobs)
+                                               force=args.force, jobs=args.jobs, skipped=skipped, where=args.paths)
     except pool.Interrupted as stop:
         print(f"已中断：{stop.total} 个单位中已读取 {len(stop.done)} 个；未写入汇总工作簿 {out}。输入文件均未修改。",
               file=sys.stderr)

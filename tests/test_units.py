@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import copy
+import json
 import shutil
+from pathlib import Path
 
 from addin.cli import main
 from addin.io import template
@@ -60,6 +62,11 @@ def test_our_summary_workbook_is_skipped_not_a_unit(tmp_path, example_doc, capsy
     assert main(["validate", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "批量校验：2 个工作簿" in out and "本工具生成的校验汇总工作簿" in out and "给领导看的.xlsx" in out
+    (tmp_path / "~$unit01.xlsx").write_bytes(b"lock")
+    assert main(["validate", str(tmp_path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert len(report["files"]) == 2 and sorted(Path(x["file"]).name for x in report["skipped"]) == \
+        ["~$unit01.xlsx", "给领导看的.xlsx"] and all(x["why"] for x in report["skipped"])
     assert main(["rollup", str(tmp_path), "-o", str(tmp_path.parent / "汇总.xlsx"), "--organ", "某县人民政府"]) == 0
     out = capsys.readouterr().out
     assert "已汇总 2 个单位" in out and "未计入：" not in out and "跳过" in out and "给领导看的.xlsx" in out

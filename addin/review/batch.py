@@ -71,15 +71,17 @@ def skip_reason(f: Path) -> str | None:
         return "名字像工作簿的文件夹"
     if not stat.S_ISREG(mode):
         return "设备或套接字等特殊文件（不是普通文件）"
-    if f.suffix.lower() in (".xlsx", ".xlsm") and (ours := _our_summary(f)):
-        return ours
     if f.name.lower().endswith(ANNOTATED_SUFFIX) and f.with_name(f.name[: -len(ANNOTATED_SUFFIX)] + ".xlsx").exists():
         return "标注副本 *.校验.xlsx（旁边有原工作簿）"   # sent alone, an annotated copy is the unit
     return None
 
 
-def _our_summary(f: Path) -> str | None:
-    """A 校验汇总 workbook an earlier batch wrote into the folder (found by its sheets, whatever its name)."""
+def our_summary(f: Path, e: UserError) -> str | None:
+    """Why a file the reader refused is no unit: a 校验汇总 workbook an earlier batch wrote into the folder (found
+    by its sheets, whatever its name). Asked in the workers, of refused files only: a sheet-name read of every
+    file before the work would cost a province's batch 10,000 serial reads."""
+    if not e.code.startswith("input.not_template"):
+        return None
     from addin.io import reader
     from addin.review import summary_xlsx as sx
 
@@ -88,11 +90,12 @@ def _our_summary(f: Path) -> str | None:
     return None
 
 
-def skipped_text(skipped: list[Path]) -> str:
-    """`3 个文件：2 个 Excel 锁定文件…；1 个命名管道（FIFO，不是文件）：a.xlsx` — what each skipped name is."""
+def skipped_text(skipped: list[Path], reasons: dict[Path, str] | None = None) -> str:
+    """`3 个文件：2 个 Excel 锁定文件…；1 个命名管道（FIFO，不是文件）：a.xlsx` — what each skipped name is
+    (`reasons`: what the workers found, for files set aside after reading)."""
     groups: dict[str, list[Path]] = {}
     for f in skipped:
-        groups.setdefault(skip_reason(f) or "其他", []).append(f)
+        groups.setdefault((reasons or {}).get(f) or skip_reason(f) or "其他", []).append(f)
     parts = [f"{len(fs)} 个{why}：{names([x.name for x in fs])}" for why, fs in groups.items()]
     return f"{len(skipped)} 个文件：" + "；".join(parts)
 
@@ -162,6 +165,9 @@ def check(path: Path, annotate: bool = False, force: bool = False, priors: dict 
                    located_by=checked.located_by, findings=[f.to_dict() for f in findings],
                    summary=summary(findings), exit=0 if summary(findings)["passed"] else 1)
     except UserError as e:
+        if aside := our_summary(path, e):
+            row["skipped"] = aside
+            return row
         row["error"] = _row_error(e)
         return row
     except Exception as e:  # noqa: BLE001 — one bad file must not end a reviewer's batch
@@ -199,6 +205,18 @@ def run(paths: list[Path], jobs: int | None = None, annotate: bool = False, forc
     from addin.review.pool import map_paths
 
     return map_paths(check, paths, jobs, annotate, force, priors, label="校验", quiet=quiet)
+
+
+def set_aside(rows: list[dict], skipped: list[Path], where: list) -> tuple[list[dict], dict[Path, str]]:
+    """The rows of units, and the files the workers found to be no unit (appended to `skipped`, with why). A
+    folder of nothing else is refused as an empty one is."""
+    aside = {Path(r["file"]): r["skipped"] for r in rows if r.get("skipped")}
+    skipped.extend(aside)
+    units = [r for r in rows if not r.get("skipped")]
+    if not units:
+        raise refuse("input.empty_folder:skipped", paths="、".join(shown(str(p)) for p in where),
+                     skipped=skipped_text(skipped, aside))
+    return units, aside
 
 
 def exit_code(rows: list[dict]) -> int:

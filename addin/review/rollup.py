@@ -49,6 +49,7 @@ class Unit:
     year: int | None = None
     cells: dict = field(default_factory=dict)
     left_out: str | None = None    # why the unit is not in the sums
+    skipped: str | None = None     # why the file is no unit at all (our own summary workbook)
     verdict: str = ""              # the unit's own validation, for the 汇总来源 sheet
     rollup: str = ""               # why it looks like an earlier roll-up output (its 汇总来源 sheet, its 报告类型)
     blanks: list[str] = field(default_factory=list)   # data cells left blank (added as 0), as 表三!E31
@@ -62,7 +63,10 @@ def read_unit(path: Path) -> Unit:
     try:
         checked = pipeline.check(path)
     except UserError as e:
-        unit.left_out = e.message
+        from addin.review.batch import our_summary
+
+        unit.skipped = our_summary(path, e)
+        unit.left_out = None if unit.skipped else e.message
         return unit
     except Exception as e:  # noqa: BLE001 — a unit that breaks the reader is left out, not the whole roll-up
         unit.left_out = f"内部错误（{type(e).__name__}）：{e}。该单位未计入；请把这个文件发给维护人员。"
@@ -216,8 +220,11 @@ def sources_rows(included: list[Unit], left_out: list[Unit]) -> list[list]:
 
 
 def write(units_paths: list[Path], output: Path, organ: str, year: int | None, level: str | None,
-          force: bool = False, jobs: int | None = None) -> tuple[dict, list[Unit], list[Unit]]:
+          force: bool = False, jobs: int | None = None, skipped: list[Path] | None = None,
+          where: list | None = None) -> tuple[dict, list[Unit], list[Unit]]:
+    """The roll-up workbook of the units; files found to be no unit are appended to `skipped` and said at once."""
     from addin.io import atomic, template
+    from addin.review import batch
     from addin.review.backends.openpyxl_marks import OpenpyxlBackend
     from addin.review.pool import map_paths
 
@@ -225,6 +232,11 @@ def write(units_paths: list[Path], output: Path, organ: str, year: int | None, l
     atomic.check_writable(output, force)
     units_paths = [p for p in units_paths if p.resolve() != Path(output).resolve()]   # never our own earlier output
     units = map_paths(read_unit, units_paths, jobs, label="读取各单位", quiet=False)
+    rows, aside = batch.set_aside([{"file": u.file, "skipped": u.skipped} for u in units],
+                                  [] if skipped is None else skipped, where or units_paths)
+    if aside:
+        print(f"（跳过 {batch.skipped_text(list(aside), aside)}）")
+    units = [u for u in units if not u.skipped]
     included, left_out, year = combine(units, year, organ)
     if not included:
         raise refuse("input.nothing_to_roll_up", units="；".join(f"{Path(u.file).name}：{u.left_out}" for u in left_out))
