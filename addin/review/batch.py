@@ -256,7 +256,7 @@ def text_report(rows: list[dict]) -> str:
              _cols(*zip(("序号", "结论", ERROR, f"{EXPLAIN}(未说明)", INFO), widths)) + "  机关 · 年度 · 文件"]
     for i, row in enumerate(rows, 1):
         err, exp, unexp, info = counts(row)
-        organ = shown(row["organ"]) if row["organ"] else "（机关未填）"
+        organ = shown(row["organ"]) if row["organ"] else ("—" if row.get("error") else "（机关未填）")   # unread: unknown
         lines.append(_cols(*zip((i, verdict(row), err, f"{exp}({unexp})", info), widths))
                      + f"  {organ} · {shown(row['year'] or '—')} · {shown(row['file'])}")
     tally = {v: sum(verdict(r) == v for r in rows) for v in (*VERDICTS.values(), "标注失败", "内部错误")}
