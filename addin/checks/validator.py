@@ -416,7 +416,7 @@ def apply_explanations(findings: list[Finding], explanations: list[dict]) -> lis
             continue
         keys = _explanation_keys(x)
         for i, e in enumerate(explanations):
-            if not isinstance(e, dict) or str(e.get("rule", "")).strip().upper() != x.rule:
+            if not isinstance(e, dict) or rule_id(e.get("rule")) != x.rule:
                 continue
             typed = _shown(str(e.get("target") or ""))
             tokens = [t for t in re.split(r"[;；,，、\s]+", typed) if t]
@@ -429,17 +429,32 @@ def apply_explanations(findings: list[Finding], explanations: list[dict]) -> lis
     return [e for i, e in enumerate(explanations) if i not in used and isinstance(e, dict)]
 
 
+def rule_id(typed) -> str:
+    """A rule id as staff may type it: 'Ｔ６', ' t6 ' → 'T6'."""
+    return unicodedata.normalize("NFKC", str(typed or "")).strip().upper()
+
+
+# 'Sheet!A24' or 'Sheet!A19:A78' inside a message: the sheet name runs back to a space or punctuation
+_SHOWN_ADDRESS = re.compile(r"([^\s!（）()“”\"，,、；;：:]+)!(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)")
+
+
 def _explanation_keys(x: Finding) -> set[str]:
+    # every address the finding shows counts, the ones in its message too: a narrative finding names the
+    # row of its paragraph ('总体情况!A24') while its addresses hold the whole block ('总体情况!A19:A78')
+    shown = [f"{m.group(1)}!{m.group(2)}" for m in _SHOWN_ADDRESS.finditer(x.message)]
     keys = {x.target, *x.cells, _shown(object_label(x))}
-    for a in x.addresses:
+    for a in [*x.addresses, *shown]:
         sheet, _, ref = a.partition("!")
         first = ref.split(":")[0]
         keys |= {a, ref, first, f"{sheet}!{first}", sheet}
-    return keys
+    return {_shown(k) for k in keys}
 
 
 def _shown(text: str) -> str:
-    """A 对象 as staff may retype it: spaces of any width and count are one space."""
+    """A 对象 as staff may retype it: spaces of any width and count are one space, full-width letters,
+    digits and '！' half-width, no '$' in a cell address."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\$?\b([A-Z]{1,3})\$?(\d+)\b", r"\1\2", text)
     return " ".join(text.split())
 
 
