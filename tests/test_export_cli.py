@@ -83,6 +83,9 @@ def test_no_silent_overwrite_of_a_newer_output_force_overwrites(book, capsys):
     assert html.read_text(encoding="utf-8") == "staff edited this"
     assert main(["export", str(book), "--to", "html", "--force"]) == 0
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    kept = [p for p in book.parent.iterdir() if ".旧版-" in p.name]
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == "staff edited this"   # forced, not lost
+    assert kept[0].name in capsys.readouterr().out
 
 
 def test_an_output_older_than_the_workbook_is_regenerated(book):
@@ -92,6 +95,31 @@ def test_an_output_older_than_the_workbook_is_regenerated(book):
     _age(md, 100)                                         # workbook changed since the last export
     assert main(["export", str(book), "--to", "md"]) == 0
     assert md.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_a_replaced_output_is_kept_under_a_dated_name_and_said(book, capsys):
+    """QA: export → edit ok.md by hand → touch the workbook → export replaced the edit without a word."""
+    assert main(["export", str(book), "--to", "md,html"]) == 0
+    md = book.with_suffix(".md")
+    first = md.read_text(encoding="utf-8")
+    md.write_text(first + "\n手工补充的一段。\n", encoding="utf-8")
+    _age(md, 100)                                         # then the workbook was saved again
+    _age(book.with_suffix(".html"), 100)
+    capsys.readouterr()
+    assert main(["export", str(book), "--to", "md,html"]) == 0
+    out = capsys.readouterr().out
+    kept = [p for p in book.parent.iterdir() if ".旧版-" in p.name]
+    assert [p.suffix for p in kept] == [".md"]            # the html was the same bytes: nothing to keep
+    assert kept[0].read_text(encoding="utf-8").endswith("手工补充的一段。\n") and md.read_text(encoding="utf-8") == first
+    assert "被替换" in out and f"{md.name} → 原文件另存为 {kept[0]}" in out
+    md.write_text("又改了一次", encoding="utf-8")          # the same time again: a second name, no overwrite
+    os.utime(md, (kept[0].stat().st_mtime,) * 2)
+    assert main(["export", str(book), "--to", "md", "--json"]) == 0
+    j = json.loads(capsys.readouterr().out)
+    second = [p for p in book.parent.iterdir() if ".旧版-" in p.name and p != kept[0]]
+    assert [r["kept"] for r in j["replaced"]] == [str(p) for p in second] and len(second) == 1
+    assert second[0].name == kept[0].stem + "-2.md" and second[0].read_text(encoding="utf-8") == "又改了一次"
+    assert kept[0].read_text(encoding="utf-8").endswith("手工补充的一段。\n")
 
 
 @pytest.mark.parametrize("owner", ["~$ongwei-ports-office-2022.docx", "~$zhongwei-ports-office-2022.docx"])

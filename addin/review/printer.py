@@ -73,6 +73,10 @@ def text_summary(result) -> str:
     lines.append("已导出报告：")
     for w in result.written:
         lines.append(f"  {w.path}（{_size(w.bytes)}）")
+    if result.replaced:
+        lines.append("以下文件已存在并被替换，原文件已另存（如曾手工修改，请从中取回）：")
+        for old, kept in result.replaced.items():
+            lines.append(f"  {old.name} → 原文件另存为 {kept}")
     return "\n".join(lines)
 
 
