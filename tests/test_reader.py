@@ -230,3 +230,49 @@ def test_live_book_with_a_control_character_reads_as_its_saved_file(tmp_path, ex
     from_book = live.read(ExcelLike(wb), path)
     assert from_book.document == reader.read(path).document
     assert "第一段_x0001_结束" in from_book.document["texts"]["overview"]
+
+
+# --- F11: text outside the input cells (QA: pasted past the white rows, dropped with "没有发现问题") ---------
+
+def _f11(path, fast=True):
+    r = reader.read(path, fast=fast)
+    return [x for x in r.findings if x.rule == "F11"], r
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_text_outside_the_writing_area_is_an_error_naming_the_cells(filled, fast):
+    assert _f11(filled, fast)[0] == []                      # the template's own labels are no stray text
+    edit(filled, lambda wb: [wb["总体情况"].__setitem__("A79", "第79行的段落。"),
+                             wb["总体情况"].__setitem__("B22", "写在B列的补充。"),
+                             wb["问题与改进"].__setitem__("A36", "两部分之间。"),
+                             wb["基本信息"].__setitem__("B16", "备注")])
+    found, r = _f11(filled, fast)
+    assert [x.target for x in found] == ["F11:基本信息", "F11:总体情况", "F11:问题与改进"]
+    assert all(x.severity == "错误" for x in found)
+    overview = found[1]
+    assert overview.addresses == ["总体情况!B22", "总体情况!A79"] and "第79行的段落" not in r.document["texts"]["overview"]
+    assert "总体情况!B22, A79" in overview.message and "A19:A78（总体情况）" in overview.message
+    assert "B3:B14" in found[0].message
+
+
+def test_rows_inserted_in_a_block_and_edited_text_inside_it_are_no_stray_text(filled):
+    def fn(wb):
+        wb["总体情况"].insert_rows(30, 3)           # openpyxl does not move names: move the block's name as Excel does
+        dn = wb.defined_names[layout.defined_name("text.overview")]
+        dn.attr_text = dn.attr_text.replace("$78", "$81")
+        wb["总体情况"]["A80"] = "插入行后写满的最后一段。"
+    edit(filled, fn)
+    found, r = _f11(filled)
+    assert found == [] and r.document["texts"]["overview"].endswith("插入行后写满的最后一段。")
+
+
+def test_an_edited_heading_is_stray_text_a_paste_into_the_block_is_not(filled):
+    edit(filled, lambda wb: wb["其他事项"].__setitem__("A5", "我们的说明文字"))
+    found, _ = _f11(filled)
+    assert [x.addresses for x in found] == [["其他事项!A5"]] and "我们的说明文字" in found[0].message
+
+
+def test_text_below_the_explain_rows_says_it_explains_nothing(filled):
+    edit(filled, lambda wb: wb["说明"].__setitem__("A204", "N2"))
+    found, _ = _f11(filled)
+    assert len(found) == 1 and "不能说明任何问题" in found[0].message and "A3:C202" in found[0].message

@@ -241,7 +241,7 @@ def read_workbook(wb, path: Path) -> Read:
     # addin.review.marks moves them into 说明, the one place they are kept, on the next marking run
     doc["explanations"] = explanations_from_results(wb) + _explanations(wb, named)
     findings += _label_findings(wb, f, positions, by_name)
-    findings += _sheet_findings(wb, f) + integrity
+    findings += _sheet_findings(wb, f) + integrity + _stray_findings(wb, f, named, positions)
     return Read(path, doc, findings, addresses, located_by)
 
 
@@ -527,6 +527,63 @@ def _sheet_findings(wb, f: fmtmod.Format) -> list[Finding]:
             out.append(Finding("F6", rule.severity, rule.message(sheet=ws.title),
                                addresses=[f"{ws.title}!A1"], target=ws.title))
     return out
+
+
+# --- text outside the input cells: certainly lost -----------------------------------------------
+
+def _input_areas(f: fmtmod.Format, named: dict, positions: dict) -> dict[str, list[tuple[int, int, int, int, str]]]:
+    """sheet → (row1, col1, row2, col2, what) of every input area as this workbook places it (rows inserted
+    by staff move the names, and with them the areas)."""
+    out: dict[str, list] = {}
+    for fld in f.organ_fields:
+        if fld.element in positions:
+            s, r, c = positions[fld.element]
+            out.setdefault(s, []).append((r, c, r, c, ""))
+    for t in f.texts:
+        rng = _range_of(named, t.element)
+        if rng:
+            out.setdefault(rng[0], []).append((rng[1], rng[3], rng[2], rng[3], t.label))
+    if "explanations" in named and ":" in named["explanations"][1]:
+        sheet, ref = named["explanations"]
+        c1, r1, c2, r2 = _bounds(ref)
+        out.setdefault(sheet, []).append((r1, c1, r2, c2, ""))
+    return out
+
+
+def _stray_findings(wb, f: fmtmod.Format, named: dict, positions: dict) -> list[Finding]:
+    """F11: words on a writing sheet outside its input cells that are not the template's own labels. The
+    reader reads only the input cells, so such text is surely missing from the report (staff unprotect a
+    sheet and paste long Word text past the white rows, or into column B)."""
+    areas = _input_areas(f, named, positions)
+    titles = {ws.title for ws in wb.worksheets}
+    own = layout.own_texts()
+    rule = f.rule("F11")
+    out = []
+    for sheet in layout.writing_sheets():
+        if sheet not in titles or sheet not in areas:
+            continue
+        inside = areas[sheet]
+        stray = sorted((r, c, v) for (r, c), v in _present(wb[sheet], 1, MAX_ROW, 1, MAX_COL).items()
+                       if _text(v).strip() and _norm(v) not in own.get(sheet, ())
+                       and not any(r1 <= r <= r2 and c1 <= c <= c2 for r1, c1, r2, c2, _ in inside))
+        if not stray:
+            continue
+        addresses = [f"{sheet}!{layout.ref(r, c)}" for r, c, _ in stray]
+        first = " ".join(_text(stray[0][2]).split())
+        variant = "explanations" if sheet == layout.EXPLAIN_SHEET else "default"
+        msg = rule.message(variant, cells=layout.address_list(addresses), count=len(stray),
+                           excerpt=first if len(first) <= 20 else first[:20] + "…", areas=_areas_text(inside))
+        out.append(Finding("F11", rule.severity, msg, addresses=addresses, values={"count": len(stray)},
+                           target=f"F11:{sheet}"))
+    return out
+
+
+def _areas_text(inside: list[tuple[int, int, int, int, str]]) -> str:
+    """'A6:A35（存在的主要问题）、A39:A68（改进情况）'; unnamed cells (基本信息, 说明) as few rectangles."""
+    named_areas = [f"{layout.ref(r1, c1)}:{layout.ref(r2, c2)}（{what}）" for r1, c1, r2, c2, what in inside if what]
+    cells = {(r, c) for r1, c1, r2, c2, what in inside if not what
+             for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    return "、".join(named_areas + layout.rectangles(cells))
 
 
 # --- integrity: what is read is what a person sees --------------------------------------------------
