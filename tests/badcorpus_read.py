@@ -127,3 +127,8 @@ def _(d):
       "不在“说明”表的填写区内，不会被读取")
 def _(d):
     return validate(edited(d, _write_at(("说明", "A204", "N2"), ("说明", "D3", "旁注"))))
+
+
+@case("text-sheet-deleted", "“其他事项”工作表被删除", 1, ["F3"], "工作簿中没有“其他事项”工作表")
+def _(d):
+    return validate(edited(d, lambda wb: wb.remove(wb["其他事项"])))

@@ -166,3 +166,27 @@ def test_no_generated_sentences_flag(book):
     book.with_suffix(".md").unlink()
     assert main(["export", str(book), "--to", "md"]) == 0
     assert "本年度未收到政府信息公开申请，无上年结转的申请。" in book.with_suffix(".md").read_text(encoding="utf-8")
+
+
+def test_a_report_blocked_only_by_unexplained_items_is_told_to_explain_not_to_correct(tmp_path, capsys):
+    """QA: "未通过：请改正错误…" was printed with 0 errors and only an unexplained 需说明."""
+    doc = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    doc["explanations"] = []                 # N2 (1239 字) now unexplained, nothing else wrong
+    book = tmp_path / "未说明.xlsx"
+    template.write(book, doc=doc)
+    assert main(["validate", str(book)]) == 1
+    out = capsys.readouterr().out
+    assert "错误 0 项" in out and "未通过：请在“说明”表中说明需说明的项目。" in out and "改正" not in out.splitlines()[-1]
+    assert main(["export", str(book)]) == 1
+    out = capsys.readouterr().out
+    assert "未导出报告：请先在“说明”表中说明需说明的项目；" in out and "改正" not in out.splitlines()[-1]
+
+
+def test_a_report_with_errors_and_unexplained_items_is_told_both(tmp_path, capsys):
+    doc = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    doc["explanations"] = []
+    doc["cells"]["t3.R01.C1"] = doc["cells"]["t3.R01.CT"] = 1
+    book = tmp_path / "坏.xlsx"
+    template.write(book, doc=doc)
+    assert main(["export", str(book)]) == 1
+    assert "未导出报告：请先改正上列错误，并在“说明”表中说明需说明的项目；" in capsys.readouterr().out

@@ -276,3 +276,36 @@ def test_text_below_the_explain_rows_says_it_explains_nothing(filled):
     edit(filled, lambda wb: wb["说明"].__setitem__("A204", "N2"))
     found, _ = _f11(filled)
     assert len(found) == 1 and "不能说明任何问题" in found[0].message and "A3:C202" in found[0].message
+
+
+@pytest.mark.parametrize("sheet, said", [("其他事项", "“六、其他需要报告的事项”"), ("基本信息", "机关名称、报告年度")])
+def test_a_deleted_sheet_of_words_is_said_missing_not_empty(filled, sheet, said):
+    """QA: deleting 其他事项 gave N5 about 其他事项!A6:A35 (rows that are not there) instead of the sheet."""
+    _, before = rules(filled)
+    assert not [x for x in before if x.rule == "F3"]
+    edit(filled, lambda wb: wb.remove(wb[sheet]))
+    _, found = rules(filled)
+    f3 = [x for x in found if x.rule == "F3"]
+    assert len(f3) == 1 and f"没有“{sheet}”工作表" in f3[0].message and said in f3[0].message
+    assert f3[0].severity == "错误" and f3[0].sheet == sheet
+    gone = set(f3[0].cells)
+    assert not [x for x in found if x.rule != "F3" and gone & set(x.cells)]     # no N5 / S2 on cells not there
+
+
+def test_a_deleted_explain_sheet_is_no_error(filled):
+    edit(filled, lambda wb: wb.remove(wb[layout.EXPLAIN_SHEET]))
+    _, found = rules(filled)
+    assert not [x for x in found if x.rule in ("F3", "F11")]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_date_in_a_count_cell_is_said_to_be_a_date(filled, fast):
+    """QA: '填的是文本“日期 2025-01-02T00:00:00”' — it is a date (a number Excel turned into one), not text."""
+    import datetime as dt
+
+    sheet, ref = at("t3.R05.C1")
+    edit(filled, lambda wb: wb[sheet].__setitem__(ref, dt.datetime(2025, 1, 2)))
+    r = reader.read(filled, fast=fast)
+    found = [x for x in validator.validate(r.document, r.locate, extra=r.findings) if "t3.R05.C1" in x.cells]
+    assert len(found) == 1 and "填的是日期 2025-01-02（" in found[0].message
+    assert "文本" not in found[0].message.split("，")[0] and "T00:00:00" not in found[0].message

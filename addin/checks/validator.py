@@ -16,7 +16,7 @@ from addin.checks.findings import EXPLAIN, Finding, sort_key
 from addin.format import docschema, layout
 from addin.format import fmt as fmtmod
 from addin.messages import problem
-from addin.text import strip_ordinal
+from addin.text import DATE_MARK, strip_ordinal
 
 Locate = Callable[[str], str]
 
@@ -37,6 +37,7 @@ def validate(doc: dict, locate: Locate | None = None, extra: list[Finding] | Non
             from addin.checks import prior as priormod
 
             findings.extend(priormod.findings(doc, locate, prior))
+    findings = _without_missing_texts(findings, extra or [])
     findings.extend(extra or [])
     for x in findings:
         if not x.addresses:
@@ -49,6 +50,13 @@ def validate(doc: dict, locate: Locate | None = None, extra: list[Finding] | Non
             x.addresses = [locate("explanations")]
             findings.append(x)
     return sorted(findings, key=sort_key)
+
+
+def _without_missing_texts(findings: list[Finding], extra: list[Finding]) -> list[Finding]:
+    """A text or organ field whose sheet the reader could not find (F3) is not empty, it is missing: its own
+    rules would only point staff at white cells that are not there."""
+    missing = {c for x in extra if x.rule == "F3" for c in x.cells if c.startswith(("text.", "organ."))}
+    return [x for x in findings if not missing & set(x.cells)] if missing else findings
 
 
 def _locatable(element: str) -> bool:
@@ -189,6 +197,8 @@ def _value_problem(f: fmtmod.Format, element: str, v, err) -> str:
 def _text_in_number(v: str, what: str) -> str:
     s = v.strip()
     shown = v if len(v) <= 30 else v[:30] + "…"
+    if v.startswith(DATE_MARK):      # the reader's mark for a cell Excel holds as a date
+        return problem("number.date", value=v[len(DATE_MARK):].replace("T00:00:00", "").replace("T", " "), what=what)
     if s.startswith("="):
         return problem("number.formula")
     if s.startswith("#"):

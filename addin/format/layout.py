@@ -294,7 +294,7 @@ def organ_prompt(fld: fmtmod.OrganField) -> str:
     return ("（必填）" if fld.required else "") + fld.prompt
 
 
-def writing_sheets() -> list[str]:
+def text_input_sheets() -> list[str]:
     """The sheets staff write words in (基本信息, the text sheets, 说明): text outside their input cells is lost."""
     return [ORGAN_SHEET] + fmtmod.load().text_sheets() + [EXPLAIN_SHEET]
 

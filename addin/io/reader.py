@@ -23,6 +23,7 @@ from addin.io import container, document
 from addin.io.document import ReportDocument
 from addin.io.results import explanations_from_results
 from addin.messages import refuse
+from addin.text import DATE_MARK
 
 XLWINGS_CONF_SHEET = "xlwings.conf"
 
@@ -242,6 +243,7 @@ def read_workbook(wb, path: Path) -> Read:
     doc["explanations"] = explanations_from_results(wb) + _explanations(wb, named)
     findings += _label_findings(wb, f, positions, by_name)
     findings += _sheet_findings(wb, f) + integrity + _stray_findings(wb, f, named, positions)
+    findings += _missing_sheets(wb, f, located_by)
     return Read(path, doc, findings, addresses, located_by)
 
 
@@ -376,7 +378,7 @@ def _cell_value(v):
     if isinstance(v, int):
         return v
     if isinstance(v, (dt.datetime, dt.date, dt.time)):
-        return f"日期 {v.isoformat()}"
+        return DATE_MARK + v.isoformat()
     text = str(getattr(v, "text", v))  # ArrayFormula → its text
     return None if not text.strip() else text
 
@@ -531,6 +533,26 @@ def _sheet_findings(wb, f: fmtmod.Format) -> list[Finding]:
 
 # --- text outside the input cells: certainly lost -----------------------------------------------
 
+def _missing_sheets(wb, f: fmtmod.Format, located_by: str) -> list[Finding]:
+    """F3 for a sheet of words (基本信息, a text sheet) that is not in the workbook: say the sheet is gone, not that its text is empty.
+    (A workbook whose tables were copied elsewhere, found by labels, has no such sheets to miss: F7 says so.)"""
+    if located_by == "labels":
+        return []
+    titles = {ws.title for ws in wb.worksheets}
+    rule = f.rule("F3")
+    out = []
+    # not 说明: without it nothing of the report is lost (an explanation typed in 校验结果 is refused there)
+    for sheet in [layout.ORGAN_SHEET] + f.text_sheets():
+        if sheet in titles:
+            continue
+        elements = ([t.element for t in f.texts if t.sheet == sheet] if sheet != layout.ORGAN_SHEET
+                    else [fld.element for fld in f.organ_fields])
+        what = "、".join(f"“{layout.text_heading(f, t)}”" for t in f.texts if t.sheet == sheet) or "机关名称、报告年度等基本信息"
+        out.append(Finding("F3", rule.severity, rule.message("sheet", sheet=sheet, what=what), cells=elements,
+                           addresses=[sheet], target=f"F3:{sheet}"))
+    return out
+
+
 def _input_areas(f: fmtmod.Format, named: dict, positions: dict) -> dict[str, list[tuple[int, int, int, int, str]]]:
     """sheet → (row1, col1, row2, col2, what) of every input area as this workbook places it (rows inserted
     by staff move the names, and with them the areas)."""
@@ -559,7 +581,7 @@ def _stray_findings(wb, f: fmtmod.Format, named: dict, positions: dict) -> list[
     own = layout.own_texts()
     rule = f.rule("F11")
     out = []
-    for sheet in layout.writing_sheets():
+    for sheet in layout.text_input_sheets():
         if sheet not in titles or sheet not in areas:
             continue
         inside = areas[sheet]
