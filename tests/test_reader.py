@@ -247,7 +247,8 @@ def test_text_outside_the_writing_area_is_an_error_naming_the_cells(filled, fast
                              wb["问题与改进"].__setitem__("A36", "两部分之间。"),
                              wb["基本信息"].__setitem__("B16", "备注")])
     found, r = _f11(filled, fast)
-    assert [x.target for x in found] == ["F11:基本信息", "F11:总体情况", "F11:问题与改进"]
+    assert [x.target for x in found] == ["基本信息!B16", "总体情况!B22, A79", "问题与改进!A36"]
+    assert [validator.object_label(x) for x in found] == [x.target for x in found]   # no "总体情况 总体情况"
     assert all(x.severity == "错误" for x in found)
     overview = found[1]
     assert overview.addresses == ["总体情况!B22", "总体情况!A79"] and "第79行的段落" not in r.document["texts"]["overview"]

@@ -429,7 +429,8 @@ def _present(ws, r1: int, r2: int, c1: int, c2: int) -> dict[tuple[int, int], ob
     cells = getattr(ws, "_cells", None)
     if cells is None:   # a read-only or foreign sheet: the grid, but only as far as the sheet goes
         return {(r, c): v for r, row in enumerate(ws.iter_rows(min_row=r1, max_row=min(r2, ws.max_row or r1),
-                                                              min_col=c1, max_col=c2, values_only=True), start=r1)
+                                                              min_col=c1, max_col=min(c2, ws.max_column or c1),
+                                                              values_only=True), start=r1)
                 for c, v in enumerate(row, start=c1) if v is not None}
     return {(r, c): cell.value for (r, c), cell in cells.items()
             if r1 <= r <= r2 and c1 <= c <= c2 and cell.value is not None}
@@ -549,7 +550,7 @@ def _missing_sheets(wb, f: fmtmod.Format, located_by: str) -> list[Finding]:
                     else [fld.element for fld in f.organ_fields])
         what = "、".join(f"“{layout.text_heading(f, t)}”" for t in f.texts if t.sheet == sheet) or "机关名称、报告年度等基本信息"
         out.append(Finding("F3", rule.severity, rule.message("sheet", sheet=sheet, what=what), cells=elements,
-                           addresses=[sheet], target=f"F3:{sheet}"))
+                           addresses=[sheet], target=sheet))
     return out
 
 
@@ -595,8 +596,9 @@ def _stray_findings(wb, f: fmtmod.Format, named: dict, positions: dict) -> list[
         variant = "explanations" if sheet == layout.EXPLAIN_SHEET else "default"
         msg = rule.message(variant, cells=layout.address_list(addresses), count=len(stray),
                            excerpt=first if len(first) <= 20 else first[:20] + "…", areas=_areas_text(inside))
+        # the target is the cells themselves: what the 对象 column of 校验结果 shows
         out.append(Finding("F11", rule.severity, msg, addresses=addresses, values={"count": len(stray)},
-                           target=f"F11:{sheet}"))
+                           target=layout.address_list(addresses)))
     return out
 
 
