@@ -586,8 +586,9 @@ def _stray_findings(wb, f: fmtmod.Format, named: dict, positions: dict) -> list[
         if sheet not in titles or sheet not in areas:
             continue
         inside = areas[sheet]
+        labels = _label_places(inside, sheet)
         stray = sorted((r, c, v) for (r, c), v in _present(wb[sheet], 1, MAX_ROW, 1, MAX_COL).items()
-                       if _text(v).strip() and _norm(v) not in own.get(sheet, ())
+                       if _text(v).strip() and (r, c) not in labels and _norm(v) not in own.get(sheet, ())
                        and not any(r1 <= r <= r2 and c1 <= c <= c2 for r1, c1, r2, c2, _ in inside))
         if not stray:
             continue
@@ -600,6 +601,21 @@ def _stray_findings(wb, f: fmtmod.Format, named: dict, positions: dict) -> list[
         out.append(Finding("F11", rule.severity, msg, addresses=addresses, values={"count": len(stray)},
                            target=layout.address_list(addresses)))
     return out
+
+
+def _label_places(inside: list[tuple[int, int, int, int, str]], sheet: str) -> set[tuple[int, int]]:
+    """The cells where the template puts its own words, found from the input areas as placed: whatever they
+    hold is the template's (a workbook from an older template words its prompts differently; no false 错误)."""
+    places = {(layout.TITLE_ROW, 1), (layout.HINT_ROW, 1)}
+    for r1, c1, r2, c2, what in inside:
+        if sheet == layout.ORGAN_SHEET:                      # label left of the field, prompt right of it
+            places |= {(r1, c1 - 1), (r1, c2 + 1)}
+        else:                                                # heading and prompt rows (text), column heads (说明)
+            places |= {(r1 - k, c) for k in ((1, 2) if what else (1,)) for c in range(c1, c2 + 1)}
+    if sheet == layout.ORGAN_SHEET:
+        top = min((r1 for r1, *_ in inside), default=layout.ORGAN_FIRST_ROW) - 1
+        places |= {(top, c) for c in range(1, len(layout.ORGAN_COLUMNS) + 1)}
+    return places
 
 
 def _areas_text(inside: list[tuple[int, int, int, int, str]]) -> str:
