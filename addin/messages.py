@@ -57,6 +57,8 @@ REFUSALS = {
                           "也找不到官方标签）。请使用标准模板（nianbao template 生成）填报。",
     "input.text_too_long": "文件 {path} 的文字块 {where} 长达 {rows} 行（上限 {limit} 行），不像年报内容，"
                            "已拒绝读取。请检查该区域是否有多余内容（例如远在下方的单元格），删除后再试。",
+    "input.explain_sheet_missing": "工作簿中没有“{explain_sheet}”表（可能被删除或改名），无法保存“{results_sheet}”中填写的说明。"
+                                   "请从标准模板（nianbao template 生成）把“{explain_sheet}”表复制到本工作簿后再校验。",
     "input.explanations_full": "“{explain_sheet}”表已写满，无法保存“{results_sheet}”中填写的说明。"
                                "请合并或删去不再需要的说明后再校验。",
     # --- several workbooks, the prior year, roll-up -----------------------------------------------------------
@@ -161,6 +163,8 @@ PROBLEMS = {
     "number.text_format": "填的“{value}”是文本格式的数字（单元格格式为“文本”，或粘贴时带了文本格式）。"
                           "请把单元格格式改为“常规”或“数值”后重新输入 {value}。",
     "number.with_unit": "填的是文本“{value}”，请只填数字 {number}（不要带单位、空格或全角字符）。",
+    "number.date": "填的是日期 {value}（输入的数字被当成了日期，或单元格格式为“日期”），应填{what}数字。"
+                   "请把单元格格式改为“常规”后重新输入；没有的填 0。",
     "number.text": "填的是文本“{value}”，应填{what}数字；没有的填 0。",
     "organ.blank": "未填写，此项必填。",
     "organ.enum": "“{value}”不在可选范围内，请从下拉列表中选择：{choices}。",

@@ -37,3 +37,8 @@ def number(v, places: int | None = 4) -> str:
 def strip_ordinal(label: str) -> str:
     """'（六）其他处理' → '其他处理'; also '三、…' and '1.…' (the numbering of the official labels)."""
     return _ORDINAL.sub("", label)
+
+
+# A date, time or date-time in a cell that should hold a number: the reader keeps it as this mark plus its ISO
+# text (never as a number, which would hide it), and the validator says "a date" from the mark.
+DATE_MARK = "日期 "

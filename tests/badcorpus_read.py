@@ -107,3 +107,28 @@ def with_big_hidden_sheet(d, rows: int, per_row: int = 100, name: str = "年报.
       ["input.too_many_cells"], "工作表“数据”含超过 100000 个有内容的单元格")
 def _(d):
     return ["validate", str(with_big_hidden_sheet(d, 1200)), "--annotate", "--json"]
+
+
+def _write_at(*cells):
+    def fn(wb):
+        for sheet, ref, text in cells:
+            wb[sheet][ref] = text
+    return fn
+
+
+@case("text-outside-blocks", "取消保护后，段落写在总体情况 A79（填写区下方）、B22、问题与改进 A36（两部分之间）", 1,
+      ["F11"], "不在填写区内，不会进入导出的报告")
+def _(d):
+    return validate(edited(d, _write_at(("总体情况", "A79", "写在填写区下方的段落。"), ("总体情况", "B22", "补充。"),
+                                        ("问题与改进", "A36", "两部分之间的段落。"))))
+
+
+@case("explanation-outside-rows", "“说明”表第 204 行和 D 列写了说明（填写区 A3:C202 以外）", 1, ["F11"],
+      "不在“说明”表的填写区内，不会被读取")
+def _(d):
+    return validate(edited(d, _write_at(("说明", "A204", "N2"), ("说明", "D3", "旁注"))))
+
+
+@case("text-sheet-deleted", "“其他事项”工作表被删除", 1, ["F3"], "工作簿中没有“其他事项”工作表")
+def _(d):
+    return validate(edited(d, lambda wb: wb.remove(wb["其他事项"])))

@@ -83,6 +83,9 @@ def test_no_silent_overwrite_of_a_newer_output_force_overwrites(book, capsys):
     assert html.read_text(encoding="utf-8") == "staff edited this"
     assert main(["export", str(book), "--to", "html", "--force"]) == 0
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    kept = [p for p in book.parent.iterdir() if ".旧版-" in p.name]
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == "staff edited this"   # forced, not lost
+    assert kept[0].name in capsys.readouterr().out
 
 
 def test_an_output_older_than_the_workbook_is_regenerated(book):
@@ -92,6 +95,31 @@ def test_an_output_older_than_the_workbook_is_regenerated(book):
     _age(md, 100)                                         # workbook changed since the last export
     assert main(["export", str(book), "--to", "md"]) == 0
     assert md.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_a_replaced_output_is_kept_under_a_dated_name_and_said(book, capsys):
+    """QA: export → edit ok.md by hand → touch the workbook → export replaced the edit without a word."""
+    assert main(["export", str(book), "--to", "md,html"]) == 0
+    md = book.with_suffix(".md")
+    first = md.read_text(encoding="utf-8")
+    md.write_text(first + "\n手工补充的一段。\n", encoding="utf-8")
+    _age(md, 100)                                         # then the workbook was saved again
+    _age(book.with_suffix(".html"), 100)
+    capsys.readouterr()
+    assert main(["export", str(book), "--to", "md,html"]) == 0
+    out = capsys.readouterr().out
+    kept = [p for p in book.parent.iterdir() if ".旧版-" in p.name]
+    assert [p.suffix for p in kept] == [".md"]            # the html was the same bytes: nothing to keep
+    assert kept[0].read_text(encoding="utf-8").endswith("手工补充的一段。\n") and md.read_text(encoding="utf-8") == first
+    assert "被替换" in out and f"{md.name} → 原文件另存为 {kept[0]}" in out
+    md.write_text("又改了一次", encoding="utf-8")          # the same time again: a second name, no overwrite
+    os.utime(md, (kept[0].stat().st_mtime,) * 2)
+    assert main(["export", str(book), "--to", "md", "--json"]) == 0
+    j = json.loads(capsys.readouterr().out)
+    second = [p for p in book.parent.iterdir() if ".旧版-" in p.name and p != kept[0]]
+    assert [r["kept"] for r in j["replaced"]] == [str(p) for p in second] and len(second) == 1
+    assert second[0].name == kept[0].stem + "-2.md" and second[0].read_text(encoding="utf-8") == "又改了一次"
+    assert kept[0].read_text(encoding="utf-8").endswith("手工补充的一段。\n")
 
 
 @pytest.mark.parametrize("owner", ["~$ongwei-ports-office-2022.docx", "~$zhongwei-ports-office-2022.docx"])
@@ -138,3 +166,27 @@ def test_no_generated_sentences_flag(book):
     book.with_suffix(".md").unlink()
     assert main(["export", str(book), "--to", "md"]) == 0
     assert "本年度未收到政府信息公开申请，无上年结转的申请。" in book.with_suffix(".md").read_text(encoding="utf-8")
+
+
+def test_a_report_blocked_only_by_unexplained_items_is_told_to_explain_not_to_correct(tmp_path, capsys):
+    """QA: "未通过：请改正错误…" was printed with 0 errors and only an unexplained 需说明."""
+    doc = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    doc["explanations"] = []                 # N2 (1239 字) now unexplained, nothing else wrong
+    book = tmp_path / "未说明.xlsx"
+    template.write(book, doc=doc)
+    assert main(["validate", str(book)]) == 1
+    out = capsys.readouterr().out
+    assert "错误 0 项" in out and "未通过：请在“说明”表中说明需说明的项目。" in out and "改正" not in out.splitlines()[-1]
+    assert main(["export", str(book)]) == 1
+    out = capsys.readouterr().out
+    assert "未导出报告：请先在“说明”表中说明需说明的项目；" in out and "改正" not in out.splitlines()[-1]
+
+
+def test_a_report_with_errors_and_unexplained_items_is_told_both(tmp_path, capsys):
+    doc = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    doc["explanations"] = []
+    doc["cells"]["t3.R01.C1"] = doc["cells"]["t3.R01.CT"] = 1
+    book = tmp_path / "坏.xlsx"
+    template.write(book, doc=doc)
+    assert main(["export", str(book)]) == 1
+    assert "未导出报告：请先改正上列错误，并在“说明”表中说明需说明的项目；" in capsys.readouterr().out

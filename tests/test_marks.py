@@ -414,3 +414,21 @@ def test_a_finding_of_a_rule_outside_the_format_keeps_its_target_as_label():
 
     assert validator.object_label(Finding("A9", EXPLAIN, "x", target="A9:节标题")) == "节标题"
     assert validator.object_label(Finding("A9", EXPLAIN, "x", target="t2.fees.amount")).startswith("表二 ")
+
+
+def test_an_explanation_typed_when_the_explain_sheet_is_gone_says_the_sheet_is_missing(tmp_path, capsys):
+    """QA: with 说明 deleted, --annotate said "“说明”表已写满"; it says the sheet is missing and how to get it back."""
+    src = make_bad(tmp_path, keep_explanations=False)
+    findings = findings_of(src)
+    x = _unexplained_finding(findings)
+    out = openpyxl_marks.annotate_file(src, findings)
+    wb = openpyxl.load_workbook(out)
+    row = next(r for r in results_rows(wb) if (r["规则"], r["对象"]) == (x.rule, validator.object_label(x)))
+    wb[marks.RESULTS_SHEET].cell(row["_row"], marks.COL[marks.EXPLAIN_HEADER]).value = "理由"
+    del wb[layout.EXPLAIN_SHEET]
+    wb.save(out)
+    before = sha(out)
+    assert cli.main(["validate", str(out), "--annotate"]) == 2
+    err = capsys.readouterr().err
+    assert "没有“说明”表" in err and "nianbao template" in err and "已写满" not in err and "Traceback" not in err
+    assert sha(out) == before

@@ -492,3 +492,30 @@ def test_T1_a_count_about_another_year_is_not_this_table_s(doc):
 def test_T1_no_fee_applications_is_not_no_applications(doc):
     assert rules(t_findings(doc, "本年度未收到依申请公开信息处理费相关申请。", "other")) == []
     assert rules(t_findings(doc, "本年度未收到政府信息公开申请。", "other")) == ["T1"]
+
+
+@pytest.mark.parametrize("rule, target", [
+    ("T1", "总体情况!A20"), ("T1", "总体情况！Ａ20"), ("T1", "总体情况!$A$20"), ("Ｔ１", "总体情况!A20"),
+    ("t1", "A20"), ("T1", "表三!J7"),
+])
+def test_an_explanation_may_name_the_row_the_finding_shows(doc, rule, target):
+    """The finding prints the row of its paragraph ('总体情况!A20'), not the block its addresses hold: that
+    address, typed with full-width letters or '$', and a full-width rule id, explain it (QA: false F8)."""
+    d = copy.deepcopy(doc)
+    d["texts"]["overview"] = "第一段。\n全年共收到政府信息公开申请14件。"
+    d["explanations"] = []
+    found = [f for f in validator.validate(d) if f.rule == "T1"]
+    assert found and "总体情况!A20" in found[0].message and found[0].addresses[0] == "总体情况!A19:A78"
+    d["explanations"].append({"rule": rule, "target": target, "text": "含一件电话申请，未计入表三。"})
+    out = validator.validate(d)
+    assert [f.explanation for f in out if f.rule == "T1"] == ["含一件电话申请，未计入表三。"]
+    assert not [f for f in out if f.rule == "F8"]
+
+
+def test_an_explanation_naming_another_row_does_not_explain(doc):
+    d = copy.deepcopy(doc)
+    d["texts"]["overview"] = "第一段。\n全年共收到政府信息公开申请14件。"
+    d["explanations"] = []
+    d["explanations"].append({"rule": "T1", "target": "总体情况!A25", "text": "理由"})
+    out = validator.validate(d)
+    assert [f.explanation for f in out if f.rule == "T1"] == [None] and [f.rule for f in out if f.rule == "F8"]

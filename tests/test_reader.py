@@ -230,3 +230,87 @@ def test_live_book_with_a_control_character_reads_as_its_saved_file(tmp_path, ex
     from_book = live.read(ExcelLike(wb), path)
     assert from_book.document == reader.read(path).document
     assert "第一段_x0001_结束" in from_book.document["texts"]["overview"]
+
+
+# --- F11: text outside the input cells (QA: pasted past the white rows, dropped with "没有发现问题") ---------
+
+def _f11(path, fast=True):
+    r = reader.read(path, fast=fast)
+    return [x for x in r.findings if x.rule == "F11"], r
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_text_outside_the_writing_area_is_an_error_naming_the_cells(filled, fast):
+    assert _f11(filled, fast)[0] == []                      # the template's own labels are no stray text
+    edit(filled, lambda wb: [wb["总体情况"].__setitem__("A79", "第79行的段落。"),
+                             wb["总体情况"].__setitem__("B22", "写在B列的补充。"),
+                             wb["问题与改进"].__setitem__("A36", "两部分之间。"),
+                             wb["基本信息"].__setitem__("B16", "备注")])
+    found, r = _f11(filled, fast)
+    assert [x.target for x in found] == ["基本信息!B16", "总体情况!B22, A79", "问题与改进!A36"]
+    assert [validator.object_label(x) for x in found] == [x.target for x in found]   # no "总体情况 总体情况"
+    assert all(x.severity == "错误" for x in found)
+    overview = found[1]
+    assert overview.addresses == ["总体情况!B22", "总体情况!A79"] and "第79行的段落" not in r.document["texts"]["overview"]
+    assert "总体情况!B22, A79" in overview.message and "A19:A78（总体情况）" in overview.message
+    assert "B3:B14" in found[0].message
+
+
+def test_rows_inserted_in_a_block_and_edited_text_inside_it_are_no_stray_text(filled):
+    def fn(wb):
+        wb["总体情况"].insert_rows(30, 3)           # openpyxl does not move names: move the block's name as Excel does
+        dn = wb.defined_names[layout.defined_name("text.overview")]
+        dn.attr_text = dn.attr_text.replace("$78", "$81")
+        wb["总体情况"]["A80"] = "插入行后写满的最后一段。"
+    edit(filled, fn)
+    found, r = _f11(filled)
+    assert found == [] and r.document["texts"]["overview"].endswith("插入行后写满的最后一段。")
+
+
+def test_the_template_places_of_words_hold_any_wording_a_cell_beside_them_does_not(filled):
+    """A workbook from an older template words its headings and prompts differently: no F11 for them (an
+    error there would block every such report); a word one column right of a prompt is stray."""
+    edit(filled, lambda wb: [wb["其他事项"].__setitem__("A5", "旧模板的提示文字"),
+                             wb["基本信息"].__setitem__("C4", "旧提示"), wb["说明"].__setitem__("B2", "对象（旧）"),
+                             wb["其他事项"].__setitem__("B5", "旁注")])
+    found, _ = _f11(filled)
+    assert [x.addresses for x in found] == [["其他事项!B5"]] and "旁注" in found[0].message
+
+
+def test_text_below_the_explain_rows_says_it_explains_nothing(filled):
+    edit(filled, lambda wb: wb["说明"].__setitem__("A204", "N2"))
+    found, _ = _f11(filled)
+    assert len(found) == 1 and "不能说明任何问题" in found[0].message and "A3:C202" in found[0].message
+
+
+@pytest.mark.parametrize("sheet, said", [("其他事项", "“六、其他需要报告的事项”"), ("基本信息", "机关名称、报告年度")])
+def test_a_deleted_sheet_of_words_is_said_missing_not_empty(filled, sheet, said):
+    """QA: deleting 其他事项 gave N5 about 其他事项!A6:A35 (rows that are not there) instead of the sheet."""
+    _, before = rules(filled)
+    assert not [x for x in before if x.rule == "F3"]
+    edit(filled, lambda wb: wb.remove(wb[sheet]))
+    _, found = rules(filled)
+    f3 = [x for x in found if x.rule == "F3"]
+    assert len(f3) == 1 and f"没有“{sheet}”工作表" in f3[0].message and said in f3[0].message
+    assert f3[0].severity == "错误" and f3[0].sheet == sheet
+    gone = set(f3[0].cells)
+    assert not [x for x in found if x.rule != "F3" and gone & set(x.cells)]     # no N5 / S2 on cells not there
+
+
+def test_a_deleted_explain_sheet_is_no_error(filled):
+    edit(filled, lambda wb: wb.remove(wb[layout.EXPLAIN_SHEET]))
+    _, found = rules(filled)
+    assert not [x for x in found if x.rule in ("F3", "F11")]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_date_in_a_count_cell_is_said_to_be_a_date(filled, fast):
+    """QA: '填的是文本“日期 2025-01-02T00:00:00”' — it is a date (a number Excel turned into one), not text."""
+    import datetime as dt
+
+    sheet, ref = at("t3.R05.C1")
+    edit(filled, lambda wb: wb[sheet].__setitem__(ref, dt.datetime(2025, 1, 2)))
+    r = reader.read(filled, fast=fast)
+    found = [x for x in validator.validate(r.document, r.locate, extra=r.findings) if "t3.R05.C1" in x.cells]
+    assert len(found) == 1 and "填的是日期 2025-01-02（" in found[0].message
+    assert "文本" not in found[0].message.split("，")[0] and "T00:00:00" not in found[0].message

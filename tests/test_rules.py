@@ -240,5 +240,5 @@ def test_every_rule_kind_has_its_check():
     kinds = {r.kind for r in fmt.load().rules}
     assert kinds <= set(validator.CHECKS) | set(prior.CHECKS) | elsewhere, kinds
     assert not set(validator.CHECKS) & set(prior.CHECKS)
-    assert {r.id for r in fmt.load().rules if r.kind == "format"} == {"F1", "F2", "F3", "F6", "F7", "F9", "F10"}
+    assert {r.id for r in fmt.load().rules if r.kind == "format"} == {"F1", "F2", "F3", "F6", "F7", "F9", "F10", "F11"}
     assert [r.id for r in fmt.load().rules if r.kind == "explanation"] == ["F8"]

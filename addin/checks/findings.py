@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field
 
 from addin.format.severity import ERROR, EXPLAIN, INFO, SEVERITIES
 
-__all__ = ["ERROR", "EXPLAIN", "INFO", "SEVERITIES", "Finding", "summary", "sort_key", "verdict"]
+__all__ = ["ERROR", "EXPLAIN", "INFO", "SEVERITIES", "Finding", "summary", "sort_key", "to_do", "verdict"]
 
 
 @dataclass
@@ -53,4 +53,12 @@ def verdict(s: dict) -> str:
     head = (f"{ERROR} {c[ERROR]} 项，{EXPLAIN} {c[EXPLAIN]} 项（已说明 {s['explained']} 项），{INFO} {c[INFO]} 项")
     if s["passed"]:
         return f"{head} —— 通过，可以导出报告。"
-    return f"{head} —— 未通过：请改正错误，并在“说明”表中说明需说明的项目。"
+    return f"{head} —— 未通过：{to_do(s)}。"
+
+
+def to_do(s: dict) -> str:
+    """What staff must do to pass, naming only what is there: errors to correct, 需说明 items to explain."""
+    errors = s["counts"][ERROR]
+    unexplained = s["blocking"] - errors
+    steps = (["请改正错误"] if errors else []) + (["在“说明”表中说明需说明的项目"] if unexplained else [])
+    return "，并".join(steps) if len(steps) > 1 else (steps[0] if errors else "请" + steps[0])

@@ -16,7 +16,7 @@ from addin.checks.findings import EXPLAIN, Finding, sort_key
 from addin.format import docschema, layout
 from addin.format import fmt as fmtmod
 from addin.messages import problem
-from addin.text import strip_ordinal
+from addin.text import DATE_MARK, strip_ordinal
 
 Locate = Callable[[str], str]
 
@@ -37,6 +37,7 @@ def validate(doc: dict, locate: Locate | None = None, extra: list[Finding] | Non
             from addin.checks import prior as priormod
 
             findings.extend(priormod.findings(doc, locate, prior))
+    findings = _without_missing_texts(findings, extra or [])
     findings.extend(extra or [])
     for x in findings:
         if not x.addresses:
@@ -49,6 +50,13 @@ def validate(doc: dict, locate: Locate | None = None, extra: list[Finding] | Non
             x.addresses = [locate("explanations")]
             findings.append(x)
     return sorted(findings, key=sort_key)
+
+
+def _without_missing_texts(findings: list[Finding], extra: list[Finding]) -> list[Finding]:
+    """A text or organ field whose sheet the reader could not find (F3) is not empty, it is missing: its own
+    rules would only point staff at white cells that are not there."""
+    missing = {c for x in extra if x.rule == "F3" for c in x.cells if c.startswith(("text.", "organ."))}
+    return [x for x in findings if not missing & set(x.cells)] if missing else findings
 
 
 def _locatable(element: str) -> bool:
@@ -189,6 +197,8 @@ def _value_problem(f: fmtmod.Format, element: str, v, err) -> str:
 def _text_in_number(v: str, what: str) -> str:
     s = v.strip()
     shown = v if len(v) <= 30 else v[:30] + "…"
+    if v.startswith(DATE_MARK):      # the reader's mark for a cell Excel holds as a date
+        return problem("number.date", value=v[len(DATE_MARK):].replace("T00:00:00", "").replace("T", " "), what=what)
     if s.startswith("="):
         return problem("number.formula")
     if s.startswith("#"):
@@ -416,7 +426,7 @@ def apply_explanations(findings: list[Finding], explanations: list[dict]) -> lis
             continue
         keys = _explanation_keys(x)
         for i, e in enumerate(explanations):
-            if not isinstance(e, dict) or str(e.get("rule", "")).strip().upper() != x.rule:
+            if not isinstance(e, dict) or rule_id(e.get("rule")) != x.rule:
                 continue
             typed = _shown(str(e.get("target") or ""))
             tokens = [t for t in re.split(r"[;；,，、\s]+", typed) if t]
@@ -429,17 +439,32 @@ def apply_explanations(findings: list[Finding], explanations: list[dict]) -> lis
     return [e for i, e in enumerate(explanations) if i not in used and isinstance(e, dict)]
 
 
+def rule_id(typed) -> str:
+    """A rule id as staff may type it: 'Ｔ６', ' t6 ' → 'T6'."""
+    return unicodedata.normalize("NFKC", str(typed or "")).strip().upper()
+
+
+# 'Sheet!A24' or 'Sheet!A19:A78' inside a message: the sheet name runs back to a space or punctuation
+_SHOWN_ADDRESS = re.compile(r"([^\s!（）()“”\"，,、；;：:]+)!(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)")
+
+
 def _explanation_keys(x: Finding) -> set[str]:
+    # every address the finding shows counts, the ones in its message too: a narrative finding names the
+    # row of its paragraph ('总体情况!A24') while its addresses hold the whole block ('总体情况!A19:A78')
+    shown = [f"{m.group(1)}!{m.group(2)}" for m in _SHOWN_ADDRESS.finditer(x.message)]
     keys = {x.target, *x.cells, _shown(object_label(x))}
-    for a in x.addresses:
+    for a in [*x.addresses, *shown]:
         sheet, _, ref = a.partition("!")
         first = ref.split(":")[0]
         keys |= {a, ref, first, f"{sheet}!{first}", sheet}
-    return keys
+    return {_shown(k) for k in keys}
 
 
 def _shown(text: str) -> str:
-    """A 对象 as staff may retype it: spaces of any width and count are one space."""
+    """A 对象 as staff may retype it: spaces of any width and count are one space, full-width letters,
+    digits and '！' half-width, no '$' in a cell address."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\$?\b([A-Z]{1,3})\$?(\d+)\b", r"\1\2", text)
     return " ".join(text.split())
 
 

@@ -22,6 +22,10 @@ RULES_SHEET = "规则说明"
 EXPLAIN_ROWS = EXPLANATIONS_MAX     # one row of the 说明 sheet for each explanation the document may hold
 VERSION_NAME = "nb_format_version"  # a defined name holding the format version, e.g. "2021"
 EXPLAIN_COLUMNS = ("规则编号", "对象", "说明")
+ORGAN_COLUMNS = ("项目", "填写内容", "填写提示")
+WRITING_HINT = "白色格为填写格：每段写在一行，按顺序往下写，不要空行；一行可写很长，单元格会自动换行。"
+EXPLAIN_NOTE = ("对校验结果中“需说明”的问题逐条写明理由，每条一行：“规则编号”填规则编号（如 N2），“对象”照抄校验结果的“对象”列"
+                "（也可写单元格地址，如 表三!D7），“说明”填理由。")
 TITLE_ROW = 1
 HINT_ROW = 2
 FIRST_BLOCK_ROW = 4
@@ -276,6 +280,36 @@ def load() -> Layout:
             row += t.rows + 3
         lay.sheet_width[sheet] = 1
     return lay
+
+
+def text_heading(f: fmtmod.Format, text: fmtmod.Text) -> str:
+    """'一、总体情况'; '五、存在的主要问题及改进情况 —— 存在的主要问题'; '前言（可选）'."""
+    if not text.section:
+        return text.label
+    heading = f.section(text.section)["heading"]
+    return heading if text.label in heading and len(f.section(text.section)["content"]) == 1 else f"{heading} —— {text.label}"
+
+
+def organ_prompt(fld: fmtmod.OrganField) -> str:
+    return ("（必填）" if fld.required else "") + fld.prompt
+
+
+def text_input_sheets() -> list[str]:
+    """The sheets staff write words in (基本信息, the text sheets, 说明): text outside their input cells is lost."""
+    return [ORGAN_SHEET] + fmtmod.load().text_sheets() + [EXPLAIN_SHEET]
+
+
+@lru_cache(maxsize=None)
+def own_texts() -> dict[str, frozenset[str]]:
+    """sheet → the texts the template itself writes on a writing sheet (titles, hints, headings, prompts, column
+    heads), without white space: a cell holding one of them is the template's, not staff's words."""
+    f = fmtmod.load()
+    out: dict[str, set[str]] = {ORGAN_SHEET: {ORGAN_SHEET, *ORGAN_COLUMNS}, EXPLAIN_SHEET: {EXPLAIN_NOTE, *EXPLAIN_COLUMNS}}
+    for fld in f.organ_fields:
+        out[ORGAN_SHEET] |= {fld.label, organ_prompt(fld)}
+    for t in f.texts:
+        out.setdefault(t.sheet, {t.sheet, WRITING_HINT}).update({text_heading(f, t), t.prompt})
+    return {sheet: frozenset("".join(x.split()) for x in texts) for sheet, texts in out.items()}
 
 
 def address_list(addresses: list[str], list_up_to: int = 6) -> str:

@@ -177,9 +177,12 @@ def atomic_path(target: Path):
 
 
 @contextmanager
-def atomic_paths(targets: list[Path]):
+def atomic_paths(targets: list[Path], kept: dict[Path, Path] | None = None):
     """Temps beside each target; when the body succeeds all are renamed over their targets — all or none:
-    if one rename fails, the targets already replaced get their old files back (or are removed if new)."""
+    if one rename fails, the targets already replaced get their old files back (or are removed if new).
+
+    With `kept` (a dict, filled in): a target that exists and differs from its new content stays on disk
+    under a dated name of its own (previous_name) — a report edited by hand is never lost to a re-export."""
     targets = [Path(t) for t in targets]
     tmps: list[Path] = []
     try:
@@ -190,7 +193,14 @@ def atomic_paths(targets: list[Path]):
         mode = 0o666 & ~_umask()       # mkstemp-like 0600; outputs are ordinary files for colleagues too
         for tmp in tmps:
             os.chmod(tmp, mode)
-        _commit(list(zip(tmps, targets)))
+        if kept is not None:
+            kept.update(_keep_previous(list(zip(tmps, targets))))
+        try:
+            _commit(list(zip(tmps, targets)))
+        except BaseException:
+            for name in (kept or {}).values():   # the old files are back in place: no second copy of them
+                _unlink(name)
+            raise
     except OSError as e:
         err = write_error(targets[0], e)
         _release(e)
@@ -229,6 +239,55 @@ def _commit(pairs: list[tuple[Path, Path]]) -> None:
         for b in backups.values():
             if b not in kept:
                 _unlink(b)
+
+
+def previous_name(target: Path, when: float) -> Path:
+    """'报告.md' → '报告.旧版-20261201-164012.md': the old file's own time, its own extension (it still opens
+    with a double click), beside it."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(when))
+    return target.with_name(f"{target.stem}.旧版-{stamp}{target.suffix}")
+
+
+def _keep_previous(pairs: list[tuple[Path, Path]]) -> dict[Path, Path]:
+    """target → the name its old file is kept under, for the targets that exist and are about to change."""
+    out = {}
+    for tmp, target in pairs:
+        if not _exists(target) or _same_bytes(tmp, target):
+            continue
+        out[target] = _second_name(target, previous_name(target, target.stat().st_mtime))
+    return out
+
+
+def _second_name(target: Path, first: Path) -> Path:
+    """Give `target` another name, never over an existing file: `first`, else first-2, first-3 …"""
+    for n in range(1, 1000):
+        name = first if n == 1 else first.with_name(f"{first.stem}-{n}{first.suffix}")
+        try:
+            os.link(target, name)           # fails when the name is taken: nothing overwritten
+            return name
+        except FileExistsError:
+            continue
+        except OSError:                      # no hard links on this file system: an exclusive copy
+            try:
+                with open(target, "rb") as src, open(name, "xb") as dst:
+                    shutil.copyfileobj(src, dst)
+            except FileExistsError:
+                continue
+            shutil.copystat(target, name)
+            return name
+    raise refuse("output.readonly:temp", folder=target.parent)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(1 << 16), fb.read(1 << 16)
+            if x != y:
+                return False
+            if not x:
+                return True
 
 
 def _release(e: BaseException) -> None:

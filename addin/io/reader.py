@@ -23,6 +23,7 @@ from addin.io import container, document
 from addin.io.document import ReportDocument
 from addin.io.results import explanations_from_results
 from addin.messages import refuse
+from addin.text import DATE_MARK
 
 XLWINGS_CONF_SHEET = "xlwings.conf"
 
@@ -256,7 +257,8 @@ def read_workbook(wb, path: Path) -> Read:
     # addin.review.marks moves them into 说明, the one place they are kept, on the next marking run
     doc["explanations"] = explanations_from_results(wb) + _explanations(wb, named)
     findings += _label_findings(wb, f, positions, by_name)
-    findings += _sheet_findings(wb, f) + integrity
+    findings += _sheet_findings(wb, f) + integrity + _stray_findings(wb, f, named, positions)
+    findings += _missing_sheets(wb, f, located_by)
     return Read(path, doc, findings, addresses, located_by)
 
 
@@ -391,7 +393,7 @@ def _cell_value(v):
     if isinstance(v, int):
         return v
     if isinstance(v, (dt.datetime, dt.date, dt.time)):
-        return f"日期 {v.isoformat()}"
+        return DATE_MARK + v.isoformat()
     text = str(getattr(v, "text", v))  # ArrayFormula → its text
     return None if not text.strip() else text
 
@@ -442,7 +444,8 @@ def _present(ws, r1: int, r2: int, c1: int, c2: int) -> dict[tuple[int, int], ob
     cells = getattr(ws, "_cells", None)
     if cells is None:   # a read-only or foreign sheet: the grid, but only as far as the sheet goes
         return {(r, c): v for r, row in enumerate(ws.iter_rows(min_row=r1, max_row=min(r2, ws.max_row or r1),
-                                                              min_col=c1, max_col=c2, values_only=True), start=r1)
+                                                              min_col=c1, max_col=min(c2, ws.max_column or c1),
+                                                              values_only=True), start=r1)
                 for c, v in enumerate(row, start=c1) if v is not None}
     return {(r, c): cell.value for (r, c), cell in cells.items()
             if r1 <= r <= r2 and c1 <= c <= c2 and cell.value is not None}
@@ -542,6 +545,100 @@ def _sheet_findings(wb, f: fmtmod.Format) -> list[Finding]:
             out.append(Finding("F6", rule.severity, rule.message(sheet=ws.title),
                                addresses=[f"{ws.title}!A1"], target=ws.title))
     return out
+
+
+# --- text outside the input cells: certainly lost -----------------------------------------------
+
+def _missing_sheets(wb, f: fmtmod.Format, located_by: str) -> list[Finding]:
+    """F3 for a sheet of words (基本信息, a text sheet) that is not in the workbook: say the sheet is gone, not that its text is empty.
+    (A workbook whose tables were copied elsewhere, found by labels, has no such sheets to miss: F7 says so.)"""
+    if located_by == "labels":
+        return []
+    titles = {ws.title for ws in wb.worksheets}
+    rule = f.rule("F3")
+    out = []
+    # not 说明: without it nothing of the report is lost (an explanation typed in 校验结果 is refused there)
+    for sheet in [layout.ORGAN_SHEET] + f.text_sheets():
+        if sheet in titles:
+            continue
+        elements = ([t.element for t in f.texts if t.sheet == sheet] if sheet != layout.ORGAN_SHEET
+                    else [fld.element for fld in f.organ_fields])
+        what = "、".join(f"“{layout.text_heading(f, t)}”" for t in f.texts if t.sheet == sheet) or "机关名称、报告年度等基本信息"
+        out.append(Finding("F3", rule.severity, rule.message("sheet", sheet=sheet, what=what), cells=elements,
+                           addresses=[sheet], target=sheet))
+    return out
+
+
+def _input_areas(f: fmtmod.Format, named: dict, positions: dict) -> dict[str, list[tuple[int, int, int, int, str]]]:
+    """sheet → (row1, col1, row2, col2, what) of every input area as this workbook places it (rows inserted
+    by staff move the names, and with them the areas)."""
+    out: dict[str, list] = {}
+    for fld in f.organ_fields:
+        if fld.element in positions:
+            s, r, c = positions[fld.element]
+            out.setdefault(s, []).append((r, c, r, c, ""))
+    for t in f.texts:
+        rng = _range_of(named, t.element)
+        if rng:
+            out.setdefault(rng[0], []).append((rng[1], rng[3], rng[2], rng[3], t.label))
+    if "explanations" in named and ":" in named["explanations"][1]:
+        sheet, ref = named["explanations"]
+        c1, r1, c2, r2 = _bounds(ref)
+        out.setdefault(sheet, []).append((r1, c1, r2, c2, ""))
+    return out
+
+
+def _stray_findings(wb, f: fmtmod.Format, named: dict, positions: dict) -> list[Finding]:
+    """F11: words on a writing sheet outside its input cells that are not the template's own labels. The
+    reader reads only the input cells, so such text is surely missing from the report (staff unprotect a
+    sheet and paste long Word text past the white rows, or into column B)."""
+    areas = _input_areas(f, named, positions)
+    titles = {ws.title for ws in wb.worksheets}
+    own = layout.own_texts()
+    rule = f.rule("F11")
+    out = []
+    for sheet in layout.text_input_sheets():
+        if sheet not in titles or sheet not in areas:
+            continue
+        inside = areas[sheet]
+        labels = _label_places(inside, sheet)
+        stray = sorted((r, c, v) for (r, c), v in _present(wb[sheet], 1, MAX_ROW, 1, MAX_COL).items()
+                       if _text(v).strip() and (r, c) not in labels and _norm(v) not in own.get(sheet, ())
+                       and not any(r1 <= r <= r2 and c1 <= c <= c2 for r1, c1, r2, c2, _ in inside))
+        if not stray:
+            continue
+        addresses = [f"{sheet}!{layout.ref(r, c)}" for r, c, _ in stray]
+        first = " ".join(_text(stray[0][2]).split())
+        variant = "explanations" if sheet == layout.EXPLAIN_SHEET else "default"
+        msg = rule.message(variant, cells=layout.address_list(addresses), count=len(stray),
+                           excerpt=first if len(first) <= 20 else first[:20] + "…", areas=_areas_text(inside))
+        # the target is the cells themselves: what the 对象 column of 校验结果 shows
+        out.append(Finding("F11", rule.severity, msg, addresses=addresses, values={"count": len(stray)},
+                           target=layout.address_list(addresses)))
+    return out
+
+
+def _label_places(inside: list[tuple[int, int, int, int, str]], sheet: str) -> set[tuple[int, int]]:
+    """The cells where the template puts its own words, found from the input areas as placed: whatever they
+    hold is the template's (a workbook from an older template words its prompts differently; no false 错误)."""
+    places = {(layout.TITLE_ROW, 1), (layout.HINT_ROW, 1)}
+    for r1, c1, r2, c2, what in inside:
+        if sheet == layout.ORGAN_SHEET:                      # label left of the field, prompt right of it
+            places |= {(r1, c1 - 1), (r1, c2 + 1)}
+        else:                                                # heading and prompt rows (text), column heads (说明)
+            places |= {(r1 - k, c) for k in ((1, 2) if what else (1,)) for c in range(c1, c2 + 1)}
+    if sheet == layout.ORGAN_SHEET:
+        top = min((r1 for r1, *_ in inside), default=layout.ORGAN_FIRST_ROW) - 1
+        places |= {(top, c) for c in range(1, len(layout.ORGAN_COLUMNS) + 1)}
+    return places
+
+
+def _areas_text(inside: list[tuple[int, int, int, int, str]]) -> str:
+    """'A6:A35（存在的主要问题）、A39:A68（改进情况）'; unnamed cells (基本信息, 说明) as few rectangles."""
+    named_areas = [f"{layout.ref(r1, c1)}:{layout.ref(r2, c2)}（{what}）" for r1, c1, r2, c2, what in inside if what]
+    cells = {(r, c) for r1, c1, r2, c2, what in inside if not what
+             for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    return "、".join(named_areas + layout.rectangles(cells))
 
 
 # --- integrity: what is read is what a person sees --------------------------------------------------

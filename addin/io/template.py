@@ -291,7 +291,7 @@ def _organ_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout):
     ws = _new_sheet(wb, laymod.ORGAN_SHEET)
     _heading(ws, laymod.ORGAN_SHEET, None)
     header_row = laymod.ORGAN_FIRST_ROW - 1
-    for col, text in enumerate(("项目", "填写内容", "填写提示"), start=1):
+    for col, text in enumerate(laymod.ORGAN_COLUMNS, start=1):
         _write(ws, header_row, col, text, font=FONT_BOLD, fill=COLORS["header"], align=WRAP_CENTER, border=BORDER)
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 44
@@ -300,7 +300,7 @@ def _organ_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout):
         _, row, col = lay.pos[fld.element]
         _write(ws, row, col - 1, fld.label, fill=COLORS["label"], align=WRAP_LEFT, border=BORDER)
         c = _write(ws, row, col, None, fill=COLORS["input"], align=WRAP_LEFT, border=BORDER, protection=UNLOCKED)
-        prompt = ("（必填）" if fld.required else "") + fld.prompt
+        prompt = laymod.organ_prompt(fld)
         _write(ws, row, col + 1, prompt, font=FONT_HINT, align=WRAP_LEFT, border=BORDER)
         _fit_height(ws, row, prompt, 60)
         dv = None
@@ -430,11 +430,11 @@ def _value_validation(spec: dict, unit: str) -> DataValidation:
 def _text_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout, name: str):
     ws = _new_sheet(wb, name)
     blocks = [b for b in lay.blocks.values() if b.sheet == name]
-    _heading(ws, name, "白色格为填写格：每段写在一行，按顺序往下写，不要空行；一行可写很长，单元格会自动换行。")
+    _heading(ws, name, laymod.WRITING_HINT)
     ws.column_dimensions["A"].width = TEXT_WIDTH
     for b in blocks:
         text = f.text(b.text)
-        _write(ws, b.heading_row, b.col, text_heading(f, text), font=FONT_BOLD, fill=COLORS["header"],
+        _write(ws, b.heading_row, b.col, laymod.text_heading(f, text), font=FONT_BOLD, fill=COLORS["header"],
                align=WRAP_LEFT, border=BORDER)
         ws.row_dimensions[b.heading_row].height = 20
         _write(ws, b.prompt_row, b.col, text.prompt, font=FONT_HINT, fill=COLORS["label"], align=WRAP_LEFT, border=BORDER)
@@ -445,20 +445,11 @@ def _text_sheet(wb: Workbook, f: fmtmod.Format, lay: laymod.Layout, name: str):
     fit_writing_sheet(ws)
 
 
-def text_heading(f: fmtmod.Format, text: fmtmod.Text) -> str:
-    """'一、总体情况'; '五、存在的主要问题及改进情况 —— 存在的主要问题'; '前言（可选）'."""
-    if not text.section:
-        return text.label
-    heading = f.section(text.section)["heading"]
-    return heading if text.label in heading and len(f.section(text.section)["content"]) == 1 else f"{heading} —— {text.label}"
-
-
 def _explain_sheet(wb: Workbook, lay: laymod.Layout):
     ws = _new_sheet(wb, laymod.EXPLAIN_SHEET)
     r1, r2 = lay.explain_rows
     ncol = len(laymod.EXPLAIN_COLUMNS)
-    note = ("对校验结果中“需说明”的问题逐条写明理由，每条一行：“规则编号”填规则编号（如 N2），“对象”照抄校验结果的“对象”列"
-            "（也可写单元格地址，如 表三!D7），“说明”填理由。")
+    note = laymod.EXPLAIN_NOTE
     _write(ws, 1, 1, note, font=FONT_HINT, align=WRAP_LEFT)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     ws.row_dimensions[1].height = 3 * LINE_HEIGHT

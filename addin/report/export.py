@@ -4,7 +4,7 @@ The gate: a report with any 错误, or a 需说明 without an explanation in the
 blocking findings are printed by the same printer as `validate`, exit 1) unless --draft, which exports anyway
 with 征求意见稿 in every page header and in the file names. Outputs are never overwritten silently: an
 output newer than the workbook needs --force, an output open in Word/WPS (its ~$ owner file beside it) is
-refused. All outputs are written to temp files in the target folder first and renamed only when every one
+refused, and a replaced output that differs from the new one is kept under a dated name (and said so). All outputs are written to temp files in the target folder first and renamed only when every one
 is complete, so a failure leaves no half-written report and no half of a set.
 """
 from __future__ import annotations
@@ -40,6 +40,7 @@ class Result:
     blocked: bool = False
     draft: bool = False
     written: list[Written] = field(default_factory=list)
+    replaced: dict[Path, Path] = field(default_factory=dict)   # output replaced → where its old file is kept
 
     def to_dict(self) -> dict:
         return {
@@ -49,6 +50,7 @@ class Result:
             "exported": not self.blocked,
             "draft": self.draft,
             "written": [{"kind": w.kind, "path": str(w.path), "bytes": w.bytes} for w in self.written],
+            "replaced": [{"path": str(p), "kept": str(k)} for p, k in self.replaced.items()],
             "summary": summary(self.findings),
             "findings": [x.to_dict() for x in self.findings],
         }
@@ -98,14 +100,17 @@ def export(workbook: str | Path, kinds: list[str] | None = None, out_dir: str | 
     for p in paths.values():
         check_target(p, workbook, force)
     model = report.build(checked.document, generated_sentences=generated_sentences, draft=draft)
-    write_all(model, paths)
+    result.replaced = write_all(model, paths)
     result.written = [Written(k, p, p.stat().st_size) for k, p in paths.items()]
     return result
 
 
-def write_all(model: report.Report, paths: dict[str, Path]) -> None:
-    """Every file to a temp beside its target; renamed only when all are complete, all or none."""
-    with atomic_paths(list(paths.values())) as tmps:
+def write_all(model: report.Report, paths: dict[str, Path]) -> dict[Path, Path]:
+    """Every file to a temp beside its target; renamed only when all are complete, all or none. Returns the
+    outputs that replaced a different file → the dated name the old file is kept under."""
+    kept: dict[Path, Path] = {}
+    with atomic_paths(list(paths.values()), kept=kept) as tmps:
         for kind, tmp in zip(paths, tmps):
             writer(kind).write(model, tmp)    # atomic_paths gives it the umask's mode: a report for the web
+    return kept
 

@@ -274,6 +274,8 @@ def plan(findings: list[Finding], sheets: Iterable[str], typed: list[dict] | Non
             f"再点“校验”（或再运行 nianbao validate --annotate），说明即保存到“{laymod.EXPLAIN_SHEET}”表。")
     if not findings:
         hint = "没有发现问题 —— 通过，可以导出报告。"
+    if typed and laymod.EXPLAIN_SHEET not in sheets:     # no row is free because there is no sheet at all
+        raise refuse("input.explain_sheet_missing", explain_sheet=laymod.EXPLAIN_SHEET, results_sheet=RESULTS_SHEET)
     writes = explanation_writes(typed or [], list(existing or []), list(free or []), findings)
     return Plan(list(marks.values()), rows, RESULTS_SHEET, hint, writes)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary, verdict
+from addin.checks.findings import EXPLAIN, SEVERITIES, Finding, summary, to_do, verdict
 from addin.format import layout
 
 __all__ = ["verdict", "text_report", "json_report", "export_report"]
@@ -61,8 +61,9 @@ def export_report(result, shown_path) -> tuple[int, str]:
     then what was written or why nothing was. `result` is a report.export.Result."""
     if result.blocked:
         blocking = [x for x in result.findings if x.blocking]
+        steps = to_do(summary(result.findings)).replace("请", "请先", 1).replace("错误", "上列错误", 1)
         return 1, (text_report(shown_path, result.document, blocking, result.located_by) + "\n"
-                   "未导出报告：请先改正上列错误，并在“说明”表中说明需说明的项目；如只需征求意见稿，可加 --draft。")
+                   f"未导出报告：{steps}；如只需征求意见稿，可加 --draft。")
     return 0, text_report(shown_path, result.document, result.findings, result.located_by) + "\n" + text_summary(result)
 
 
@@ -73,6 +74,10 @@ def text_summary(result) -> str:
     lines.append("已导出报告：")
     for w in result.written:
         lines.append(f"  {w.path}（{_size(w.bytes)}）")
+    if result.replaced:
+        lines.append("以下文件已存在并被替换，原文件已另存（如曾手工修改，请从中取回）：")
+        for old, kept in result.replaced.items():
+            lines.append(f"  {old.name} → 原文件另存为 {kept}")
     return "\n".join(lines)
 
 
