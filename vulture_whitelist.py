@@ -65,5 +65,6 @@ _.EndElementHandler
 _.CharacterDataHandler
 _.subject  # python-docx core properties, set for the document (report/writers/docx.py)
 _.revision
+_.identifier  # the report's fingerprint (report/fingerprint.py)
 _.customHeight  # read by openpyxl's row writer (io/template.py _AutoHeightRow)
 _.__class__  # a row dimension turned into _AutoHeightRow in place (io/template.py grow_row)

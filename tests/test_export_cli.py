@@ -190,3 +190,50 @@ def test_a_report_with_errors_and_unexplained_items_is_told_both(tmp_path, capsy
     template.write(book, doc=doc)
     assert main(["export", str(book)]) == 1
     assert "未导出报告：请先改正上列错误，并在“说明”表中说明需说明的项目；" in capsys.readouterr().out
+
+
+def test_re_exports_of_untouched_reports_keep_no_copies_an_edited_one_is_kept(book, capsys):
+    """Staff fix a figure and export again, five times: our own untouched outputs are replaced without a pile
+    of 旧版 files (each carries its fingerprint); a Word report edited and saved by hand is kept."""
+    import zipfile
+
+    from addin.report import fingerprint
+
+    doc = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    for n in range(3):
+        doc["cells"]["t2.licensing.decisions"] = n           # a different report each time
+        template.write(book, doc=doc, force=True)
+        assert main(["export", str(book)]) == 0
+        for kind in ("docx", "html", "md"):
+            assert fingerprint.untouched(book.with_suffix("." + kind)), kind
+    assert not [p for p in book.parent.iterdir() if ".旧版-" in p.name]
+    report = book.with_suffix(".docx")
+    edited = book.parent / "edited.docx"
+    with zipfile.ZipFile(report) as src, zipfile.ZipFile(edited, "w") as dst:   # Word saves the edit
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace("行政许可".encode(), "行政许可（已改）".encode(), 1)
+            dst.writestr(item, data)
+    os.replace(edited, report)
+    assert not fingerprint.untouched(report)
+    doc["cells"]["t2.licensing.decisions"] = 9
+    template.write(book, doc=doc, force=True)
+    capsys.readouterr()
+    assert main(["export", str(book)]) == 0
+    kept = [p for p in book.parent.iterdir() if ".旧版-" in p.name]
+    assert [p.suffix for p in kept] == [".docx"] and "被替换" in capsys.readouterr().out
+    with zipfile.ZipFile(kept[0]) as z:
+        assert "行政许可（已改）" in z.read("word/document.xml").decode()
+
+
+def test_a_fingerprint_holds_only_for_the_exact_file(tmp_path):
+    from addin.report import fingerprint
+
+    md = tmp_path / "r.md"
+    md.write_text(fingerprint.signed_text("# 报告\n\n正文。"), encoding="utf-8")
+    assert fingerprint.untouched(md)
+    md.write_text(md.read_text(encoding="utf-8").replace("正文", "正 文"), encoding="utf-8")
+    assert not fingerprint.untouched(md)
+    md.write_text("# 报告\n\n正文。", encoding="utf-8")          # no fingerprint: not known to be ours
+    assert not fingerprint.untouched(md) and not fingerprint.untouched(tmp_path / "missing.md")

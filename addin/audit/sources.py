@@ -35,6 +35,9 @@ class Source:
     lines: list[Line]
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
 def load(path: str | Path) -> Source:
     path = Path(path)
     suffix = path.suffix.lower()
@@ -51,7 +54,10 @@ def load(path: str | Path) -> Source:
     elif suffix in (".html", ".htm", ".shtml"):
         lines, kind = _html(decode(path.read_bytes(), path)), "html"
     else:
-        lines, kind = _text(decode(path.read_bytes(), path)), "text"
+        text = decode(path.read_bytes(), path)
+        if suffix == ".md":    # an HTML comment is not on the page (nianbao's own exports end with one)
+            text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        lines, kind = _text(text), "text"
     lines = [ln for ln in lines if not _FOOTER.match(ln.text)]     # page footers "— 3 —"
     if not any(ln.text.strip() for ln in lines):
         raise refuse("audit.no_text", path=path)

@@ -177,12 +177,13 @@ def atomic_path(target: Path):
 
 
 @contextmanager
-def atomic_paths(targets: list[Path], kept: dict[Path, Path] | None = None):
+def atomic_paths(targets: list[Path], kept: dict[Path, Path] | None = None, ours=None):
     """Temps beside each target; when the body succeeds all are renamed over their targets — all or none:
     if one rename fails, the targets already replaced get their old files back (or are removed if new).
 
     With `kept` (a dict, filled in): a target that exists and differs from its new content stays on disk
-    under a dated name of its own (previous_name) — a report edited by hand is never lost to a re-export."""
+    under a dated name of its own (previous_name) — a report edited by hand is never lost to a re-export —
+    unless `ours(target)` says it is exactly what we wrote last time (nothing of anyone's would be lost)."""
     targets = [Path(t) for t in targets]
     tmps: list[Path] = []
     try:
@@ -194,7 +195,7 @@ def atomic_paths(targets: list[Path], kept: dict[Path, Path] | None = None):
         for tmp in tmps:
             os.chmod(tmp, mode)
         if kept is not None:
-            kept.update(_keep_previous(list(zip(tmps, targets))))
+            kept.update(_keep_previous(list(zip(tmps, targets)), ours))
         try:
             _commit(list(zip(tmps, targets)))
         except BaseException:
@@ -248,11 +249,12 @@ def previous_name(target: Path, when: float) -> Path:
     return target.with_name(f"{target.stem}.旧版-{stamp}{target.suffix}")
 
 
-def _keep_previous(pairs: list[tuple[Path, Path]]) -> dict[Path, Path]:
-    """target → the name its old file is kept under, for the targets that exist and are about to change."""
+def _keep_previous(pairs: list[tuple[Path, Path]], ours=None) -> dict[Path, Path]:
+    """target → the name its old file is kept under, for the targets that exist and are about to change
+    (but not those `ours` vouches for: our own earlier output, untouched)."""
     out = {}
     for tmp, target in pairs:
-        if not _exists(target) or _same_bytes(tmp, target):
+        if not _exists(target) or _same_bytes(tmp, target) or (ours is not None and ours(target)):
             continue
         out[target] = _second_name(target, previous_name(target, target.stat().st_mtime))
     return out

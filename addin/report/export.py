@@ -108,8 +108,10 @@ def export(workbook: str | Path, kinds: list[str] | None = None, out_dir: str | 
 def write_all(model: report.Report, paths: dict[str, Path]) -> dict[Path, Path]:
     """Every file to a temp beside its target; renamed only when all are complete, all or none. Returns the
     outputs that replaced a different file → the dated name the old file is kept under."""
+    from addin.report.fingerprint import untouched
+
     kept: dict[Path, Path] = {}
-    with atomic_paths(list(paths.values()), kept=kept) as tmps:
+    with atomic_paths(list(paths.values()), kept=kept, ours=untouched) as tmps:
         for kind, tmp in zip(paths, tmps):
             writer(kind).write(model, tmp)    # atomic_paths gives it the umask's mode: a report for the web
     return kept

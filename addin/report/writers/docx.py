@@ -108,6 +108,9 @@ def write(report: Report, path: Path) -> None:
     _footers(doc)
     if report.draft:
         _draft_headers(doc, report.draft_mark)
+    from addin.report.fingerprint import docx_identifier
+
+    doc.core_properties.identifier = docx_identifier(doc.part.blob)   # a re-export knows an untouched report
     doc.save(str(path))
 
 

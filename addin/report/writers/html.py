@@ -105,4 +105,6 @@ def table(grid: TableGrid) -> str:
 
 
 def write(report: Report, path: Path) -> None:
-    Path(path).write_text(page(report), encoding="utf-8")
+    from addin.report.fingerprint import signed_text
+
+    Path(path).write_text(signed_text(page(report)), encoding="utf-8")
