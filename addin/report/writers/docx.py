@@ -458,7 +458,7 @@ def _table(doc, grid: TableGrid) -> None:
     for gc in grid.cells:
         cell = cells[gc.row][gc.col]
         if gc.rowspan > 1 or gc.colspan > 1:
-            cell = cell.merge(cells[gc.row + gc.rowspan - 1][gc.col + gc.colspan - 1])
+            _merge(cells, gc)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
         p._p.style = style.style_id       # (p.style = … looks the default style up each time: slow)
@@ -471,6 +471,22 @@ def _table(doc, grid: TableGrid) -> None:
             p.add_run(gc.text)
         if gc.row < grid.header_rows:
             p.paragraph_format.keep_with_next = True
+
+
+def _merge(cells: list[list], gc) -> None:
+    """What python-docx's cell.merge does to a rectangle of a fresh, empty table — the columns' w:tc joined into
+    one with w:gridSpan and their widths added, w:vMerge restart/continue down the rows — without walking the
+    table for each merge (python-docx's merge was a third of an export's time; the grid knows each rectangle)."""
+    for r in range(gc.row, gc.row + gc.rowspan):
+        tc = cells[r][gc.col]._tc
+        for c in range(gc.col + 1, gc.col + gc.colspan):
+            other = cells[r][c]._tc
+            if tc.width is not None and other.width is not None:
+                tc.width = tc.width + other.width
+            other.getparent().remove(other)
+        if gc.colspan > 1:
+            tc.grid_span = gc.colspan
+        tc.vMerge = None if gc.rowspan == 1 else ("restart" if r == gc.row else "continue")
 
 
 def _lines(p, lines: list[str]) -> None:
