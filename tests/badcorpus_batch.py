@@ -65,22 +65,21 @@ def _(d):
 @case("batch-only-own-summary", "批量：文件夹里只有本工具以前写的校验汇总工作簿（已改名）", 2, ["input.empty_folder"],
       "本工具生成的校验汇总工作簿")
 def _(d):
-    from addin.review import batch, summary_xlsx
-
-    units = _units(d, 1)
-    folder = d / "只有汇总"
-    folder.mkdir()
-    summary_xlsx.write([batch.check(units / "u1.xlsx")], folder / "给领导看的.xlsx")
-    return ["validate", str(folder)]
+    return ["validate", str(_only_our_summary(d, "给领导看的.xlsx"))]
 
 
 @case("rollup-only-own-summary", "汇总：文件夹里只有本工具以前写的校验汇总工作簿", 2, ["input.empty_folder"],
       "本工具生成的校验汇总工作簿")
 def _(d):
+    return ["rollup", str(_only_our_summary(d, "校验汇总.xlsx")), "-o", str(d / "汇总.xlsx"), "--organ", "某县人民政府"]
+
+
+def _only_our_summary(d, name: str):
+    """A folder holding nothing but a 校验汇总 workbook an earlier batch wrote (under `name`)."""
     from addin.review import batch, summary_xlsx
 
     units = _units(d, 1)
     folder = d / "只有汇总"
     folder.mkdir()
-    summary_xlsx.write([batch.check(units / "u1.xlsx")], folder / "校验汇总.xlsx")
-    return ["rollup", str(folder), "-o", str(d / "汇总.xlsx"), "--organ", "某县人民政府"]
+    summary_xlsx.write([batch.check(units / "u1.xlsx")], folder / name)
+    return folder

@@ -118,12 +118,8 @@ _ODD = st.one_of(st.none(), st.booleans(), st.integers(-10, 10**7), st.floats(al
                                                                                          st.integers(), max_size=2))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(doc=documents(), data=st.data())
-def test_conforms_never_hides_a_schema_error(doc, data):
-    """conforms() says True only where jsonschema finds nothing; broken documents (a value swapped for an
-    odd one anywhere) are not let through."""
-    assert docschema.conforms(doc) == (list(docschema.validator().iter_errors(doc)) == [])
+def _break_one_part(doc: dict, data) -> None:
+    """A value somewhere in the document swapped for an odd one (or the format, or an extra key)."""
     section = data.draw(st.sampled_from(["organ", "cells", "texts", "explanations", "format", "extra"]))
     odd = data.draw(_ODD)
     if section in ("format", "extra"):
@@ -132,6 +128,15 @@ def test_conforms_never_hides_a_schema_error(doc, data):
         doc["explanations"] = doc["explanations"] + [odd]
     elif doc[section]:
         doc[section][data.draw(st.sampled_from(sorted(doc[section])))] = odd
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(doc=documents(), data=st.data())
+def test_conforms_never_hides_a_schema_error(doc, data):
+    """conforms() says True only where jsonschema finds nothing; broken documents (a value swapped for an
+    odd one anywhere) are not let through."""
+    assert docschema.conforms(doc) == (list(docschema.validator().iter_errors(doc)) == [])
+    _break_one_part(doc, data)
     errors = list(docschema.validator().iter_errors(doc))
     assert docschema.conforms(doc) == (errors == []), errors[:1]
 
@@ -147,14 +152,7 @@ def test_problems_are_jsonschema_s_own_errors(doc, data):
     """docschema.problems asks jsonschema only about the parts the structural pass cannot vouch for: the errors
     (path, keyword, value) are exactly those of the whole document, one part broken or several."""
     for _ in range(data.draw(st.integers(1, 3))):
-        section = data.draw(st.sampled_from(["organ", "cells", "texts", "explanations", "format", "extra"]))
-        odd = data.draw(_ODD)
-        if section in ("format", "extra"):
-            doc[section] = odd
-        elif section == "explanations":
-            doc["explanations"] = doc["explanations"] + [odd]
-        elif doc[section]:
-            doc[section][data.draw(st.sampled_from(sorted(doc[section])))] = odd
+        _break_one_part(doc, data)
     assert _errors(docschema.problems(doc)) == _errors(docschema.validator().iter_errors(doc))
 
 

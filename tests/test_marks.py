@@ -149,15 +149,20 @@ def _unexplained_finding(findings):
     return next(x for x in findings if x.severity == EXPLAIN and not x.explanation)
 
 
-def test_explanations_typed_in_results_are_read_back_and_kept_in_one_place(tmp_path):
+def _annotated_with_a_question(tmp_path):
+    """(annotated copy opened, its 校验结果 row of an unexplained 需说明 finding, the finding)."""
     src = make_bad(tmp_path, keep_explanations=False)
     findings = findings_of(src)
     x = _unexplained_finding(findings)
     out = openpyxl_marks.annotate_file(src, findings)
-
-    # staff type the reason in the annotated copy's 校验结果 sheet (a text that looks like a formula, too)
     wb = openpyxl.load_workbook(out)
     row = next(r for r in results_rows(wb) if (r["规则"], r["对象"]) == (x.rule, validator.object_label(x)))
+    return out, wb, row, x
+
+
+def test_explanations_typed_in_results_are_read_back_and_kept_in_one_place(tmp_path):
+    # staff type the reason in the annotated copy's 校验结果 sheet (a text that looks like a formula, too)
+    out, wb, row, x = _annotated_with_a_question(tmp_path)
     assert row["级别"] == EXPLAIN and not row[marks.EXPLAIN_HEADER]
     reason = "=本年度总体情况按原文发布，未删减"
     wb[marks.RESULTS_SHEET].cell(row["_row"], marks.COL[marks.EXPLAIN_HEADER]).value = reason
@@ -334,8 +339,9 @@ def test_a_reason_edited_in_results_replaces_the_stored_one_without_f8(tmp_path)
     """Reason stored in 说明 by an annotate run, then changed in 校验结果: the new text explains the 问题 at once,
     and the older 说明 row (replaced on the next annotate) is not reported as a stray explanation (F8)."""
     src = make_bad(tmp_path, keep_explanations=False)
-    x = _unexplained_finding(findings_of(src))
-    out = openpyxl_marks.annotate_file(src, findings_of(src))
+    findings = findings_of(src)
+    x = _unexplained_finding(findings)
+    out = openpyxl_marks.annotate_file(src, findings)
     for reason in ("旧理由", "新理由"):
         wb = openpyxl.load_workbook(out)
         row = next(r for r in results_rows(wb) if r["规则"] == x.rule and r["级别"] == EXPLAIN)
@@ -386,8 +392,9 @@ def test_a_reason_typed_against_the_shown_label_or_an_old_id_explains_its_findin
     """Round trip: type the reason in 校验结果 (对象 shows the label) → validate again → explained, no F8; a
     说明 row written by an older version (对象 = the internal id) still explains it."""
     src = make_bad(tmp_path, keep_explanations=False)
-    x = _unexplained_finding(findings_of(src))
-    out = openpyxl_marks.annotate_file(src, findings_of(src))
+    findings = findings_of(src)
+    x = _unexplained_finding(findings)
+    out = openpyxl_marks.annotate_file(src, findings)
     wb = openpyxl.load_workbook(out)
     row = next(r for r in results_rows(wb) if r["规则"] == x.rule and r["级别"] == EXPLAIN)
     assert row["对象"] == validator.object_label(x) != x.target
@@ -418,12 +425,7 @@ def test_a_finding_of_a_rule_outside_the_format_keeps_its_target_as_label():
 
 def test_an_explanation_typed_when_the_explain_sheet_is_gone_says_the_sheet_is_missing(tmp_path, capsys):
     """QA: with 说明 deleted, --annotate said "“说明”表已写满"; it says the sheet is missing and how to get it back."""
-    src = make_bad(tmp_path, keep_explanations=False)
-    findings = findings_of(src)
-    x = _unexplained_finding(findings)
-    out = openpyxl_marks.annotate_file(src, findings)
-    wb = openpyxl.load_workbook(out)
-    row = next(r for r in results_rows(wb) if (r["规则"], r["对象"]) == (x.rule, validator.object_label(x)))
+    out, wb, row, _ = _annotated_with_a_question(tmp_path)
     wb[marks.RESULTS_SHEET].cell(row["_row"], marks.COL[marks.EXPLAIN_HEADER]).value = "理由"
     del wb[layout.EXPLAIN_SHEET]
     wb.save(out)
