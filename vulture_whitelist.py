@@ -66,5 +66,7 @@ _.CharacterDataHandler
 _.subject  # python-docx core properties, set for the document (report/writers/docx.py)
 _.revision
 _.identifier  # the report's fingerprint (report/fingerprint.py)
+_.grid_span  # python-docx w:tc spans, set for the merged table cells (report/writers/docx.py _merge)
+_.vMerge
 _.customHeight  # read by openpyxl's row writer (io/template.py _AutoHeightRow)
 _.__class__  # a row dimension turned into _AutoHeightRow in place (io/template.py grow_row)
