@@ -67,9 +67,9 @@ def read(path: str | Path, fast: bool = True) -> Read:
 
 
 def sheet_names(path: Path) -> list[str] | None:
-    """The sheet titles of a workbook, from workbook.xml alone (None: not a readable .xlsx). Cheap enough to ask
-    of every file in a folder before the work, to tell our own outputs from the units: the full container check
-    is the reader's, in the worker; the streaming parser refuses a DTD here just the same."""
+    """The sheet titles of a workbook, from workbook.xml alone (None: not a readable .xlsx): what tells our own
+    outputs (a 校验汇总 workbook, an earlier roll-up) from units, asked in the workers. The streaming parser
+    refuses a DTD here as the container check would."""
     import zipfile
 
     from addin.io import fastxlsx
