@@ -180,6 +180,24 @@ def test_gbk_html_with_merged_cells(tmp_path):
     _same(doc, document.read(gbk))
 
 
+def test_utf16_text_and_utf8_with_a_broken_byte_are_read_gbk_is_not_mistaken(tmp_path):
+    """QA: one damaged byte, or a text cut mid-character, refused the whole report; Notepad's “Unicode” (UTF-16)
+    was refused. A few broken bytes show as �; a GBK text (broken at every character as UTF-8) is still GBK."""
+    doc = _example_doc()
+    md = _export(doc, tmp_path, "md")["md"]
+    raw = md.read_bytes()
+    cut = raw.index("本年度".encode()) + 1                           # inside a three-byte character
+    (tmp_path / "utf16.md").write_bytes(md.read_text("utf-8").encode("utf-16"))
+    _same(doc, document.read(tmp_path / "utf16.md"))
+    for name, data in (("broken.md", raw[:cut] + b"\xff" + raw[cut:]), ("cut.md", raw + "年".encode()[:2])):
+        (tmp_path / name).write_bytes(data)
+        got = document.read(tmp_path / name).document
+        assert got["cells"] == doc["cells"] and "\ufffd" in "".join(v or "" for v in got["texts"].values()), name
+    gbk = "政府信息公开工作年度报告，本年度收到申请12件。".encode("gb18030")
+    assert sources.decode(gbk, tmp_path / "g.txt") == gbk.decode("gb18030")
+    assert "\ufffd" in sources.decode(raw[:cut] + b"\xff" + raw[cut:], md)
+
+
 def test_pdf_from_docx_and_pdftotext_layout(tmp_path):
     from .lo import convert
 

@@ -65,13 +65,20 @@ def load(path: str | Path) -> Source:
 
 
 def decode(raw: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else the charset a page declares, else GB18030 (a superset of GBK)."""
+    """UTF-8 (with or without BOM), UTF-16 with its BOM (Notepad's “Unicode”), UTF-8 with a few broken bytes (a
+    text cut mid-character, one damaged byte: shown as �, the rest read), else the charset a page declares,
+    else GB18030 (a superset of GBK). A GBK text read as UTF-8 breaks at nearly every character, not a few."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    lenient = raw.decode("utf-8", errors="replace")
+    if lenient.count("\ufffd") - raw.count("\ufffd".encode()) <= max(3, len(lenient) // 1000):
+        return lenient
     m = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", raw[:4096])
     for enc in ([m.group(1).decode("ascii")] if m else []) + ["gb18030"]:
         try:
