@@ -237,3 +237,12 @@ def test_a_fingerprint_holds_only_for_the_exact_file(tmp_path):
     assert not fingerprint.untouched(md)
     md.write_text("# 报告\n\n正文。", encoding="utf-8")          # no fingerprint: not known to be ours
     assert not fingerprint.untouched(md) and not fingerprint.untouched(tmp_path / "missing.md")
+
+
+def test_the_report_of_an_annotated_copy_is_named_for_the_workbook(tmp_path):
+    """QA: exporting 报表.校验.xlsx (the annotated copy with reasons typed in) wrote 报表.校验.docx."""
+    copy = tmp_path / "报表.校验.xlsx"
+    shutil.copyfile(EXAMPLE_XLSX, copy)
+    assert main(["export", str(copy), "--to", "md"]) == 0
+    assert (tmp_path / "报表.md").exists() and not (tmp_path / "报表.校验.md").exists()
+    assert export.targets(tmp_path / ".校验.xlsx", ["md"], None, False)["md"].name == ".校验.md"   # no empty name

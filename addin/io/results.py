@@ -12,6 +12,7 @@ from typing import Protocol
 from addin.format import layout as laymod
 
 RESULTS_SHEET = "校验结果"
+ANNOTATED_MARK = ".校验"        # an annotated copy is 报表.校验.xlsx beside 报表.xlsx (validate --annotate)
 RESULT_ROWS_MAX = 5000   # a 校验结果 sheet is one row a finding; a hostile one cannot make us read a million
 TITLE_ROW, HINT_ROW, HEADER_ROW = 1, 2, 3
 FIRST_ROW = HEADER_ROW + 1

@@ -16,6 +16,7 @@ from addin import pipeline
 from addin.checks.findings import Finding, summary
 from addin.io.atomic import atomic_paths, check_free
 from addin.io.document import ReportDocument
+from addin.io.results import ANNOTATED_MARK
 from addin.messages import refuse
 from addin.report import model as report
 from addin.report.writers import FORMATS, writer
@@ -70,7 +71,10 @@ def parse_kinds(text: str | None) -> list[str]:
 
 def targets(workbook: Path, kinds: list[str], out_dir: Path | None, draft: bool) -> dict[str, Path]:
     folder = Path(out_dir) if out_dir else workbook.parent
-    stem = workbook.stem + (DRAFT_SUFFIX if draft else "")
+    stem = workbook.stem
+    if stem.endswith(ANNOTATED_MARK) and len(stem) > len(ANNOTATED_MARK):
+        stem = stem[: -len(ANNOTATED_MARK)]      # the report of 报表.校验.xlsx is 报表.docx, not 报表.校验.docx
+    stem += DRAFT_SUFFIX if draft else ""
     return {k: folder / (stem + EXTENSIONS[k]) for k in kinds}
 
 

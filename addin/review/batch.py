@@ -17,11 +17,12 @@ from pathlib import Path
 
 from addin.checks.findings import ERROR, EXPLAIN, INFO, summary
 from addin.errors import UserError
+from addin.io.results import ANNOTATED_MARK
 from addin.messages import refuse
 from addin.text import display_len, looks_like_formula
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods")   # the last three become rows that say “re-save as .xlsx”
-ANNOTATED_SUFFIX = ".校验.xlsx"   # our own annotated copies (validate --annotate) are not units
+ANNOTATED_SUFFIX = ANNOTATED_MARK + ".xlsx"   # our own annotated copies (validate --annotate) are not units
 CSV_COLUMNS = ("序号", "文件", "机关", "年度", "结论", ERROR, EXPLAIN, "其中未说明", INFO, "首个问题")
 VERDICTS = {0: "通过", 1: "未通过", 2: "无法读取"}
 NOTE_NAMES = 3                     # a long note (one organ 200 times) names this many files, then counts the rest

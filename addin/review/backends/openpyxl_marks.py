@@ -13,13 +13,13 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from addin.format.styles import FONT_NAME
-from addin.io.results import OpenpyxlSource
+from addin.io.results import ANNOTATED_MARK, OpenpyxlSource
 from addin.io.template import cell_text, grow_row, quote
 from addin.messages import refuse
 from addin.review import marks
 from addin.text import looks_like_formula
 
-SUFFIX = ".校验"
+SUFFIX = ANNOTATED_MARK
 LINK_FONT = Font(name=FONT_NAME, size=11, color="0563C1", underline="single")
 
 
