@@ -519,3 +519,31 @@ def test_an_explanation_naming_another_row_does_not_explain(doc):
     d["explanations"].append({"rule": "T1", "target": "总体情况!A25", "text": "理由"})
     out = validator.validate(d)
     assert [f.explanation for f in out if f.rule == "T1"] == [None] and [f.rule for f in out if f.rule == "F8"]
+
+
+# --- N9: the report year in the words -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "现发布《某局{y}年政府信息公开工作年度报告》，本报告统计期限自{y}年1月1日起至{y}年12月31日止。",
+    "本报告所列数据统计期限自{y}年1月1日至12月31日。",
+    "本机关{p}年度报告发布后，按要求整改。",                 # last year's report named as such: not a stale year
+])
+def test_N9_the_report_year_written_right_passes(doc, text):
+    year = doc["organ"]["year"]
+    d = copy.deepcopy(doc)
+    d["texts"]["preamble"] = text.format(y=year, p=year - 1)
+    assert [f for f in validator.validate(d) if f.rule == "N9"] == []
+
+
+@pytest.mark.parametrize("text, where", [
+    ("现发布《某局{p}年政府信息公开工作年度报告》。", "preamble"),
+    ("本报告中所列数据的统计期限自{p}年1月1日起至{p}年12月31日止。", "preamble"),
+    ("统计期限自{y}年1月1日至{p}年12月31日。", "overview"),
+])
+def test_N9_last_year_s_year_left_in_the_words_asks(doc, text, where):
+    year = doc["organ"]["year"]
+    d = copy.deepcopy(doc)
+    d["texts"][where] = text.format(y=year, p=year - 1)
+    found = [f for f in validator.validate(d) if f.rule == "N9"]
+    assert len(found) == 1 and found[0].severity == "需说明" and found[0].values["found"] == year - 1
+    assert f"报告年度为 {year} 年" in found[0].message

@@ -127,6 +127,7 @@ def full_document(name: str, example_doc: dict) -> dict:
     for value, col in zip(T2.get(name, []), ("issued", "repealed", "in_force")):
         doc["cells"][f"t2.normative.{col}"] = value
     doc["texts"].update(split_report(name))
+    doc["organ"]["year"] = int(name.rsplit("-", 1)[1][:4])    # the report's own year (pingtan-zone-2024.txt)
     return doc
 
 

@@ -529,6 +529,30 @@ def check_headings(ctx, rule: fmtmod.Rule) -> list[Finding]:
     return out
 
 
+def check_report_year(ctx, rule: fmtmod.Rule) -> list[Finding]:
+    """N9: the report's name or statistics period written with another year than the report year (text copied
+    from last year's report): one finding a text, at its first such paragraph."""
+    year = ctx.doc["organ"].get("year")
+    if not isinstance(year, int):
+        return []                      # S2 says the year is missing or wrong
+    patterns = [re.compile(p) for p in rule.params["patterns"]]
+    out = []
+    for element in (c for c in rule.spec["cells"] if c.startswith("text.")):
+        tid = element[5:]
+        hit = next(((pi, m) for pi, para in enumerate(_paragraphs(ctx.text(tid)), 1)
+                    for rx in patterns for m in rx.finditer(para.translate(_FULLWIDTH))
+                    if any(int(y) != year for y in (m.group("year"), m.groupdict().get("year2")) if y)), None)
+        if hit is None:
+            continue
+        pi, m = hit
+        found = next(int(y) for y in (m.group("year"), m.groupdict().get("year2")) if y and int(y) != year)
+        msg = rule.message(where=_where(ctx, tid, pi), excerpt=_excerpt(m.group(0)), found=found, year=year,
+                           year_cell=ctx.locate("organ.year"))
+        out.append(Finding(rule.id, rule.severity, msg, cells=[element, "organ.year"],
+                           values={"found": found, "year": year, "paragraph": pi}, target=f"{element}:{found}"))
+    return out
+
+
 def check_outline(ctx, rule: fmtmod.Rule) -> list[Finding]:
     """N7: top-level headings of another outline inside one text ("一、主要做法 二、…" within 总体情况)."""
     out = []

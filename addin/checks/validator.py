@@ -404,6 +404,7 @@ CHECKS: dict[str, Callable[[_Context, fmtmod.Rule], list[Finding]]] = {
     "suit-after-review": check_suit_after_review, "narrative-table": check_narrative_table,
     "fee-statement": narrative.check_fee_statement, "section-headings": narrative.check_headings,
     "section-outline": narrative.check_outline, "five-parts": narrative.check_five_parts,
+    "report-year": narrative.check_report_year,
 }
 
 
