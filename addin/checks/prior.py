@@ -7,7 +7,6 @@ the ordinary rules.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from typing import Callable
 
 from addin.checks.findings import Finding
@@ -92,6 +91,8 @@ def similarity(a: str, b: str) -> float:
     a, b = _plain(a), _plain(b)
     if not a or not b:
         return 0.0
+    from difflib import SequenceMatcher  # only with last year's report: not on every validate's start
+
     m = SequenceMatcher(None, a, b, autojunk=False)
     if m.real_quick_ratio() == 0 or len(a) * len(b) <= _EXACT_WORK:
         return m.ratio()
