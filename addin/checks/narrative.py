@@ -540,17 +540,23 @@ def check_report_year(ctx, rule: fmtmod.Rule) -> list[Finding]:
     for element in (c for c in rule.spec["cells"] if c.startswith("text.")):
         tid = element[5:]
         hit = next(((pi, m) for pi, para in enumerate(_paragraphs(ctx.text(tid)), 1)
-                    for rx in patterns for m in rx.finditer(para.translate(_FULLWIDTH))
-                    if any(int(y) != year for y in (m.group("year"), m.groupdict().get("year2")) if y)), None)
+                    for rx in patterns for m in rx.finditer(para.translate(_FULLWIDTH)) if _stale(m, year)), None)
         if hit is None:
             continue
         pi, m = hit
-        found = next(int(y) for y in (m.group("year"), m.groupdict().get("year2")) if y and int(y) != year)
+        found = int(m.group("year"))
         msg = rule.message(where=_where(ctx, tid, pi), excerpt=_excerpt(m.group(0)), found=found, year=year,
                            year_cell=ctx.locate("organ.year"))
         out.append(Finding(rule.id, rule.severity, msg, cells=[element, "organ.year"],
                            values={"found": found, "year": year, "paragraph": pi}, target=f"{element}:{found}"))
     return out
+
+
+def _stale(m: re.Match, year: int) -> bool:
+    """The report's own name or statistics period in another year; a period over several years ("规划期…
+    2021年1月1日至2023年12月31日") is something else."""
+    first, last = int(m.group("year")), m.groupdict().get("year2")
+    return first != year and (last is None or int(last) == first)
 
 
 def check_outline(ctx, rule: fmtmod.Rule) -> list[Finding]:

@@ -295,8 +295,10 @@ def organ_prompt(fld: fmtmod.OrganField) -> str:
 
 
 def text_input_sheets() -> list[str]:
-    """The sheets staff write words in (基本信息, the text sheets, 说明): text outside their input cells is lost."""
-    return [ORGAN_SHEET] + fmtmod.load().text_sheets() + [EXPLAIN_SHEET]
+    """The sheets whose words outside the input cells are lost (F11): the text sheets, whose paragraphs make the
+    report, and 说明. Not 基本信息: a note typed beside its fields (填报人, 联系电话) was never report text, and
+    there is no field to move it to (QA: it blocked export)."""
+    return fmtmod.load().text_sheets() + [EXPLAIN_SHEET]
 
 
 @lru_cache(maxsize=None)
