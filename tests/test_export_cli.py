@@ -246,3 +246,17 @@ def test_the_report_of_an_annotated_copy_is_named_for_the_workbook(tmp_path):
     assert main(["export", str(copy), "--to", "md"]) == 0
     assert (tmp_path / "报表.md").exists() and not (tmp_path / "报表.校验.md").exists()
     assert export.targets(tmp_path / ".校验.xlsx", ["md"], None, False)["md"].name == ".校验.md"   # no empty name
+
+
+def test_exporting_twice_needs_no_force_an_edited_newer_output_is_named(book, capsys):
+    """QA: a second export with nothing edited was refused for the (untouched) .docx; with the .md edited the
+    refusal named the .docx. Only an output whose fingerprint does not hold is refused, and it is named."""
+    assert main(["export", str(book)]) == 0
+    assert main(["export", str(book)]) == 0                   # untouched outputs newer than the workbook
+    md = book.with_suffix(".md")
+    md.write_text(md.read_text(encoding="utf-8") + "\n手改。\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["export", str(book)]) == 2
+    err = capsys.readouterr().err
+    assert md.name in err and book.with_suffix(".docx").name not in err
+    assert md.read_text(encoding="utf-8").endswith("手改。\n")

@@ -172,3 +172,14 @@ def test_prior_folder_prefers_the_original_to_its_copy(tmp_path, example_doc):
     unit(tmp_path, "乙.xlsx", doc, "乙镇人民政府", 2021)
     assert batch.prior_index(tmp_path, jobs=1) == {("甲镇人民政府", 2021): str(tmp_path / "甲.xlsx"),
                                                    ("乙镇人民政府", 2021): str(tmp_path / "乙.xlsx")}
+
+
+def test_the_annotated_copy_of_an_upper_case_workbook_is_no_unit(tmp_path, capsys):
+    """QA: `validate B.XLSX --annotate` writes B.校验.xlsx; the next folder run took the copy for a unit (it looked
+    for B.xlsx beside it) and the roll-up left the original out as its duplicate."""
+    shutil.copyfile(EXAMPLE_XLSX, tmp_path / "B.XLSX")
+    assert main(["validate", str(tmp_path / "B.XLSX"), "--annotate"]) == 0
+    assert (tmp_path / "B.校验.xlsx").exists()
+    capsys.readouterr()
+    assert batch.collect([tmp_path]) == [tmp_path / "B.XLSX"]
+    assert batch.skip_reason(tmp_path / "B.校验.xlsx").startswith("标注副本")

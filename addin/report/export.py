@@ -79,14 +79,17 @@ def targets(workbook: Path, kinds: list[str], out_dir: Path | None, draft: bool)
 
 
 def check_target(target: Path, workbook: Path, force: bool) -> None:
-    """Refuse a missing folder, an open (locked) output, and an output newer than the workbook (unless force)."""
+    """Refuse a missing folder, an open (locked) output, and an output newer than the workbook (unless force)
+    that is not exactly our own untouched earlier output (its fingerprint holds: nothing of anyone's to lose)."""
+    from addin.report.fingerprint import untouched
+
     check_free(target)
     if target.exists() and not force:
         try:
             newer = target.stat().st_mtime > workbook.stat().st_mtime
         except OSError:
             newer = True
-        if newer:
+        if newer and not untouched(target):
             raise refuse("output.exists:newer", target=target, workbook=workbook.name)
 
 

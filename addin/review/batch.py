@@ -72,9 +72,20 @@ def skip_reason(f: Path) -> str | None:
         return "名字像工作簿的文件夹"
     if not stat.S_ISREG(mode):
         return "设备或套接字等特殊文件（不是普通文件）"
-    if f.name.lower().endswith(ANNOTATED_SUFFIX) and f.with_name(f.name[: -len(ANNOTATED_SUFFIX)] + ".xlsx").exists():
+    if f.name.lower().endswith(ANNOTATED_SUFFIX) and _original_beside(f):
         return "标注副本 *.校验.xlsx（旁边有原工作簿）"   # sent alone, an annotated copy is the unit
     return None
+
+
+def _original_beside(copy: Path) -> bool:
+    """The workbook an annotated copy was made from is in its folder: 报表.xlsx, 报表.XLSX or 报表.xlsm (the
+    copy of B.XLSX is B.校验.xlsx; on Linux and Kylin the case of the original's suffix is its own)."""
+    base = copy.name[: -len(ANNOTATED_SUFFIX)]
+    try:
+        return any(p.name.startswith(base) and p.name[len(base):].lower() in (".xlsx", ".xlsm")
+                   for p in copy.parent.iterdir() if p != copy)
+    except OSError:
+        return False
 
 
 def our_summary(f: Path, e: UserError) -> str | None:
