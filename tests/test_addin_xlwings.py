@@ -500,7 +500,10 @@ def test_export_runs_the_export_function(tmp_path):
     shutil.copyfile(EXAMPLE_XLSX, good)
     code, text = xl.run_export(good)
     assert code == 0 and "已导出报告" in text and (tmp_path / "good.docx").is_file()
-    before = (tmp_path / "good.html").read_bytes()      # the outputs are newer than the workbook now
+    code, text = xl.run_export(good)                    # our untouched outputs: exported again, and said
+    assert code == 0 and "替换了本工具此前导出" in text
+    (tmp_path / "good.html").write_text("在网页编辑器里改过", encoding="utf-8")   # newer than the workbook, edited
+    before = (tmp_path / "good.html").read_bytes()
     code, text = xl.run_export(good)
     assert code == 2 and "--force" in text and (tmp_path / "good.html").read_bytes() == before
 

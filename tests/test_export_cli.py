@@ -252,7 +252,10 @@ def test_exporting_twice_needs_no_force_an_edited_newer_output_is_named(book, ca
     """QA: a second export with nothing edited was refused for the (untouched) .docx; with the .md edited the
     refusal named the .docx. Only an output whose fingerprint does not hold is refused, and it is named."""
     assert main(["export", str(book)]) == 0
+    capsys.readouterr()
     assert main(["export", str(book)]) == 0                   # untouched outputs newer than the workbook
+    out = capsys.readouterr().out                             # replaced, and said (--out may hold another's)
+    assert "替换了本工具此前导出、未经改动的同名文件" in out and str(book.with_suffix(".docx")) in out
     md = book.with_suffix(".md")
     md.write_text(md.read_text(encoding="utf-8") + "\n手改。\n", encoding="utf-8")
     capsys.readouterr()

@@ -42,6 +42,7 @@ class Result:
     draft: bool = False
     written: list[Written] = field(default_factory=list)
     replaced: dict[Path, Path] = field(default_factory=dict)   # output replaced → where its old file is kept
+    updated: list[Path] = field(default_factory=list)            # our own untouched earlier outputs, replaced
 
     def to_dict(self) -> dict:
         return {
@@ -52,6 +53,7 @@ class Result:
             "draft": self.draft,
             "written": [{"kind": w.kind, "path": str(w.path), "bytes": w.bytes} for w in self.written],
             "replaced": [{"path": str(p), "kept": str(k)} for p, k in self.replaced.items()],
+            "updated": [str(p) for p in self.updated],
             "summary": summary(self.findings),
             "findings": [x.to_dict() for x in self.findings],
         }
@@ -107,7 +109,9 @@ def export(workbook: str | Path, kinds: list[str] | None = None, out_dir: str | 
     for p in paths.values():
         check_target(p, workbook, force)
     model = report.build(checked.document, generated_sentences=generated_sentences, draft=draft)
+    existed = [p for p in paths.values() if p.exists()]
     result.replaced = write_all(model, paths)
+    result.updated = [p for p in existed if p not in result.replaced]     # said too: --out may hold another's
     result.written = [Written(k, p, p.stat().st_size) for k, p in paths.items()]
     return result
 

@@ -74,10 +74,12 @@ def text_summary(result) -> str:
     lines.append("已导出报告：")
     for w in result.written:
         lines.append(f"  {w.path}（{_size(w.bytes)}）")
+    if result.updated:
+        lines.append("替换了本工具此前导出、未经改动的同名文件：" + "、".join(str(p) for p in result.updated))
     if result.replaced:
         lines.append("以下文件已存在并被替换，原文件已另存（如曾手工修改，请从中取回）：")
         for old, kept in result.replaced.items():
-            lines.append(f"  {old.name} → 原文件另存为 {kept}")
+            lines.append(f"  {old} → 原文件另存为 {kept}")
     return "\n".join(lines)
 
 
