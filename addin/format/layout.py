@@ -306,9 +306,7 @@ def own_texts() -> dict[str, frozenset[str]]:
     """sheet → the texts the template itself writes on a writing sheet (titles, hints, headings, prompts, column
     heads), without white space: a cell holding one of them is the template's, not staff's words."""
     f = fmtmod.load()
-    out: dict[str, set[str]] = {ORGAN_SHEET: {ORGAN_SHEET, *ORGAN_COLUMNS}, EXPLAIN_SHEET: {EXPLAIN_NOTE, *EXPLAIN_COLUMNS}}
-    for fld in f.organ_fields:
-        out[ORGAN_SHEET] |= {fld.label, organ_prompt(fld)}
+    out: dict[str, set[str]] = {EXPLAIN_SHEET: {EXPLAIN_NOTE, *EXPLAIN_COLUMNS}}
     for t in f.texts:
         out.setdefault(t.sheet, {t.sheet, WRITING_HINT}).update({text_heading(f, t), t.prompt})
     return {sheet: frozenset("".join(x.split()) for x in texts) for sheet, texts in out.items()}

@@ -573,10 +573,6 @@ def _input_areas(f: fmtmod.Format, named: dict, positions: dict) -> dict[str, li
     """sheet → (row1, col1, row2, col2, what) of every input area as this workbook places it (rows inserted
     by staff move the names, and with them the areas)."""
     out: dict[str, list] = {}
-    for fld in f.organ_fields:
-        if fld.element in positions:
-            s, r, c = positions[fld.element]
-            out.setdefault(s, []).append((r, c, r, c, ""))
     for t in f.texts:
         rng = _range_of(named, t.element)
         if rng:
@@ -622,14 +618,8 @@ def _label_places(inside: list[tuple[int, int, int, int, str]], sheet: str) -> s
     """The cells where the template puts its own words, found from the input areas as placed: whatever they
     hold is the template's (a workbook from an older template words its prompts differently; no false 错误)."""
     places = {(layout.TITLE_ROW, 1), (layout.HINT_ROW, 1)}
-    for r1, c1, r2, c2, what in inside:
-        if sheet == layout.ORGAN_SHEET:                      # label left of the field, prompt right of it
-            places |= {(r1, c1 - 1), (r1, c2 + 1)}
-        else:                                                # heading and prompt rows (text), column heads (说明)
-            places |= {(r1 - k, c) for k in ((1, 2) if what else (1,)) for c in range(c1, c2 + 1)}
-    if sheet == layout.ORGAN_SHEET:
-        top = min((r1 for r1, *_ in inside), default=layout.ORGAN_FIRST_ROW) - 1
-        places |= {(top, c) for c in range(1, len(layout.ORGAN_COLUMNS) + 1)}
+    for r1, c1, r2, c2, what in inside:                      # heading and prompt rows (text), column heads (说明)
+        places |= {(r1 - k, c) for k in ((1, 2) if what else (1,)) for c in range(c1, c2 + 1)}
     return places
 
 
