@@ -236,9 +236,10 @@ def cmd_validate_batch(args) -> int:
                          quiet=args.json)
     except pool.Interrupted as stop:
         return _interrupted_batch(args, stop, len(paths))
-    rows, aside = batch.set_aside(rows, skipped, args.file)
-    if aside:
-        print(f"（跳过 {batch.skipped_text(list(aside), aside)}）", file=say)
+    aside = {Path(r["file"]): r["skipped"] for r in rows if r.get("skipped")}
+    rows = [r for r in rows if not r.get("skipped")]
+    if said := batch.set_aside(aside, len(rows), skipped, args.file):
+        print(said, file=say)
     rows = batch.ordered(rows)
     if args.json:
         left = [{"file": str(f), "why": aside.get(f) or batch.skip_reason(f)} for f in skipped]

@@ -38,11 +38,17 @@ def test_example_same_document_and_findings():
 
 
 def test_example_read_does_not_import_openpyxl():
-    code = ("import sys; from addin.io import reader; from addin.checks import validator; "
-            f"r = reader.read({str(EXAMPLE_XLSX)!r}); validator.validate(r.document, r.locate); "
-            "print('openpyxl' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert out.stdout.strip() == "False", out.stderr[-2000:]
+    assert _imported_after("from addin.io import reader; from addin.checks import validator; "
+                           f"r = reader.read({str(EXAMPLE_XLSX)!r}); validator.validate(r.document, r.locate)",
+                           "openpyxl") is False
+
+
+def _imported_after(code: str, module: str) -> bool:
+    """Whether a fresh interpreter running `code` has imported `module`."""
+    out = subprocess.run([sys.executable, "-c", f"import sys; {code}; print({module!r} in sys.modules)"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() in ("True", "False"), out.stderr[-2000:]
+    return out.stdout.strip() == "True"
 
 
 # the workbooks of the corpus whose command reads a workbook; fullwidth/underscore numbers differ on purpose
@@ -166,8 +172,5 @@ def test_problems_of_a_long_text_skip_the_sound_cells(example_doc):
 
 
 def test_validate_of_a_good_document_does_not_import_jsonschema():
-    code = ("import sys, json; from addin.checks import validator; "
-            f"validator.validate(json.load(open({str(EXAMPLE_XLSX.with_suffix('.json'))!r}, encoding='utf-8'))); "
-            "print('jsonschema' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert out.stdout.strip() == "False", out.stderr[-2000:]
+    assert _imported_after("import json; from addin.checks import validator; validator.validate(json.load(open("
+                           f"{str(EXAMPLE_XLSX.with_suffix('.json'))!r}, encoding='utf-8')))", "jsonschema") is False

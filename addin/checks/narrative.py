@@ -309,7 +309,7 @@ def _about_another_year(m: Mention, year) -> bool:
     year is this report's too ("结转至2026年6件" in the 2025 report)."""
     if not m.years or not isinstance(year, int):
         return False
-    first = year - 1 if "carried_in" in m.readings else year
+    first = year - 1 if set(m.readings) & set(lexicon()["last_year_quantities"]) else year
     return all(y < first for y in m.years)
 
 

@@ -219,16 +219,14 @@ def run(paths: list[Path], jobs: int | None = None, annotate: bool = False, forc
     return map_paths(check, paths, jobs, annotate, force, priors, label="校验", quiet=quiet)
 
 
-def set_aside(rows: list[dict], skipped: list[Path], where: list) -> tuple[list[dict], dict[Path, str]]:
-    """The rows of units, and the files the workers found to be no unit (appended to `skipped`, with why). A
+def set_aside(aside: dict[Path, str], units_left: int, skipped: list[Path], where: list) -> str | None:
+    """Files the workers found to be no unit (`aside`: why; appended to `skipped`): the line that says so. A
     folder of nothing else is refused as an empty one is."""
-    aside = {Path(r["file"]): r["skipped"] for r in rows if r.get("skipped")}
     skipped.extend(aside)
-    units = [r for r in rows if not r.get("skipped")]
-    if not units:
+    if not units_left:
         raise refuse("input.empty_folder:skipped", paths="、".join(shown(str(p)) for p in where),
                      skipped=skipped_text(skipped, aside))
-    return units, aside
+    return f"（跳过 {skipped_text(list(aside), aside)}）" if aside else None
 
 
 def exit_code(rows: list[dict]) -> int:

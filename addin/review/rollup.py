@@ -232,11 +232,10 @@ def write(units_paths: list[Path], output: Path, organ: str, year: int | None, l
     atomic.check_writable(output, force)
     units_paths = [p for p in units_paths if p.resolve() != Path(output).resolve()]   # never our own earlier output
     units = map_paths(read_unit, units_paths, jobs, label="读取各单位", quiet=False)
-    rows, aside = batch.set_aside([{"file": u.file, "skipped": u.skipped} for u in units],
-                                  [] if skipped is None else skipped, where or units_paths)
-    if aside:
-        print(f"（跳过 {batch.skipped_text(list(aside), aside)}）")
+    aside = {Path(u.file): u.skipped for u in units if u.skipped}
     units = [u for u in units if not u.skipped]
+    if said := batch.set_aside(aside, len(units), [] if skipped is None else skipped, where or units_paths):
+        print(said)
     included, left_out, year = combine(units, year, organ)
     if not included:
         raise refuse("input.nothing_to_roll_up", units="；".join(f"{Path(u.file).name}：{u.left_out}" for u in left_out))

@@ -19,7 +19,6 @@ from addin.messages import refuse
 from addin.review import marks
 from addin.text import looks_like_formula
 
-SUFFIX = ANNOTATED_MARK
 LINK_FONT = Font(name=FONT_NAME, size=11, color="0563C1", underline="single")
 
 
@@ -170,7 +169,7 @@ def is_annotated_copy(path: Path) -> bool:
     """An annotated copy is ours only when it is a `<name>.校验.xlsx` holding the plain .xlsx package we write
     and our 校验结果 sheet; anything else is an input and is never written."""
     path = Path(path)
-    if not path.name.endswith(SUFFIX + ".xlsx") or not path.is_file():
+    if not path.name.endswith(ANNOTATED_MARK + ".xlsx") or not path.is_file():
         return False
     import zipfile
 
@@ -190,7 +189,7 @@ def annotated_path(path: Path) -> Path:
     """'年报.xlsx' → '年报.校验.xlsx' beside it. An annotated copy is updated in place: staff who wrote reasons
     into its 校验结果 sheet and run --annotate on it again get them saved into its 说明 sheet, not a chain of
     '.校验.校验' copies."""
-    return path if is_annotated_copy(path) else path.with_name(f"{path.stem}{SUFFIX}.xlsx")
+    return path if is_annotated_copy(path) else path.with_name(f"{path.stem}{ANNOTATED_MARK}.xlsx")
 
 
 def annotate_file(path: Path, findings, force: bool = False, output: Path | None = None) -> Path:
