@@ -115,34 +115,175 @@ def _feed(z: zipfile.ZipFile, part: str, parser) -> None:
 _EMPTY_CELL = re.compile(rb'>(?:<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,6}")?(?: t="[a-zA-Z]{1,9}")?'
                          rb'(?:/>|></c>))+(?=<)')
 _EMPTY_ROW = re.compile(rb'>(?:<row r="[0-9]{1,7}"(?: [A-Za-z0-9:]{1,40}="[^"<>&]*")*(?:/>|></row>))+(?=<)')
-_ANY_CELL_OR_ROW = re.compile(rb"<(?:[A-Za-z0-9_.-]+:)?(c|row)[\s/>]")
+_ROW_START = re.compile(rb'<row r="[0-9]{1,7}"(?: [A-Za-z0-9:]{1,40}="[^"<>&]*")*/?>')
+_TAG_ENDS = (b" ", b"\t", b"\n", b"\r", b"/", b">")      # what may follow a tag's name in XML
 _CUT_MAX = 1 << 20    # larger parts are streamed as they are (1 MB holds fewer cells than MAX_CELLS_PER_SHEET)
 
 
 def _cuttable(data: bytes) -> bool:
-    if b"<!" in data:
+    """No comment, CDATA or DTD; no prefixed cell or row tag (by a sure sign: ':c' or ':row' before a space,
+    '/' or '>'); and every cell and row tag starts with its address. Counted at C speed."""
+    if b"<!" in data or _prefixed(data, b":c") or _prefixed(data, b":row"):
         return False
-    tags = _ANY_CELL_OR_ROW.findall(data)
-    return len(tags) == data.count(b'<c r="') + data.count(b'<row r="')
+    return (sum(data.count(b"<c" + end) for end in _TAG_ENDS) == data.count(b'<c r="')
+            and sum(data.count(b"<row" + end) for end in _TAG_ENDS) == data.count(b'<row r="'))
 
 
-def _feed_sheet(z: zipfile.ZipFile, part: str, parser) -> None:
-    """_feed, with the empty cells and rows of a small well-behaved part cut first."""
+def _style_id(written: str | None) -> int:
+    """A cell's s= as openpyxl reads it: int(), which refuses what is no number (checked on empty cells too)."""
+    if not written:
+        return 0
+    return int(written)
+
+
+def _prefixed(data: bytes, name: bytes) -> bool:
+    """Whether ':c' (':row') stands before what may end a tag's name: a prefixed tag may (text rarely does)."""
+    i = data.find(name)
+    while i >= 0:
+        if data[i + len(name): i + len(name) + 1] in _TAG_ENDS:
+            return True
+        i = data.find(name, i + 1)
+    return False
+
+
+def _small_part(z: zipfile.ZipFile, part: str) -> bytes | None:
+    """A part's bytes when it is small enough to read whole (None: larger, or damaged — streamed instead)."""
     try:
         with z.open(part) as fh:
             data = fh.read(_CUT_MAX + 1)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error):
-        data = b""     # let the streaming read meet the damage where it always has
-    if not data or len(data) > _CUT_MAX or not _cuttable(data):
+        return None     # let the streaming read meet the damage where it always has
+    return data if len(data) <= _CUT_MAX else None
+
+
+def _feed_sheet(z: zipfile.ZipFile, part: str, parser, data: bytes | None) -> None:
+    """_feed, with the empty cells and rows of a small well-behaved part (`data`) cut first where they are many
+    (the cut costs a pass over every byte: a part of long texts is fed as it is)."""
+    if not data or not _mostly_empty(data) or not _cuttable(data):
         _feed(z, part, parser)
         return
-    data = _EMPTY_ROW.sub(b">", _EMPTY_CELL.sub(b">", data))
+    data = _without_rows(_EMPTY_ROW.sub(b">", _EMPTY_CELL.sub(b">", data)))
     try:
         parser.Parse(data, True)
     except _Stop:
         pass
     except expat.ExpatError as e:
         raise Unsupported(f"{part}: {e}")
+
+
+def _mostly_empty(data: bytes) -> bool:
+    """More empty cells than cells with content, counted by their ends ("/> and "></c>, at C speed)."""
+    return (data.count(b'"></c>') + data.count(b'"/>')) * 2 > data.count(b"<c")
+
+
+def _without_rows(data: bytes) -> bytes:
+    """The row tags cut too (two handler calls each): every cell says its row, so they tell nothing more.
+    All or none: a row tag the pattern does not take keeps every row."""
+    rows = data.count(b"<row")
+    cut, n = _ROW_START.subn(b"", data)
+    return cut.replace(b"</row>", b"") if n == rows else data
+
+
+# The scan: a small part written as Excel, WPS, LibreOffice and openpyxl write worksheets is read with one
+# regular expression over <sheetData>, at C speed, instead of ~5 expat handler calls for each cell (the cost
+# of a province's batch). Only where its result is surely the walk's: no DTD, comment or CDATA; UTF-8; the
+# part well-formed (expat, no handlers); one <sheetData>, with nothing the walk stops at (extLst, mergeCells)
+# before its end; every cell tag in it taken by the pattern (an address, then s= and t= at most, and content
+# of the shapes <v>, <is><t>, <f>[<v>]); no cell tag outside it; merges as _scan_merged takes them. Anything
+# else: None, and the walk reads the part.
+_KINDS = {b"": "n", b"n": "n", b"s": "s", b"str": "str", b"inlineStr": "inlineStr"}
+_DECL = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
+_SCAN_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="([0-9]{1,6})")?(?: t="([a-zA-Z]{1,9})")?(?:/>|>(?:'
+    rb'(<v>)([^<]*)</v>|(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>|(<f>)([^<]*)</f>(?:(<v>)([^<]*)</v>)?'
+    rb')?</c>)')
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"/>')
+
+def _scan_sheet(data: bytes) -> tuple[list[tuple], list[_Range]] | None:
+    """(the pattern's groups for every cell of <sheetData>, merged ranges), or None: the walk reads the part."""
+    if b"<!" in data or not _utf8(data):
+        return None
+    start = data.find(b"<sheetData")
+    if start < 0 or data.find(b"<sheetData", start + 1) >= 0:
+        return None
+    end = data.find(b"</sheetData>", start)
+    end = data.find(b">", start) + 1 if end < 0 else end          # <sheetData/>
+    stops = [i for i in (data.find(b"<extLst"), data.find(b"mergeCells")) if i >= 0]
+    if (stops and min(stops) < end) or _cells_outside(data, start, end):
+        return None
+    body = data[start:end]
+    if _prefixed(body, b":c"):
+        return None
+    cut = _mostly_empty(body)
+    if cut:
+        body = _EMPTY_CELL.sub(b">", body)      # a styled grid: its many empty cells cut at C speed first
+    found = _SCAN_CELL.findall(body)
+    if len(found) != body.count(b"<c"):
+        return None                       # a cell the pattern did not take
+    merged = _scan_merged(data)
+    # whole empty cells cut from between tags leave a part well-formed exactly when it was
+    if merged is None or not _well_formed(data[:start] + body + data[end:] if cut else data):
+        return None
+    return found, merged
+
+
+def _cells_outside(data: bytes, start: int, end: int) -> bool:
+    """A cell tag before or after <sheetData> (the walk reads it; the scan would not)."""
+    return any(data.count(b"<c" + e, 0, start) or data.count(b"<c" + e, end) for e in _TAG_ENDS) or \
+        _prefixed(data[:start], b":c") or _prefixed(data[end:], b":c")
+
+
+def _unescape(raw: list[bytes]) -> list[str]:
+    """Texts with references (openpyxl writes every Chinese character as &#NNNNN;) or line ends, resolved by
+    expat as the walk resolves them: one parse for all the texts of a part."""
+    texts: list[list[str]] = []
+
+    def start(tag, attrs):
+        texts.append([])
+
+    def text(chunk):
+        texts[-1].append(chunk)
+
+    p = _parser(start, None, text)
+    p.Parse(b"<r>" + b"".join(b"<x>" + t + b"</x>" for t in raw) + b"</r>", True)
+    return ["".join(t) for t in texts[1:]]
+
+
+def _utf8(data: bytes) -> bool:
+    m = _DECL.match(data)
+    return (m is None or m.group(1).lower() in (b"utf-8", b"utf8")) and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def _well_formed(data: bytes) -> bool:
+    try:
+        _parser().Parse(data, True)
+    except (expat.ExpatError, Unsupported):
+        return False
+    return True
+
+
+def _scan_merged(data: bytes) -> list[_Range] | None:
+    """The merged ranges: one <mergeCells> block holding every <mergeCell> of the part, no extLst before its
+    end (where the walk stops); None otherwise."""
+    region = b""
+    if data.count(b"mergeCells"):
+        start, end = data.find(b"<mergeCells"), data.find(b"</mergeCells")
+        ext = data.find(b"<extLst")
+        if data.count(b"mergeCells") != 2 or not 0 <= start < end or 0 <= ext < end:
+            return None
+        region = data[start:end]
+    refs = _MERGE.findall(region)
+    # '<mergeCell' opens both tags; a name that merely begins so (<mergeCellX>) leaves the counts unequal
+    if len(refs) != data.count(b"<mergeCell") - data.count(b"<mergeCells") or _prefixed(data, b":mergeCell"):
+        return None
+    return [r for ref in refs if (r := _merge_range(ref.decode("ascii"))) is not None]
+
+
+def _merge_range(ref: str) -> _Range | None:
+    m = _AREA.match(ref)
+    if not (m and m.group(3)):
+        return None
+    return _Range(int(m.group(2)), _col(m.group(1).upper()), int(m.group(4)), _col(m.group(3).upper()))
 
 
 # --- the surface the reader sees ------------------------------------------------------------------
@@ -316,7 +457,8 @@ class Book:
 
     # a worksheet: its cells (values and cached formula results) and merged ranges; stops after mergeCells.
     # The handlers run once per XML element (≈2,500 per filled template): plain locals, cached tag names and
-    # cell references, and no work at the end of a cell without content (most cells of a styled grid).
+    # cell references; a cell's fields are locals too, and a cell without content (most cells of a styled
+    # grid) ends without building anything.
     def _parse_sheet(self, ws: Sheet) -> dict[tuple[int, int], Cell]:
         if ws.part not in self.zip.NameToInfo:
             raise Unsupported(f"missing part {ws.part}")
@@ -324,13 +466,16 @@ class Book:
         merged: list[_Range] = []
         sst_refs: list[tuple[tuple[int, int], int]] = []
         row = col = depth = 0
-        c: dict | None = None
+        incell = False
+        kind, style = "n", None               # the cell's t= and s= as written
+        v = f = fa = None                     # its <v> and <f> texts, <f t=…>
+        inline: list[str] | None = None       # the texts of its <is>
         into: str | None = None
         buf: list[str] = []
         append = buf.append
 
         def start(tag, attrs):
-            nonlocal row, col, depth, c, into, buf, append
+            nonlocal row, col, depth, incell, kind, style, v, f, fa, inline, into, buf, append
             t = _LOCAL.get(tag) or _local_cached(tag)
             if t == "c":
                 ref = attrs.get("r")
@@ -338,61 +483,47 @@ class Book:
                     row, col = _CELLS.get(ref) or _ref_cached(ref)
                 else:
                     col += 1
-                c = {"t": attrs.get("t", "n"), "s": int(attrs.get("s", 0) or 0), "v": None, "f": None,
-                     "is": None, "fa": None}
+                incell, kind, style = True, attrs.get("t", "n"), attrs.get("s")
+                v = f = fa = inline = None
             elif t == "row":
                 row = int(attrs["r"]) if "r" in attrs else row + 1
                 col = 0
-            elif c is not None and (t == "v" or t == "f" or t == "t"):
+            elif incell and (t == "v" or t == "f" or t == "t"):
                 into, buf = t, []
                 append = buf.append
                 if t == "f":
-                    c["fa"] = attrs.get("t")
-            elif t == "is" and c is not None:
-                c["is"] = []
-            elif t == "rPh" and c is not None:
+                    fa = attrs.get("t")
+            elif t == "is" and incell:
+                inline = []
+            elif t == "rPh" and incell:
                 into = "rPh"
             elif t == "mergeCell":
-                m = _AREA.match(attrs.get("ref", ""))
-                if m and m.group(3):
-                    merged.append(_Range(int(m.group(2)), _col(m.group(1).upper()),
-                                         int(m.group(4)), _col(m.group(3).upper())))
+                if (r := _merge_range(attrs.get("ref", ""))) is not None:
+                    merged.append(r)
             elif t == "extLst" and depth == 1:
                 raise _Stop   # the last child of a worksheet; nothing the format reads lies in it
             depth += 1
 
         def end(tag):
-            nonlocal depth, c, into
+            nonlocal depth, incell, v, f, into
             depth -= 1
             t = _LOCAL.get(tag) or _local_cached(tag)
             if t == "c":
-                if c is None:
+                if not incell:
                     return
-                made = c
-                c = None
-                v = made["v"]
-                if made["f"] is None and made["fa"] is None and made["is"] is None:
-                    if not v:
-                        return     # a styled empty cell: _value would give None
-                    if made["t"] == "n" and _NUMBER.match(v) and not (made["s"] and made["s"] in self._dates()):
-                        # most cells: a plain number, read here as _value/_plain would read it
-                        cells[(row, col)] = Cell(float(v) if ("." in v or "e" in v or "E" in v) else int(v), "n")
-                        if len(cells) > MAX_CELLS_PER_SHEET:
-                            raise TooLarge(ws.title, len(cells))
-                        return
-                key = (row, col)
-                cell = self._value(made, key, sst_refs)
-                if cell is not None:
-                    cells[key] = cell
-                    if len(cells) > MAX_CELLS_PER_SHEET:
-                        raise TooLarge(ws.title, len(cells))
-            elif c is not None and into == t and (t == "v" or t == "f" or t == "t"):
+                incell = False
+                if not (v or f is not None or fa is not None or inline is not None):
+                    _style_id(style)          # a styled empty cell: nothing to read, its style still checked
+                    return
+                self._add(cells, sst_refs, (row, col), kind, _style_id(style), v, f, fa, inline, ws.title)
+            elif incell and into == t and (t == "v" or t == "f" or t == "t"):
                 text = "".join(buf)
-                if t == "t":
-                    if c["is"] is not None:
-                        c["is"].append(text)
-                else:
-                    c[t] = text
+                if t == "v":
+                    v = text
+                elif t == "f":
+                    f = text
+                elif inline is not None:
+                    inline.append(text)
                 into = None
             elif t == "rPh":
                 into = None
@@ -403,7 +534,15 @@ class Book:
             if into is not None and into != "rPh":
                 append(data)
 
-        _feed_sheet(self.zip, ws.part, _parser(start, end, text))
+        data = _small_part(self.zip, ws.part)
+        # the scan reads texts twice (its check, their references), the walk once: long texts go to the walk
+        scanned = _scan_sheet(data) if data and len(data) < 16384 + 256 * data.count(b"<c") else None
+        if scanned is not None and self._read_scanned_safely(scanned[0], cells, sst_refs, ws.title):
+            merged = scanned[1]
+        else:
+            cells.clear()
+            sst_refs.clear()
+            _feed_sheet(self.zip, ws.part, _parser(start, end, text), data)
         ws._merged = merged
         if sst_refs:
             strings = self._shared_strings({i for _, i in sst_refs})
@@ -414,6 +553,84 @@ class Book:
                 else:
                     cell.value = strings[i]
         return cells
+
+    def _read_scanned(self, found: list[tuple], cells: dict, sst_refs: list, title: str) -> bool:
+        """The cells the scan found, read as the walk reads them: plain numbers at once, text with references
+        resolved in one parse for the part, the rest through _add. False (nothing read) where two cells share
+        an address: which one wins depends on the order the walk keeps."""
+        later: list[tuple] = []          # (key, kind, s, field, raw, f) whose text holds a reference
+        seen: set[bytes] = set()
+        styles: dict[bytes, int] = {}
+        for ref, style, kind, vtag, v, istag, it, ftag, f, fvtag, fv in found:
+            if not (vtag or istag or ftag):
+                continue                 # no content: nothing to read, as in the walk
+            if ref in seen:
+                return False
+            seen.add(ref)
+            r = ref.decode("ascii")
+            key = _CELLS.get(r) or _ref_cached(r)
+            t = _KINDS.get(kind) or kind.decode("ascii")
+            s = styles.get(style)
+            if s is None:
+                s = styles[style] = int(style) if style else 0
+            if vtag:
+                if t == "n" and len(v) < 16 and v.isdigit() and not (s and s in self._dates()):
+                    cells[key] = Cell(int(v), "n")       # the commonest cell: a whole number
+                elif b"&" in v or b"\r" in v:
+                    later.append((key, t, s, "v", v, None))
+                else:
+                    self._add(cells, sst_refs, key, t, s, v.decode("utf-8"), None, None, None, title)
+            elif istag:
+                if b"&" in it or b"\r" in it:
+                    later.append((key, t, s, "is", it, None))
+                else:
+                    self._add(cells, sst_refs, key, t, s, None, None, None, [it.decode("utf-8")], title)
+            else:
+                later.append((key, t, s, "f", f, fv if fvtag else None))
+        if later:
+            self._read_later(later, cells, sst_refs, title)
+        if len(cells) > MAX_CELLS_PER_SHEET:
+            raise TooLarge(title, len(cells))
+        return True
+
+    def _read_scanned_safely(self, found: list[tuple], cells: dict, sst_refs: list, title: str) -> bool:
+        try:
+            return self._read_scanned(found, cells, sst_refs, title)
+        except (expat.ExpatError, UnicodeDecodeError):    # not expected of a well-formed part; the walk decides
+            return False
+
+    def _read_later(self, later: list[tuple], cells: dict, sst_refs: list, title: str) -> None:
+        """Cells whose texts need expat (references, line ends) or that hold a formula, in document order
+        (a later cell at the same address wins, as in the walk)."""
+        raws = [raw for *_, raw, _ in later] + [fv for *_, fv in later if fv is not None]
+        texts = iter(_unescape(raws))
+        resolved = [next(texts) for _ in later]
+        for (key, t, s, field, _, fv), text in zip(later, resolved):
+            cached = next(texts) if fv is not None else None
+            if field == "v":
+                self._add(cells, sst_refs, key, t, s, text, None, None, None, title)
+            elif field == "is":
+                self._add(cells, sst_refs, key, t, s, None, None, None, [text], title)
+            else:
+                self._add(cells, sst_refs, key, t, s, cached, text, None, None, title)
+
+    def _add(self, cells: dict, sst_refs: list, key: tuple[int, int], kind: str, s: int, v: str | None,
+             f: str | None, fa: str | None, inline: list[str] | None, title: str) -> None:
+        """One cell read (by the walk or the scan) into `cells`, its value as openpyxl gives it."""
+        if f is None and fa is None and inline is None:
+            if not v:
+                return
+            if kind == "n" and _NUMBER.match(v) and not (s and s in self._dates()):
+                # most cells: a plain number, read here as _value/_plain would read it
+                cells[key] = Cell(float(v) if ("." in v or "e" in v or "E" in v) else int(v), "n")
+                if len(cells) > MAX_CELLS_PER_SHEET:
+                    raise TooLarge(title, len(cells))
+                return
+        cell = self._value({"t": kind, "s": s, "v": v, "f": f, "is": inline, "fa": fa}, key, sst_refs)
+        if cell is not None:
+            cells[key] = cell
+            if len(cells) > MAX_CELLS_PER_SHEET:
+                raise TooLarge(title, len(cells))
 
     def _value(self, c: dict, key, sst_refs) -> Cell | None:
         t, v = c["t"], c["v"] or None

@@ -1,0 +1,148 @@
+"""The scan of a worksheet part (addin.io.fastxlsx._scan_sheet, regular expressions at C speed) reads exactly what
+the walk (expat handlers, the streaming reader's exact path) reads — cells, their values, types and cached
+results, merged ranges, and the errors — or declines and leaves the part to the walk. Checked on worksheets
+generated from every shape of cell the writers produce and from shapes they do not (other attributes, rich
+text, shared formulas, references, line ends, duplicates, cells outside <sheetData>, comments, prefixes)."""
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from addin.io import fastxlsx
+
+from .helpers import EXAMPLE_XLSX
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHEET = "表三"
+
+TEXTS = st.sampled_from(["", "申请", "a&amp;b", "&#19977;&#12289;", "x&#10;y", "a\r\nb", "  ", "&lt;tag&gt;",
+                         "1.5", "12", "&#49;&#50;"])
+NUMBERS = st.sampled_from(["0", "12", "007", "1.5", "-3", "1e3", "1E-2", "１２", " 5", "", "9" * 20, "1_000"])
+
+
+# what Excel, WPS, LibreOffice and openpyxl write (the scan's own shapes), and what they do not
+WRITTEN = ["empty", "empty2", "number", "inline", "inline-preserve", "formula", "formula-str", "bool", "error",
+           "str", "v-empty", "is-empty"]
+ODD = ["rich", "phonetic", "shared", "attr-order", "extra-attr", "no-ref", "t-empty", "spaced"]
+
+
+@st.composite
+def cells(draw, ref: str) -> str:
+    shape = draw(st.sampled_from(WRITTEN * 8 + ODD))
+    s = draw(st.sampled_from(['', ' s="0"', ' s="3"', ' s="26"']))
+    n, text = draw(NUMBERS), draw(TEXTS)
+    return {
+        "empty": f'<c r="{ref}"{s}/>',
+        "empty2": f'<c r="{ref}"{s} t="n"></c>',
+        "number": f'<c r="{ref}"{s}><v>{n}</v></c>',
+        "inline": f'<c r="{ref}"{s} t="inlineStr"><is><t>{text}</t></is></c>',
+        "inline-preserve": f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>',
+        "rich": f'<c r="{ref}"{s} t="inlineStr"><is><r><t>{text}</t></r><r><t>b</t></r></is></c>',
+        "phonetic": f'<c r="{ref}" t="inlineStr"><is><t>{text}</t><rPh sb="0" eb="1"><t>ルビ</t></rPh></is></c>',
+        "formula": f'<c r="{ref}"{s}><f>SUM(A1:A2)</f><v>{n}</v></c>',
+        "formula-str": f'<c r="{ref}"{s} t="str"><f>IF(A1,"&#10003;","x")</f><v>{text}</v></c>',
+        "shared": f'<c r="{ref}"{s}><f t="shared" si="0"/><v>{n}</v></c>',
+        "bool": f'<c r="{ref}" t="b"><v>{draw(st.sampled_from(["0", "1", "x"]))}</v></c>',
+        "error": f'<c r="{ref}" t="e"><v>#N/A</v></c>',
+        "str": f'<c r="{ref}" t="str"><v>{text}</v></c>',
+        "attr-order": f'<c t="inlineStr" r="{ref}"><is><t>{text}</t></is></c>',
+        "extra-attr": f'<c r="{ref}"{s} cm="1"><v>{n}</v></c>',
+        "no-ref": f'<c{s}><v>{n}</v></c>',
+        "v-empty": f'<c r="{ref}"{s}><v></v></c>',
+        "is-empty": f'<c r="{ref}" t="inlineStr"><is><t></t></is></c>',
+        "t-empty": f'<c r="{ref}"{s} t=""><v>{n}</v></c>',
+        "spaced": f'<c r="{ref}"{s}>\n  <v>{n}</v>\n</c>',
+    }[shape]
+
+
+@st.composite
+def worksheets(draw) -> str:
+    refs = draw(st.lists(st.sampled_from(["A1", "B1", "C2", "D7", "K30", "AA3"]), min_size=0, max_size=8,
+                         unique=draw(st.booleans())))
+    rows: dict[str, list[str]] = {}
+    for ref in refs:                    # a repeated address stays repeated: which cell wins is part of the test
+        rows.setdefault(ref.lstrip("ABCDEFGHIJK"), []).append(draw(cells(ref)))
+    data = "".join(f'<row r="{r}" spans="1:11">' + "".join(cs) + "</row>" for r, cs in sorted(rows.items()))
+    merges = draw(st.sampled_from(["", '<mergeCells count="1"><mergeCell ref="A1:B2"/></mergeCells>',
+                                   '<mergeCells count="2"><mergeCell ref="A1:B2"/><mergeCell ref="$C$3:D4"/>'
+                                   "</mergeCells>", '<mergeCells><mergeCell ref="A1"/></mergeCells>']))
+    before = draw(st.sampled_from([""] * 6 + ["<extLst/>", '<sheetPr><c r="Z9"><v>5</v></c></sheetPr>',
+                                              "<!-- x -->"]))
+    after = draw(st.sampled_from([""] * 3 + ["<extLst><ext/></extLst>", '<dataValidations count="0"/>',
+                                             '<c r="Z9"><v>5</v></c>']))
+    decl = draw(st.sampled_from(["", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n']))
+    body = f"<sheetData>{data}</sheetData>" if data or draw(st.booleans()) else "<sheetData/>"
+    return f'{decl}<worksheet xmlns="{MAIN}">{before}{body}{merges}{after}</worksheet>'
+
+
+def outcome(path: Path, scan: bool, monkeypatch):
+    if not scan:
+        monkeypatch.setattr(fastxlsx, "_scan_sheet", lambda data: None)
+    book = fastxlsx.Book(path)
+    try:
+        cells = book[SHEET]._cells
+        merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in book[SHEET]._merged]
+        return sorted((k, repr(c.value) if c.data_type != "f" or not isinstance(c, fastxlsx._Shared) else "shared",
+                       c.data_type, repr(c.cached)) for k, c in cells.items()), merged
+    except Exception as e:  # noqa: BLE001 — the error itself is what both paths must agree on
+        return type(e).__name__
+    finally:
+        book.close()
+        monkeypatch.undo()
+
+
+def with_sheet(xml: bytes, target: Path) -> Path:
+    """The bundled example with 表三's part replaced by `xml`."""
+    book = fastxlsx.Book(EXAMPLE_XLSX)
+    part = book[SHEET].part
+    book.close()
+    with zipfile.ZipFile(EXAMPLE_XLSX) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, xml if info.filename == part else src.read(info.filename))
+    return target
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(xml=worksheets())
+def test_scan_reads_what_the_walk_reads(xml, tmp_path, monkeypatch):
+    path = with_sheet(xml.encode("utf-8"), tmp_path / "w.xlsx")
+    assert outcome(path, True, monkeypatch) == outcome(path, False, monkeypatch)
+
+
+def test_the_scan_reads_the_example_itself():
+    """The writers' own shapes are what the scan is for: every sheet of the example is scanned, not walked."""
+    with zipfile.ZipFile(EXAMPLE_XLSX) as z:
+        book = fastxlsx.Book(EXAMPLE_XLSX, z)
+        for ws in book.worksheets:
+            assert fastxlsx._scan_sheet(z.read(ws.part)) is not None, ws.title
+
+
+@pytest.mark.parametrize("xml", [
+    '<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>' % MAIN,   # unclosed
+    '<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1"><v>&bogus;</v></c></row></sheetData></worksheet>' % MAIN,
+    '<worksheet xmlns="%s"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>\x01</t></is></c></row>'
+    "</sheetData></worksheet>" % MAIN,                                                      # a control character
+    '<worksheet xmlns="%s"><sheetData><row r="1" x=><c r="A1"><v>1</v></c></row></sheetData></worksheet>' % MAIN,
+])
+def test_a_damaged_part_is_left_to_the_walk(xml, tmp_path, monkeypatch):
+    assert fastxlsx._scan_sheet(xml.encode("utf-8")) is None
+    path = with_sheet(xml.encode("utf-8"), tmp_path / "d.xlsx")
+    assert outcome(path, True, monkeypatch) == outcome(path, False, monkeypatch)
+
+
+def test_a_copy_of_the_example_reads_the_same_through_the_scan_and_the_walk(tmp_path, monkeypatch):
+    path = tmp_path / "e.xlsx"
+    shutil.copyfile(EXAMPLE_XLSX, path)
+    for title in ("表二", "表三", "表四", "基本信息", "总体情况", "说明"):
+        global SHEET
+        SHEET = title
+        try:
+            assert outcome(path, True, monkeypatch) == outcome(path, False, monkeypatch)
+        finally:
+            SHEET = "表三"
