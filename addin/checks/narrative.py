@@ -92,6 +92,15 @@ def _paragraphs(text: str) -> list[str]:
     return [p for p in (text or "").splitlines()]
 
 
+@lru_cache(maxsize=64)
+def _half_width(text: str) -> tuple[str, tuple[str, ...]]:
+    """The text with full-width digits made half-width, whole and as paragraphs: made once per text for every
+    rule that reads it (a 30,000-character narrative is read by a dozen rules). The mapping neither makes nor
+    removes a line break, so its paragraphs are the text's paragraphs, translated."""
+    whole = (text or "").translate(_FULLWIDTH)
+    return whole, tuple(whole.splitlines())
+
+
 def _sentences(paragraph: str):
     for m in _SENTENCE.finditer(paragraph):
         yield m.group(0)
@@ -183,8 +192,8 @@ def _scan(text: str) -> tuple[_Count, ...]:
     结转下年度继续办理, not T1's 办理)."""
     kw_rx = _all_keywords()
     out = []
-    for pi, para in enumerate(_paragraphs(text), 1):
-        for sent in _sentences(para.translate(_FULLWIDTH)):
+    for pi, para in enumerate(_half_width(text)[1], 1):
+        for sent in _sentences(para):
             prev_end = 0
             for m in _number_rx().finditer(sent):
                 seg_start, prev_end = prev_end, m.end()
@@ -257,7 +266,7 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
 def _zero_sentences(text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
     """The text half-width, and its (paragraph, sentence) pairs: made once per text, not once per claim and
     rule (the same few texts are read by every zero rule)."""
-    paragraphs = [para.translate(_FULLWIDTH) for para in _paragraphs(text)]
+    paragraphs = _half_width(text)[1]
     return "\n".join(paragraphs), tuple((pi, sent) for pi, para in enumerate(paragraphs, 1)
                                          for sent in _sentences(para))
 
@@ -265,8 +274,9 @@ def _zero_sentences(text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
 @lru_cache(maxsize=256)
 def _context_free(pattern: str) -> bool:
     """A pattern that matches in a sentence surely matches in any text holding the sentence: no anchor,
-    word boundary or look-around (a negated class '[^…]' is fine)."""
-    return not re.search(r"\^|\$|\\[bBAZ]|\(\?", pattern.replace("[^", "["))
+    word boundary, look-around or inline flag (a negated class '[^…]' and the groups '(?:…)', '(?P<name>…)' are
+    fine: they only consume the text they match)."""
+    return not re.search(r"\^|\$|\\[bBAZ]|\(\?(?!:|P)", pattern.replace("[^", "["))
 
 
 @lru_cache(maxsize=256)
@@ -432,8 +442,8 @@ def fee_statements(text: str) -> list[tuple[int, str]]:
     name = _keyword_rx(fee["words"])
     said = re.compile(fee["statement"])
     whole = _keyword_rx(fee["no_charge_of_any_kind"])
-    return [(pi, sent.strip()) for pi, para in enumerate(_paragraphs(text), 1)
-            for sent in _sentences(para.translate(_FULLWIDTH))
+    return [(pi, sent.strip()) for pi, para in enumerate(_half_width(text)[1], 1)
+            for sent in _sentences(para)
             if whole.search(sent) or (name.search(sent) and said.search(sent))]
 
 
@@ -539,8 +549,7 @@ def check_report_year(ctx, rule: fmtmod.Rule) -> list[Finding]:
     out = []
     for element in (c for c in rule.spec["cells"] if c.startswith("text.")):
         tid = element[5:]
-        hit = next(((pi, m) for pi, para in enumerate(_paragraphs(ctx.text(tid)), 1)
-                    for rx in patterns for m in rx.finditer(para.translate(_FULLWIDTH)) if _stale(m, year)), None)
+        hit = _first_stale(ctx.text(tid), patterns, year)
         if hit is None:
             continue
         pi, m = hit
@@ -550,6 +559,16 @@ def check_report_year(ctx, rule: fmtmod.Rule) -> list[Finding]:
         out.append(Finding(rule.id, rule.severity, msg, cells=[element, "organ.year"],
                            values={"found": found, "year": year, "paragraph": pi}, target=f"{element}:{found}"))
     return out
+
+
+def _first_stale(text: str, patterns: list[re.Pattern], year: int) -> tuple[int, re.Match] | None:
+    """(paragraph, match) of the first stale name or period, paragraph by paragraph, pattern by pattern. A
+    pattern that finds nothing in the whole text finds nothing in any paragraph of it (when it has no anchor
+    or look-around): it is not tried line by line."""
+    whole, paragraphs = _half_width(text)
+    live = [rx for rx in patterns if not _context_free(rx.pattern) or rx.search(whole)]
+    return next(((pi, m) for pi, para in enumerate(paragraphs, 1)
+                 for rx in live for m in rx.finditer(para) if _stale(m, year)), None)
 
 
 def _stale(m: re.Match, year: int) -> bool:
