@@ -1,0 +1,96 @@
+"""What makes validate cheap per workbook (issue #11) must not change what it finds: the structural schema pass
+compiled once, texts made half-width once, and the caches keyed on text never carrying one unit into another."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from addin.checks import narrative, validator
+from addin.format import docschema
+
+from .helpers import balanced_doc
+
+# --- the structural pass, compiled once a schema --------------------------------------------------------
+
+_ROOT = {
+    "$defs": {"count": {"type": ["integer", "null"], "minimum": 0, "maximum": 10},
+              "tree": {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/tree"}}},
+                       "additionalProperties": False}},
+    "type": "object",
+    "required": ["n"],
+    "additionalProperties": False,
+    "properties": {"n": {"$ref": "#/$defs/count"}, "tree": {"$ref": "#/$defs/tree"},
+                   "odd": {"not": {"type": "string"}}, "kind": {"enum": ["a", None]}, "one": {"const": 1}},
+}
+
+
+@pytest.mark.parametrize("doc, ok", [
+    ({"n": 3}, True), ({"n": None}, True), ({"n": 3.0}, True),          # 3.0 is an integer to JSON Schema
+    ({"n": 3.5}, False), ({"n": True}, False), ({"n": 11}, False), ({"n": -1}, False), ({"n": "3"}, False),
+    ({}, False), ({"n": 1, "x": 1}, False),
+    ({"n": 1, "kind": None}, True), ({"n": 1, "kind": "b"}, False),
+    ({"n": 1, "one": 1}, True), ({"n": 1, "one": True}, False),          # True is not the number 1
+    ({"n": 1, "tree": {"kids": [{"kids": []}, {"kids": [{}]}]}}, True),  # a $ref that recurses
+    ({"n": 1, "tree": {"kids": [{"kids": [{"leaf": 1}]}]}}, False),
+])
+def test_structural_pass_answers_as_jsonschema(doc, ok):
+    from jsonschema import Draft202012Validator
+    assert docschema._ok(doc, _ROOT, _ROOT) is ok
+    assert ok == Draft202012Validator(_ROOT).is_valid(doc)
+
+
+def test_a_keyword_it_does_not_know_leaves_the_decision_to_jsonschema():
+    assert docschema._ok({"n": 1}, _ROOT, _ROOT)                 # "not" is never reached
+    with pytest.raises(docschema._Unsure):
+        docschema._ok({"n": 1, "odd": 5}, _ROOT, _ROOT)
+    assert docschema._ok({"n": "x", "odd": 5}, _ROOT, _ROOT) is False   # fails before reaching it, as before
+
+
+def test_the_compiled_pass_follows_a_new_schema(example_doc):
+    """Compiled per schema: checking another schema in between does not leave its checks on the document's."""
+    assert docschema.conforms(example_doc)
+    docschema._ok({"n": 1}, _ROOT, _ROOT)
+    example_doc["cells"]["t3.R01.C1"] = -1
+    assert not docschema.conforms(example_doc)
+
+
+# --- caches keyed on text: no unit's findings in another's --------------------------------------------------
+
+def _unit(doc: dict, overview: str, other: str, t3_new: int) -> dict:
+    d = balanced_doc(copy.deepcopy(doc))
+    d["texts"]["overview"], d["texts"]["other"] = overview, other
+    d["cells"]["t3.R01.C1"] = t3_new
+    return d
+
+
+def _found(doc: dict) -> list[dict]:
+    return [x.to_dict() for x in validator.validate(copy.deepcopy(doc))]
+
+
+def test_a_then_b_then_a_finds_the_same(example_doc):
+    a = _unit(example_doc, "本年度共收到政府信息公开申请１２件。\n本报告为2021年度政府信息公开工作年度报告。",
+              "本年度未收取信息处理费。", 12)
+    b = _unit(example_doc, "本年度共收到政府信息公开申请12件。", "无。", 7)
+    first_a, first_b = _found(a), _found(b)
+    assert _found(a) == first_a and _found(b) == first_b
+    assert first_a != first_b
+    rules_a, rules_b = {x["rule"] for x in first_a}, {x["rule"] for x in first_b}
+    assert "N9" in rules_a and "N9" not in rules_b          # a's 2021 report name is a's alone
+    assert "N5" in rules_b and "N5" not in rules_a          # b says nothing about the fee
+
+
+def test_full_width_digits_are_read_in_every_rule_that_reads_text(example_doc):
+    """One half-width copy serves the counts (T*), the report year (N9) and the fee statement (N5)."""
+    doc = _unit(example_doc, "本报告为２０２１年度政府信息公开工作年度报告。本年度共收到政府信息公开申请１２件。",
+                "收费０元。", 12)
+    found = validator.validate(doc)
+    assert any(x.rule == "N9" and x.values["found"] == 2021 for x in found)
+    assert not any(x.rule == "N5" for x in found)
+    assert narrative._half_width("１２\n３")[1] == ("12", "3")
+
+
+@pytest.mark.parametrize("pattern, free", [("(?:a|b)[^c]{0,3}(?P<y>d)", True), ("(?=a)b", False),
+                                           ("(?<!a)b", False), ("(?i)a", False), (r"\ba", False), ("a$", False)])
+def test_which_patterns_may_be_tried_on_the_whole_text_first(pattern, free):
+    assert narrative._context_free(pattern) is free
