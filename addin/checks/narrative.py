@@ -285,7 +285,7 @@ def _keyword_rx_of(words: tuple[str, ...]) -> re.Pattern:
 
 
 def _texts(ctx, rule: fmtmod.Rule) -> list[str]:
-    return [e[5:] for p in rule.spec["cells"] if p.startswith("text.") for e in ctx.f.match(p)]
+    return [e[5:] for p in rule.spec["cells"] if p.startswith("text.") for e in ctx.match(p)]
 
 
 def _where(ctx, text_id: str, paragraph: int) -> str:
@@ -461,7 +461,7 @@ def check_fee_statement(ctx, rule: fmtmod.Rule) -> list[Finding]:
     text = ctx.text(tid)
     if fee_statements(text):
         return []
-    r22 = [c for p in rule.spec["cells"] if not p.startswith("text.") for c in ctx.f.match(p)]
+    r22 = [c for p in rule.spec["cells"] if not p.startswith("text.") for c in ctx.match(p)]
     dropped = sum(v for v in (ctx.value(c) for c in r22) if v) if r22 else 0
     heading = ctx.f.section(ctx.f.text(tid).section)["heading"]
     cells = [element] + (r22 if dropped else [])

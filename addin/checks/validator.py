@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Callable
 
 from addin.checks import narrative
@@ -67,6 +68,7 @@ class _Context:
     def __init__(self, f: fmtmod.Format, doc: dict, locate: Locate):
         self.f, self.doc, self.locate = f, doc, locate
         self.invalid: set[str] = set()
+        self._matched: dict[str, list[str]] = {}
 
     def value(self, cid: str):
         """A cell's number for arithmetic: blank → 0, invalid → None (left out)."""
@@ -77,6 +79,13 @@ class _Context:
 
     def text(self, tid: str) -> str:
         return self.doc["texts"].get(tid) or ""
+
+    def match(self, pattern: str) -> list[str]:
+        """Element ids of a rule's cell pattern (Format.match), asked once per document: a dozen rules name the
+        same five texts."""
+        if pattern not in self._matched:
+            self._matched[pattern] = self.f.match(pattern)
+        return self._matched[pattern]
 
     def finding(self, rule: fmtmod.Rule, message: str, cells: list[str], **values) -> Finding:
         return Finding(rule.id, rule.severity, message, cells=cells, values=values)
@@ -248,22 +257,20 @@ def _organ_problem(f: fmtmod.Format, element: str, v, err) -> str:
 def check_balance(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     out = []
     spec = rule.spec
+    ll, rl = spec["lhs"]["label"], spec["rhs"]["label"]
     for b in fmtmod.bindings_of(spec):
-        sides = []
-        for side in ("lhs", "rhs"):
-            cells = [e for p in spec[side]["cells"] for e in fmtmod.expand_ids(p, b)]
-            sides.append((spec[side]["label"], cells, [ctx.value(c) for c in cells]))
-        blank = {c for _, cells, _ in sides for c in cells if ctx.doc["cells"].get(c) is None}
-        if any(v is None for _, _, vals in sides for v in vals):
+        lc, rc = (_side_cells(tuple(spec[side]["cells"]), tuple(b.items())) for side in ("lhs", "rhs"))
+        if ctx.invalid and not ctx.invalid.isdisjoint(lc + rc):
             continue  # an invalid cell is reported on its own; its sum would mean nothing
-        (ll, lc, lv), (rl, rc, rv) = sides
+        lv, rv = [ctx.value(c) for c in lc], [ctx.value(c) for c in rc]
         lsum, rsum = sum(lv), sum(rv)
         if lsum == rsum:
             continue
+        blank = {c for c in lc + rc if ctx.doc["cells"].get(c) is None}
         where = spec["where"]
         for var, val in b.items():
             where = where.replace("{" + var + "}", ctx.f.substitute_label(spec["table"], var, val))
-        cells = lc + rc
+        cells = list(lc + rc)
         refs = layout.address_list([ctx.locate(c) for c in cells])
         msg = rule.message(where=where, lhs=_side(ll, lv, lsum, [c in blank for c in lc]),
                            rhs=_side(rl, rv, rsum, [c in blank for c in rc]),
@@ -272,6 +279,11 @@ def check_balance(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
                            values={"lhs": lsum, "rhs": rsum, "difference": lsum - rsum, "binding": b},
                            target=f"{rule.id}:{','.join(b.values())}"))
     return out
+
+
+@lru_cache(maxsize=1024)      # the balance rules' few dozen sides, expanded once a process, not once a workbook
+def _side_cells(patterns: tuple[str, ...], binding: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    return tuple(e for p in patterns for e in fmtmod.expand_ids(p, dict(binding)))
 
 
 def _side(label: str, values: list, total, blank: list[bool] | None = None) -> str:
@@ -291,8 +303,7 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     """F4: blank table cells, one finding per rectangle of blank cells (a blank block is one defect, not one a row)."""
     out = []
     for table in ctx.f.tables:
-        blank = [table.cell_id_of(row, c) for row in table.rows for c in table.columns
-                 if ctx.doc["cells"].get(table.cell_id_of(row, c)) is None]
+        blank = [c for c in _cell_ids(table) if ctx.doc["cells"].get(c) is None]
         for block in _blocks(ctx, blank):
             rows = list(dict.fromkeys(ctx.f.cells[c].row.label for c in block))
             span = rows[0] if len(rows) == 1 else f"{rows[0]} 至 {rows[-1]}（{len(rows)} 行）"
@@ -301,6 +312,12 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
             msg = rule.message(where=name, count=len(block), cells=refs)
             out.append(ctx.finding(rule, msg, block, count=len(block)))
     return out
+
+
+@lru_cache(maxsize=32)
+def _cell_ids(table: fmtmod.Table) -> tuple[str, ...]:
+    """A table's cell ids row by row (a Table is frozen: its ids never change)."""
+    return tuple(table.cell_id_of(row, c) for row in table.rows for c in table.columns)
 
 
 def _blocks(ctx: _Context, cells: list[str]) -> list[list[str]]:
@@ -319,7 +336,7 @@ def _blocks(ctx: _Context, cells: list[str]) -> list[list[str]]:
 def check_fee_magnitude(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     out = []
     limit = rule.params["max_plausible"]
-    for cid in ctx.f.match(rule.spec["cells"][0]):
+    for cid in ctx.match(rule.spec["cells"][0]):
         v = ctx.value(cid)
         if v is not None and v >= limit:
             msg = rule.message(address=ctx.locate(cid), label=ctx.f.element_label(cid), value=_num(v),
