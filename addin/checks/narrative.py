@@ -215,8 +215,7 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
     """The counts in `text` bound to one of the rule's words (at most `gap` characters away, with the `near`
     word close by)."""
     p = rule.params
-    readings = {w: ph["readings"] for ph in phrases(rule.id) for w in ph["words"]}
-    nears = {w: ph.get("near", p.get("near")) for ph in phrases(rule.id) for w in ph["words"]}
+    readings, nears = _readings_and_nears(rule.id, p.get("near"))
     gap, near_chars = p.get("gap", 20), p.get("near_chars", 15)
     out = []
     for c in _scan(text):
@@ -228,6 +227,14 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
         out.append(Mention(text_id, c.paragraph, c.sentence.strip(), c.keyword, c.number, c.written, c.percent,
                            readings[c.keyword], c.percent_written, c.years))
     return out
+
+
+@lru_cache(maxsize=64)
+def _readings_and_nears(rule_id: str, near: str | None) -> tuple[dict, dict]:
+    """For each word of a rule: the quantities it may mean, and the word that must stand near it (read only)."""
+    readings = {w: ph["readings"] for ph in phrases(rule_id) for w in ph["words"]}
+    nears = {w: ph.get("near", near) for ph in phrases(rule_id) for w in ph["words"]}
+    return readings, nears
 
 
 @lru_cache(maxsize=None)
@@ -242,15 +249,13 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
     A claim is a list of words (then: a word that must follow in the same clause) or of patterns (near: a word
     the sentence must hold; unless: what makes it a claim about something else, "其余均已办结")."""
     out = []
-    unless_all = re.compile(rule.params["zero_unless"]) if rule.params.get("zero_unless") else None
-    whole, sentences = _zero_sentences(text) if text else ("", ())
-    for claim in lexicon()["zero"].get(rule.id, []):
+    claims = _zero_claim_forms(rule.id, rule.params.get("zero_unless"))
+    whole, sentences = _zero_sentences(text) if text and claims else ("", ())
+    for claim, rx, in_whole, unless in claims:
         if not sentences:
             break
-        rx = re.compile("|".join(claim["patterns"])) if "patterns" in claim else _keyword_rx_of(tuple(claim["words"]))
-        if _context_free(rx.pattern) and not rx.search(whole):
+        if not in_whole(whole):
             continue     # no sentence can match what the whole text does not hold
-        unless = re.compile(claim["unless"]) if claim.get("unless") else unless_all
         for pi, sent in sentences:
             m = rx.search(sent)
             if not m or (unless and unless.search(sent)) or (claim.get("near") and claim["near"] not in sent):
@@ -260,6 +265,24 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
                 continue
             out.append((pi, sent.strip(), m.group(0), claim))
     return out
+
+
+@lru_cache(maxsize=64)
+def _zero_claim_forms(rule_id: str, zero_unless: str | None) -> tuple:
+    """(claim, its pattern, a test that the whole text may hold it, its 'unless') for a rule's claims, compiled
+    once a process. A list of words is in the text exactly when one of the words is (str `in`, much faster than
+    the alternation); a pattern that can only match inside a sentence is tried on each sentence (in_whole: yes)."""
+    unless_all = re.compile(zero_unless) if zero_unless else None
+    out = []
+    for claim in lexicon()["zero"].get(rule_id, []):
+        if "patterns" in claim:
+            rx = re.compile("|".join(claim["patterns"]))
+            in_whole = rx.search if _context_free(rx.pattern) else (lambda _whole: True)
+        else:
+            rx, words = _keyword_rx_of(tuple(claim["words"])), tuple(claim["words"])
+            in_whole = (lambda whole, words=words: any(w in whole for w in words))
+        out.append((claim, rx, in_whole, re.compile(claim["unless"]) if claim.get("unless") else unless_all))
+    return tuple(out)
 
 
 @lru_cache(maxsize=64)
