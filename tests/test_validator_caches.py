@@ -3,8 +3,11 @@ compiled once, texts made half-width once, and the caches keyed on text never ca
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from addin.checks import narrative, validator
 from addin.format import docschema
@@ -94,3 +97,36 @@ def test_full_width_digits_are_read_in_every_rule_that_reads_text(example_doc):
                                            ("(?<!a)b", False), ("(?i)a", False), (r"\ba", False), ("a$", False)])
 def test_which_patterns_may_be_tried_on_the_whole_text_first(pattern, free):
     assert narrative._context_free(pattern) is free
+
+
+# --- the zero claims' shortcuts agree with reading sentence by sentence ------------------------------------
+
+_PIECES = ["未发生", "未收到", "均已", "办结", "结转", "没有", "申请", "。", "；", "！", "\n", "，", "１２", "件", "a", " "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_sentences_found_by_position_are_the_sentences_holding_a_word(text):
+    _, sentences, starts = narrative._text_sentences(text)
+    for words in (("未发生", "未收到"), ("办结",), ("a", "未")):
+        by_sentence = tuple(i for i, (_, sent) in enumerate(sentences) if any(w in sent for w in words))
+        assert narrative._holding(words, text) == by_sentence
+    assert [s for _, s in sentences] == [s for para in narrative._half_width(text)[1] for s in narrative._sentences(para)]
+    whole = narrative._text_sentences(text)[0]
+    assert all(whole[at:at + len(s)] == s for at, (_, s) in zip(starts, sentences))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_a_whole_text_screen_never_skips_a_sentence_that_matches(text):
+    whole, sentences, _ = narrative._text_sentences(text)
+    for rule_claims in narrative.lexicon()["zero"].values():
+        for claim in (c for c in rule_claims if "patterns" in c):
+            rx = re.compile("|".join(claim["patterns"]))
+            if any(rx.search(sent) for _, sent in sentences):
+                assert narrative._may_hold(tuple(claim["patterns"]))(whole)
+
+
+def test_a_pattern_with_a_look_around_is_never_screened():
+    assert narrative._may_hold(("(?<!其余)均已办结",))("")
+    assert not narrative._may_hold(("均已办结", "无结转"))("其余办结")

@@ -11,6 +11,7 @@ numerals ("十二件", "一百零五件") all count.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -196,22 +197,21 @@ def _scan(text: str) -> tuple[_Count, ...]:
     结转下年度继续办理, not T1's 办理)."""
     kw_rx = _all_keywords()
     out = []
-    for pi, para in enumerate(_half_width(text)[1], 1):
-        for sent in _sentences(para):
-            prev_end = 0
-            for m in _number_rx().finditer(sent):
-                seg_start, prev_end = prev_end, m.end()
-                n = parse_number(m.group("num"))
-                best = _bind(sent, kw_rx, seg_start, m.start()) if n is not None else None
-                if best is None and n is not None:
-                    best = _bind_after(sent, kw_rx, m.end())
-                if best is None:
-                    continue
-                pct = float(m.group("pct")) if m.group("pct") else None
-                clause = _clause_start(sent, min(best.start(), m.start()), 0)
-                years = tuple(int(y) for y in _YEAR.findall(sent, clause, m.start()))
-                out.append(_Count(pi, sent, best.group(0), best.start(), best.end(), m.start(), m.end(), n,
-                                  m.group("num"), pct, m.group("pct"), years))
+    for pi, sent in _text_sentences(text)[1]:
+        prev_end = 0
+        for m in _number_rx().finditer(sent):
+            seg_start, prev_end = prev_end, m.end()
+            n = parse_number(m.group("num"))
+            best = _bind(sent, kw_rx, seg_start, m.start()) if n is not None else None
+            if best is None and n is not None:
+                best = _bind_after(sent, kw_rx, m.end())
+            if best is None:
+                continue
+            pct = float(m.group("pct")) if m.group("pct") else None
+            clause = _clause_start(sent, min(best.start(), m.start()), 0)
+            years = tuple(int(y) for y in _YEAR.findall(sent, clause, m.start()))
+            out.append(_Count(pi, sent, best.group(0), best.start(), best.end(), m.start(), m.end(), n,
+                              m.group("num"), pct, m.group("pct"), years))
     return tuple(out)
 
 
@@ -254,13 +254,13 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
     the sentence must hold; unless: what makes it a claim about something else, "其余均已办结")."""
     out = []
     claims = _zero_claim_forms(rule.id, rule.params.get("zero_unless"))
-    whole, sentences = _zero_sentences(text) if text and claims else ("", ())
-    for claim, rx, may_hold, unless in claims:
+    whole, sentences, _ = _text_sentences(text) if text and claims else ("", (), ())
+    for claim, rx, words, may_hold, unless in claims:
         if not sentences:
             break
         if not may_hold(whole):
             continue     # no sentence can match what the whole text does not hold
-        for pi, sent in sentences:
+        for pi, sent in ([sentences[i] for i in _holding(words, text)] if words else sentences):
             m = rx.search(sent)
             if not m or (unless and unless.search(sent)) or (claim.get("near") and claim["near"] not in sent):
                 continue
@@ -273,17 +273,37 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
 
 @lru_cache(maxsize=64)
 def _zero_claim_forms(rule_id: str, zero_unless: str | None) -> tuple:
-    """(claim, its pattern, may_hold, its 'unless') for a rule's claims, compiled once a process."""
+    """(claim, its pattern, its words or (), may_hold, its 'unless') for a rule's claims, compiled once a
+    process."""
     unless_all = re.compile(zero_unless) if zero_unless else None
     out = []
     for claim in lexicon()["zero"].get(rule_id, []):
         if "patterns" in claim:
-            rx, may_hold = re.compile("|".join(claim["patterns"])), _may_hold(tuple(claim["patterns"]))
+            rx, words, may_hold = re.compile("|".join(claim["patterns"])), (), _may_hold(tuple(claim["patterns"]))
         else:
             rx, words = _keyword_rx_of(tuple(claim["words"])), tuple(claim["words"])
             may_hold = (lambda text, words=words: any(w in text for w in words))
-        out.append((claim, rx, may_hold, re.compile(claim["unless"]) if claim.get("unless") else unless_all))
+        out.append((claim, rx, words, may_hold, re.compile(claim["unless"]) if claim.get("unless") else unless_all))
     return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _holding(words: tuple[str, ...], text: str) -> tuple[int, ...]:
+    """The sentences of _text_sentences(text) that hold one of the words (their indices, in order), found with
+    str.find in the whole text, of which each sentence is a piece: a long text is not searched sentence by
+    sentence for a word it holds a few times."""
+    whole, sentences, starts = _text_sentences(text)
+    if not all(words):
+        return tuple(range(len(sentences)))    # the empty word is in every sentence
+    hit = set()
+    for w in words:
+        at = whole.find(w)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            if i >= 0 and at + len(w) <= starts[i] + len(sentences[i][1]):
+                hit.add(i)
+            at = whole.find(w, at + 1)
+    return tuple(sorted(hit))
 
 
 def _may_hold(patterns: tuple[str, ...]):
@@ -298,12 +318,18 @@ def _may_hold(patterns: tuple[str, ...]):
 
 
 @lru_cache(maxsize=64)
-def _zero_sentences(text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
-    """The text half-width, and its (paragraph, sentence) pairs: made once per text, not once per claim and
-    rule (the same few texts are read by every zero rule)."""
+def _text_sentences(text: str) -> tuple[str, tuple[tuple[int, str], ...], tuple[int, ...]]:
+    """The text half-width (its paragraphs joined by line breaks), its (paragraph, sentence) pairs, and where
+    each sentence starts in it: made once per text for the counts, the zero claims of every rule and the fee
+    statement."""
     paragraphs = _half_width(text)[1]
-    return "\n".join(paragraphs), tuple((pi, sent) for pi, para in enumerate(paragraphs, 1)
-                                         for sent in _sentences(para))
+    sentences, starts, at = [], [], 0
+    for pi, para in enumerate(paragraphs, 1):
+        for m in _SENTENCE.finditer(para):     # = _sentences(para), with where each one starts
+            sentences.append((pi, m.group(0)))
+            starts.append(at + m.start())
+        at += len(para) + 1
+    return "\n".join(paragraphs), tuple(sentences), tuple(starts)
 
 
 @lru_cache(maxsize=256)
@@ -477,8 +503,7 @@ def fee_statements(text: str) -> list[tuple[int, str]]:
     name = _keyword_rx(fee["words"])
     said = re.compile(fee["statement"])
     whole = _keyword_rx(fee["no_charge_of_any_kind"])
-    return [(pi, sent.strip()) for pi, para in enumerate(_half_width(text)[1], 1)
-            for sent in _sentences(para)
+    return [(pi, sent.strip()) for pi, sent in _text_sentences(text)[1]
             if whole.search(sent) or (name.search(sent) and said.search(sent))]
 
 
