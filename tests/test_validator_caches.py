@@ -130,3 +130,16 @@ def test_a_whole_text_screen_never_skips_a_sentence_that_matches(text):
 def test_a_pattern_with_a_look_around_is_never_screened():
     assert narrative._may_hold(("(?<!其余)均已办结",))("")
     assert not narrative._may_hold(("均已办结", "无结转"))("其余办结")
+
+
+def test_a_finding_s_binding_is_its_own(example_doc):
+    """The balance rules' sides are expanded once a process; what a finding holds is a copy, so a caller that
+    changes it changes nothing for the next document."""
+    doc = balanced_doc(example_doc)
+    doc["cells"]["t3.R01.C1"] += 1
+    first = [x for x in validator.validate(copy.deepcopy(doc)) if x.values.get("binding")]
+    assert first
+    for x in first:
+        x.values["binding"].clear()
+    again = [x for x in validator.validate(copy.deepcopy(doc)) if x.values.get("binding")]
+    assert [x.to_dict() for x in again] and all(x.values["binding"] for x in again)
