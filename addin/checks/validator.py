@@ -494,6 +494,7 @@ def _explanation_keys(x: Finding) -> set[str]:
     return {_shown(k) for k in keys}
 
 
+@lru_cache(maxsize=4096)     # the same ids, addresses and labels in every document of a batch
 def _shown(text: str) -> str:
     """A 对象 as staff may retype it: spaces of any width and count are one space, full-width letters,
     digits and '！' half-width, no '$' in a cell address."""

@@ -227,10 +227,12 @@ def _number_step(s: dict, _root: dict) -> Check | None:
     if not {"minimum", "maximum", "multipleOf"} & set(s):
         return None
 
+    has_lo, has_hi, lo, hi = "minimum" in s, "maximum" in s, s.get("minimum"), s.get("maximum")
+
     def step(v) -> bool:
         if not isinstance(v, (int, float)) or isinstance(v, bool):
             return True
-        if ("minimum" in s and not v >= s["minimum"]) or ("maximum" in s and not v <= s["maximum"]):
+        if (has_lo and not v >= lo) or (has_hi and not v <= hi):
             return False
         return "multipleOf" not in s or not any(True for _ in _exact_multiple_of(_NUMBERS, s["multipleOf"], v, s))
     return step
