@@ -258,7 +258,7 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
     for claim, rx, words, may_hold, unless in claims:
         if not sentences:
             break
-        if not may_hold(whole):
+        if not words and not may_hold(whole):
             continue     # no sentence can match what the whole text does not hold
         for pi, sent in ([sentences[i] for i in _holding(words, text)] if words else sentences):
             m = rx.search(sent)
@@ -273,16 +273,16 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
 
 @lru_cache(maxsize=64)
 def _zero_claim_forms(rule_id: str, zero_unless: str | None) -> tuple:
-    """(claim, its pattern, its words or (), may_hold, its 'unless') for a rule's claims, compiled once a
-    process."""
+    """(claim, its pattern, its words or (), may_hold (for patterns), its 'unless') for a rule's claims, compiled
+    once a process. A claim of words reads only the sentences _holding them (the same words of two claims are
+    looked for once)."""
     unless_all = re.compile(zero_unless) if zero_unless else None
     out = []
     for claim in lexicon()["zero"].get(rule_id, []):
         if "patterns" in claim:
             rx, words, may_hold = re.compile("|".join(claim["patterns"])), (), _may_hold(tuple(claim["patterns"]))
         else:
-            rx, words = _keyword_rx_of(tuple(claim["words"])), tuple(claim["words"])
-            may_hold = (lambda text, words=words: any(w in text for w in words))
+            rx, words, may_hold = _keyword_rx_of(tuple(claim["words"])), tuple(claim["words"]), None
         out.append((claim, rx, words, may_hold, re.compile(claim["unless"]) if claim.get("unless") else unless_all))
     return tuple(out)
 
@@ -500,11 +500,11 @@ def fee_statements(text: str) -> list[tuple[int, str]]:
     knows: a name of the fee with a statement word ("未收取信息处理费", "依申请公开不收取费用", "收费0元"), or a
     sentence that no charge of any kind arose ("未产生任何费用")."""
     fee = lexicon()["fee"]
-    name = _keyword_rx(fee["words"])
     said = re.compile(fee["statement"])
-    whole = _keyword_rx(fee["no_charge_of_any_kind"])
-    return [(pi, sent.strip()) for pi, sent in _text_sentences(text)[1]
-            if whole.search(sent) or (name.search(sent) and said.search(sent))]
+    sentences = _text_sentences(text)[1]
+    named, no_charge = _holding(tuple(fee["words"]), text), _holding(tuple(fee["no_charge_of_any_kind"]), text)
+    return [(sentences[i][0], sentences[i][1].strip()) for i in sorted(set(named) | set(no_charge))
+            if i in no_charge or said.search(sentences[i][1])]
 
 
 def _loose_fee(text: str) -> tuple[int, str] | None:
@@ -551,9 +551,15 @@ _ORDINALS = "一二三四五六七八九十"
 
 def heading_lines(text: str) -> list[tuple[int, str, str, str]]:
     """(paragraph, line, ordinal, title) of the lines that are only a top-level heading ("五、存在的主要问题…")."""
+    return list(_heading_lines(text))
+
+
+@lru_cache(maxsize=64)
+def _heading_lines(text: str) -> tuple[tuple[int, str, str, str], ...]:
+    """heading_lines, once per text for N6 and N7."""
     rx = re.compile(lexicon()["structure"]["heading_line"])
-    return [(pi, line.strip(), m.group("ord"), m.group("title")) for pi, line in enumerate(_paragraphs(text), 1)
-            if (m := rx.match(line))]
+    return tuple((pi, line.strip(), m.group("ord"), m.group("title")) for pi, line in enumerate(_paragraphs(text), 1)
+                 if (m := rx.match(line)))
 
 
 def section_of(ordinal: str, title: str, f: fmtmod.Format) -> tuple[dict, bool] | None:
