@@ -143,3 +143,18 @@ def test_a_finding_s_binding_is_its_own(example_doc):
         x.values["binding"].clear()
     again = [x for x in validator.validate(copy.deepcopy(doc)) if x.values.get("binding")]
     assert [x.to_dict() for x in again] and all(x.values["binding"] for x in again)
+
+
+_FEE_PIECES = ["未收取", "信息处理费", "费用", "收费", "0元", "免费提供", "未产生任何费用", "本年", "。", "；", "\n", "，", "a"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_FEE_PIECES), max_size=30).map("".join))
+def test_fee_statements_are_the_sentences_the_lexicon_reads_one_by_one(text):
+    fee = narrative.lexicon()["fee"]
+    name, said = narrative._keyword_rx(fee["words"]), re.compile(fee["statement"])
+    whole = narrative._keyword_rx(fee["no_charge_of_any_kind"])
+    one_by_one = [(pi, sent.strip()) for pi, para in enumerate(narrative._half_width(text)[1], 1)
+                  for sent in narrative._sentences(para)
+                  if whole.search(sent) or (name.search(sent) and said.search(sent))]
+    assert narrative.fee_statements(text) == one_by_one
