@@ -11,6 +11,7 @@ numerals ("十二件", "一百零五件") all count.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ from addin.format import fmt as fmtmod
 from addin.format import quantity
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULLWIDTH_DIGIT = re.compile("[０-９]")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUMBER = (r"(?P<num>(?<!\d)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)|(?<![零〇一二两三四五六七八九十百千万])[零〇一二两三四五六七八九十百千万]+)"
@@ -90,6 +92,18 @@ class Mention:
 
 def _paragraphs(text: str) -> list[str]:
     return [p for p in (text or "").splitlines()]
+
+
+@lru_cache(maxsize=64)
+def _half_width(text: str) -> tuple[str, tuple[str, ...]]:
+    """The text with full-width digits made half-width, whole and as paragraphs: made once per text for every
+    rule that reads it (a 30,000-character narrative is read by a dozen rules). The mapping neither makes nor
+    removes a line break, so its paragraphs are the text's paragraphs, translated. Translated only when it holds
+    a full-width digit: str.translate looks up a CJK text's characters one by one (≈1 ms a workbook), a search
+    for the ten digits is twenty times faster."""
+    text = text or ""
+    whole = text.translate(_FULLWIDTH) if _FULLWIDTH_DIGIT.search(text) else text
+    return whole, tuple(whole.splitlines())
 
 
 def _sentences(paragraph: str):
@@ -183,22 +197,21 @@ def _scan(text: str) -> tuple[_Count, ...]:
     结转下年度继续办理, not T1's 办理)."""
     kw_rx = _all_keywords()
     out = []
-    for pi, para in enumerate(_paragraphs(text), 1):
-        for sent in _sentences(para.translate(_FULLWIDTH)):
-            prev_end = 0
-            for m in _number_rx().finditer(sent):
-                seg_start, prev_end = prev_end, m.end()
-                n = parse_number(m.group("num"))
-                best = _bind(sent, kw_rx, seg_start, m.start()) if n is not None else None
-                if best is None and n is not None:
-                    best = _bind_after(sent, kw_rx, m.end())
-                if best is None:
-                    continue
-                pct = float(m.group("pct")) if m.group("pct") else None
-                clause = _clause_start(sent, min(best.start(), m.start()), 0)
-                years = tuple(int(y) for y in _YEAR.findall(sent, clause, m.start()))
-                out.append(_Count(pi, sent, best.group(0), best.start(), best.end(), m.start(), m.end(), n,
-                                  m.group("num"), pct, m.group("pct"), years))
+    for pi, sent in _text_sentences(text)[1]:
+        prev_end = 0
+        for m in _number_rx().finditer(sent):
+            seg_start, prev_end = prev_end, m.end()
+            n = parse_number(m.group("num"))
+            best = _bind(sent, kw_rx, seg_start, m.start()) if n is not None else None
+            if best is None and n is not None:
+                best = _bind_after(sent, kw_rx, m.end())
+            if best is None:
+                continue
+            pct = float(m.group("pct")) if m.group("pct") else None
+            clause = _clause_start(sent, min(best.start(), m.start()), 0)
+            years = tuple(int(y) for y in _YEAR.findall(sent, clause, m.start()))
+            out.append(_Count(pi, sent, best.group(0), best.start(), best.end(), m.start(), m.end(), n,
+                              m.group("num"), pct, m.group("pct"), years))
     return tuple(out)
 
 
@@ -206,8 +219,7 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
     """The counts in `text` bound to one of the rule's words (at most `gap` characters away, with the `near`
     word close by)."""
     p = rule.params
-    readings = {w: ph["readings"] for ph in phrases(rule.id) for w in ph["words"]}
-    nears = {w: ph.get("near", p.get("near")) for ph in phrases(rule.id) for w in ph["words"]}
+    readings, nears = _readings_and_nears(rule.id, p.get("near"))
     gap, near_chars = p.get("gap", 20), p.get("near_chars", 15)
     out = []
     for c in _scan(text):
@@ -219,6 +231,14 @@ def mentions(text_id: str, text: str, rule: fmtmod.Rule) -> list[Mention]:
         out.append(Mention(text_id, c.paragraph, c.sentence.strip(), c.keyword, c.number, c.written, c.percent,
                            readings[c.keyword], c.percent_written, c.years))
     return out
+
+
+@lru_cache(maxsize=64)
+def _readings_and_nears(rule_id: str, near: str | None) -> tuple[dict, dict]:
+    """For each word of a rule: the quantities it may mean, and the word that must stand near it (read only)."""
+    readings = {w: ph["readings"] for ph in phrases(rule_id) for w in ph["words"]}
+    nears = {w: ph.get("near", near) for ph in phrases(rule_id) for w in ph["words"]}
+    return readings, nears
 
 
 @lru_cache(maxsize=None)
@@ -233,16 +253,14 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
     A claim is a list of words (then: a word that must follow in the same clause) or of patterns (near: a word
     the sentence must hold; unless: what makes it a claim about something else, "其余均已办结")."""
     out = []
-    unless_all = re.compile(rule.params["zero_unless"]) if rule.params.get("zero_unless") else None
-    whole, sentences = _zero_sentences(text) if text else ("", ())
-    for claim in lexicon()["zero"].get(rule.id, []):
+    claims = _zero_claim_forms(rule.id, rule.params.get("zero_unless"))
+    whole, sentences, _ = _text_sentences(text) if text and claims else ("", (), ())
+    for claim, rx, words, may_hold, unless in claims:
         if not sentences:
             break
-        rx = re.compile("|".join(claim["patterns"])) if "patterns" in claim else _keyword_rx_of(tuple(claim["words"]))
-        if _context_free(rx.pattern) and not rx.search(whole):
+        if not words and not may_hold(whole):
             continue     # no sentence can match what the whole text does not hold
-        unless = re.compile(claim["unless"]) if claim.get("unless") else unless_all
-        for pi, sent in sentences:
+        for pi, sent in ([sentences[i] for i in _holding(words, text)] if words else sentences):
             m = rx.search(sent)
             if not m or (unless and unless.search(sent)) or (claim.get("near") and claim["near"] not in sent):
                 continue
@@ -254,19 +272,72 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
 
 
 @lru_cache(maxsize=64)
-def _zero_sentences(text: str) -> tuple[str, tuple[tuple[int, str], ...]]:
-    """The text half-width, and its (paragraph, sentence) pairs: made once per text, not once per claim and
-    rule (the same few texts are read by every zero rule)."""
-    paragraphs = [para.translate(_FULLWIDTH) for para in _paragraphs(text)]
-    return "\n".join(paragraphs), tuple((pi, sent) for pi, para in enumerate(paragraphs, 1)
-                                         for sent in _sentences(para))
+def _zero_claim_forms(rule_id: str, zero_unless: str | None) -> tuple:
+    """(claim, its pattern, its words or (), may_hold (for patterns), its 'unless') for a rule's claims, compiled
+    once a process. A claim of words reads only the sentences _holding them (the same words of two claims are
+    looked for once)."""
+    unless_all = re.compile(zero_unless) if zero_unless else None
+    out = []
+    for claim in lexicon()["zero"].get(rule_id, []):
+        if "patterns" in claim:
+            rx, words, may_hold = re.compile("|".join(claim["patterns"])), (), _may_hold(tuple(claim["patterns"]))
+        else:
+            rx, words, may_hold = _keyword_rx_of(tuple(claim["words"])), tuple(claim["words"]), None
+        out.append((claim, rx, words, may_hold, re.compile(claim["unless"]) if claim.get("unless") else unless_all))
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _holding(words: tuple[str, ...], text: str) -> tuple[int, ...]:
+    """The sentences of _text_sentences(text) that hold one of the words (their indices, in order), found with
+    str.find in the whole text, of which each sentence is a piece: a long text is not searched sentence by
+    sentence for a word it holds a few times."""
+    whole, sentences, starts = _text_sentences(text)
+    if not all(words):
+        return tuple(range(len(sentences)))    # the empty word is in every sentence
+    hit = set()
+    for w in words:
+        at = whole.find(w)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            if i >= 0 and at + len(w) <= starts[i] + len(sentences[i][1]):
+                hit.add(i)
+            at = whole.find(w, at + 1)
+    return tuple(sorted(hit))
+
+
+def _may_hold(patterns: tuple[str, ...]):
+    """A test of a whole text that is false only where the patterns joined by '|' match in none of its
+    sentences: one pattern at a time (re finds a pattern's first characters quickly, a '|' of them several
+    times slower). A pattern with an anchor, a look-around or a back reference is not tested: always true."""
+    joined = "|".join(patterns)
+    if not _context_free(joined) or re.search(r"\\\d|\(\?P=", joined):
+        return lambda _text: True
+    parts = tuple(re.compile(p) for p in patterns)
+    return lambda text: any(p.search(text) for p in parts)
+
+
+@lru_cache(maxsize=64)
+def _text_sentences(text: str) -> tuple[str, tuple[tuple[int, str], ...], tuple[int, ...]]:
+    """The text half-width (its paragraphs joined by line breaks), its (paragraph, sentence) pairs, and where
+    each sentence starts in it: made once per text for the counts, the zero claims of every rule and the fee
+    statement."""
+    paragraphs = _half_width(text)[1]
+    sentences, starts, at = [], [], 0
+    for pi, para in enumerate(paragraphs, 1):
+        for m in _SENTENCE.finditer(para):     # = _sentences(para), with where each one starts
+            sentences.append((pi, m.group(0)))
+            starts.append(at + m.start())
+        at += len(para) + 1
+    return "\n".join(paragraphs), tuple(sentences), tuple(starts)
 
 
 @lru_cache(maxsize=256)
 def _context_free(pattern: str) -> bool:
     """A pattern that matches in a sentence surely matches in any text holding the sentence: no anchor,
-    word boundary or look-around (a negated class '[^…]' is fine)."""
-    return not re.search(r"\^|\$|\\[bBAZ]|\(\?", pattern.replace("[^", "["))
+    word boundary, look-around or inline flag (a negated class '[^…]' and the groups '(?:…)', '(?P<name>…)' are
+    fine: they only consume the text they match)."""
+    return not re.search(r"\^|\$|\\[bBAZ]|\(\?(?!:|P)", pattern.replace("[^", "["))
 
 
 @lru_cache(maxsize=256)
@@ -275,7 +346,7 @@ def _keyword_rx_of(words: tuple[str, ...]) -> re.Pattern:
 
 
 def _texts(ctx, rule: fmtmod.Rule) -> list[str]:
-    return [e[5:] for p in rule.spec["cells"] if p.startswith("text.") for e in ctx.f.match(p)]
+    return [e[5:] for p in rule.spec["cells"] if p.startswith("text.") for e in ctx.match(p)]
 
 
 def _where(ctx, text_id: str, paragraph: int) -> str:
@@ -429,12 +500,11 @@ def fee_statements(text: str) -> list[tuple[int, str]]:
     knows: a name of the fee with a statement word ("未收取信息处理费", "依申请公开不收取费用", "收费0元"), or a
     sentence that no charge of any kind arose ("未产生任何费用")."""
     fee = lexicon()["fee"]
-    name = _keyword_rx(fee["words"])
     said = re.compile(fee["statement"])
-    whole = _keyword_rx(fee["no_charge_of_any_kind"])
-    return [(pi, sent.strip()) for pi, para in enumerate(_paragraphs(text), 1)
-            for sent in _sentences(para.translate(_FULLWIDTH))
-            if whole.search(sent) or (name.search(sent) and said.search(sent))]
+    sentences = _text_sentences(text)[1]
+    named, no_charge = _holding(tuple(fee["words"]), text), _holding(tuple(fee["no_charge_of_any_kind"]), text)
+    return [(sentences[i][0], sentences[i][1].strip()) for i in sorted(set(named) | set(no_charge))
+            if i in no_charge or said.search(sentences[i][1])]
 
 
 def _loose_fee(text: str) -> tuple[int, str] | None:
@@ -451,7 +521,7 @@ def check_fee_statement(ctx, rule: fmtmod.Rule) -> list[Finding]:
     text = ctx.text(tid)
     if fee_statements(text):
         return []
-    r22 = [c for p in rule.spec["cells"] if not p.startswith("text.") for c in ctx.f.match(p)]
+    r22 = [c for p in rule.spec["cells"] if not p.startswith("text.") for c in ctx.match(p)]
     dropped = sum(v for v in (ctx.value(c) for c in r22) if v) if r22 else 0
     heading = ctx.f.section(ctx.f.text(tid).section)["heading"]
     cells = [element] + (r22 if dropped else [])
@@ -481,9 +551,15 @@ _ORDINALS = "一二三四五六七八九十"
 
 def heading_lines(text: str) -> list[tuple[int, str, str, str]]:
     """(paragraph, line, ordinal, title) of the lines that are only a top-level heading ("五、存在的主要问题…")."""
+    return list(_heading_lines(text))
+
+
+@lru_cache(maxsize=64)
+def _heading_lines(text: str) -> tuple[tuple[int, str, str, str], ...]:
+    """heading_lines, once per text for N6 and N7."""
     rx = re.compile(lexicon()["structure"]["heading_line"])
-    return [(pi, line.strip(), m.group("ord"), m.group("title")) for pi, line in enumerate(_paragraphs(text), 1)
-            if (m := rx.match(line))]
+    return tuple((pi, line.strip(), m.group("ord"), m.group("title")) for pi, line in enumerate(_paragraphs(text), 1)
+                 if (m := rx.match(line)))
 
 
 def section_of(ordinal: str, title: str, f: fmtmod.Format) -> tuple[dict, bool] | None:
@@ -539,8 +615,7 @@ def check_report_year(ctx, rule: fmtmod.Rule) -> list[Finding]:
     out = []
     for element in (c for c in rule.spec["cells"] if c.startswith("text.")):
         tid = element[5:]
-        hit = next(((pi, m) for pi, para in enumerate(_paragraphs(ctx.text(tid)), 1)
-                    for rx in patterns for m in rx.finditer(para.translate(_FULLWIDTH)) if _stale(m, year)), None)
+        hit = _first_stale(ctx.text(tid), patterns, year)
         if hit is None:
             continue
         pi, m = hit
@@ -550,6 +625,16 @@ def check_report_year(ctx, rule: fmtmod.Rule) -> list[Finding]:
         out.append(Finding(rule.id, rule.severity, msg, cells=[element, "organ.year"],
                            values={"found": found, "year": year, "paragraph": pi}, target=f"{element}:{found}"))
     return out
+
+
+def _first_stale(text: str, patterns: list[re.Pattern], year: int) -> tuple[int, re.Match] | None:
+    """(paragraph, match) of the first stale name or period, paragraph by paragraph, pattern by pattern. A
+    pattern that finds nothing in the whole text finds nothing in any paragraph of it (when it has no anchor
+    or look-around): it is not tried line by line."""
+    whole, paragraphs = _half_width(text)
+    live = [rx for rx in patterns if not _context_free(rx.pattern) or rx.search(whole)]
+    return next(((pi, m) for pi, para in enumerate(paragraphs, 1)
+                 for rx in live for m in rx.finditer(para) if _stale(m, year)), None)
 
 
 def _stale(m: re.Match, year: int) -> bool:

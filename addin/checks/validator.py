@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Callable
 
 from addin.checks import narrative
@@ -67,16 +68,26 @@ class _Context:
     def __init__(self, f: fmtmod.Format, doc: dict, locate: Locate):
         self.f, self.doc, self.locate = f, doc, locate
         self.invalid: set[str] = set()
+        self._matched: dict[str, list[str]] = {}
 
     def value(self, cid: str):
         """A cell's number for arithmetic: blank → 0, invalid → None (left out)."""
-        if cid in self.invalid:
-            return None
-        v = self.doc["cells"].get(cid)
-        return 0 if v is None else v
+        return self.values((cid,))[0]
+
+    def values(self, cids) -> list:
+        """value() of each cell, in one pass (a balance rule sums some 400 cells a document)."""
+        cells, invalid = self.doc["cells"], self.invalid
+        return [None if c in invalid else 0 if (v := cells.get(c)) is None else v for c in cids]
 
     def text(self, tid: str) -> str:
         return self.doc["texts"].get(tid) or ""
+
+    def match(self, pattern: str) -> list[str]:
+        """Element ids of a rule's cell pattern (Format.match), asked once per document: a dozen rules name the
+        same five texts."""
+        if pattern not in self._matched:
+            self._matched[pattern] = self.f.match(pattern)
+        return self._matched[pattern]
 
     def finding(self, rule: fmtmod.Rule, message: str, cells: list[str], **values) -> Finding:
         return Finding(rule.id, rule.severity, message, cells=cells, values=values)
@@ -248,30 +259,47 @@ def _organ_problem(f: fmtmod.Format, element: str, v, err) -> str:
 def check_balance(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     out = []
     spec = rule.spec
-    for b in fmtmod.bindings_of(spec):
-        sides = []
-        for side in ("lhs", "rhs"):
-            cells = [e for p in spec[side]["cells"] for e in fmtmod.expand_ids(p, b)]
-            sides.append((spec[side]["label"], cells, [ctx.value(c) for c in cells]))
-        blank = {c for _, cells, _ in sides for c in cells if ctx.doc["cells"].get(c) is None}
-        if any(v is None for _, _, vals in sides for v in vals):
+    ll, rl = spec["lhs"]["label"], spec["rhs"]["label"]
+    for b, lc, rc in _balance_sides(_frozen(spec["lhs"]["cells"]), _frozen(spec["rhs"]["cells"]),
+                                    _frozen(spec.get("for_each", {}))):
+        if ctx.invalid and not ctx.invalid.isdisjoint(lc + rc):
             continue  # an invalid cell is reported on its own; its sum would mean nothing
-        (ll, lc, lv), (rl, rc, rv) = sides
+        lv, rv = ctx.values(lc), ctx.values(rc)
         lsum, rsum = sum(lv), sum(rv)
         if lsum == rsum:
             continue
+        blank = {c for c in lc + rc if ctx.doc["cells"].get(c) is None}
         where = spec["where"]
         for var, val in b.items():
             where = where.replace("{" + var + "}", ctx.f.substitute_label(spec["table"], var, val))
-        cells = lc + rc
+        cells = list(lc + rc)
         refs = layout.address_list([ctx.locate(c) for c in cells])
         msg = rule.message(where=where, lhs=_side(ll, lv, lsum, [c in blank for c in lc]),
                            rhs=_side(rl, rv, rsum, [c in blank for c in rc]),
                            difference=_num(lsum - rsum), cells=refs)
         out.append(Finding(rule.id, rule.severity, msg, cells=cells,
-                           values={"lhs": lsum, "rhs": rsum, "difference": lsum - rsum, "binding": b},
+                           values={"lhs": lsum, "rhs": rsum, "difference": lsum - rsum, "binding": dict(b)},
                            target=f"{rule.id}:{','.join(b.values())}"))
     return out
+
+
+@lru_cache(maxsize=64)      # the balance rules' sides, expanded once a process, not once a workbook
+def _balance_sides(lhs: tuple, rhs: tuple, for_each: tuple) -> tuple[tuple[dict, tuple, tuple], ...]:
+    """(binding, lhs cells, rhs cells) for each binding of a balance rule's for_each (as _frozen). The binding
+    is shared by every document: a finding gets a copy."""
+    spec = {"for_each": {name: list(values) for name, values in for_each}}
+    return tuple((b, _expand(lhs, b), _expand(rhs, b)) for b in fmtmod.bindings_of(spec))
+
+
+def _expand(patterns: tuple[str, ...], binding: dict) -> tuple[str, ...]:
+    return tuple(e for p in patterns for e in fmtmod.expand_ids(p, binding))
+
+
+def _frozen(value):
+    """A rule's JSON (lists, objects, strings) as tuples, to key a cache on: never the mutable spec itself."""
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
 
 
 def _side(label: str, values: list, total, blank: list[bool] | None = None) -> str:
@@ -291,8 +319,7 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     """F4: blank table cells, one finding per rectangle of blank cells (a blank block is one defect, not one a row)."""
     out = []
     for table in ctx.f.tables:
-        blank = [table.cell_id_of(row, c) for row in table.rows for c in table.columns
-                 if ctx.doc["cells"].get(table.cell_id_of(row, c)) is None]
+        blank = [c for c in _cell_ids(table) if ctx.doc["cells"].get(c) is None]
         for block in _blocks(ctx, blank):
             rows = list(dict.fromkeys(ctx.f.cells[c].row.label for c in block))
             span = rows[0] if len(rows) == 1 else f"{rows[0]} 至 {rows[-1]}（{len(rows)} 行）"
@@ -301,6 +328,12 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
             msg = rule.message(where=name, count=len(block), cells=refs)
             out.append(ctx.finding(rule, msg, block, count=len(block)))
     return out
+
+
+@lru_cache(maxsize=32)
+def _cell_ids(table: fmtmod.Table) -> tuple[str, ...]:
+    """A table's cell ids row by row (a Table is frozen: its ids never change)."""
+    return tuple(table.cell_id_of(row, c) for row in table.rows for c in table.columns)
 
 
 def _blocks(ctx: _Context, cells: list[str]) -> list[list[str]]:
@@ -319,7 +352,7 @@ def _blocks(ctx: _Context, cells: list[str]) -> list[list[str]]:
 def check_fee_magnitude(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     out = []
     limit = rule.params["max_plausible"]
-    for cid in ctx.f.match(rule.spec["cells"][0]):
+    for cid in ctx.match(rule.spec["cells"][0]):
         v = ctx.value(cid)
         if v is not None and v >= limit:
             msg = rule.message(address=ctx.locate(cid), label=ctx.f.element_label(cid), value=_num(v),
@@ -461,6 +494,7 @@ def _explanation_keys(x: Finding) -> set[str]:
     return {_shown(k) for k in keys}
 
 
+@lru_cache(maxsize=4096)     # the same ids, addresses and labels in every document of a batch
 def _shown(text: str) -> str:
     """A 对象 as staff may retype it: spaces of any width and count are one space, full-width letters,
     digits and '！' half-width, no '$' in a cell address."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, reduce
+from typing import Callable
 
 from addin.format import fmt as fmtmod
 
@@ -143,59 +144,154 @@ def _same(a, b) -> bool:
     return a == b
 
 
-# id() of the nodes of one schema (kept alive here, so their ids stay theirs) already seen to use known keywords
-_KNOWN_NODES: dict = {"root": None, "ids": set()}
+# A schema node is turned into one function of the value, once a process: the keywords are read when the node
+# is first met, not again for each of a batch's documents (the 200 cells of each document share four nodes).
+# Keyed by id() of the nodes of one schema, which is kept alive here so that the ids stay theirs.
+_CHECKS: dict = {"root": None, "by_id": {}}
+
+Check = Callable[[object], bool]
 
 
 def _ok(v, s: dict, root: dict) -> bool:
-    if _KNOWN_NODES["root"] is not root:
-        _KNOWN_NODES["root"], _KNOWN_NODES["ids"] = root, set()
-    if id(s) not in _KNOWN_NODES["ids"]:
-        if not isinstance(s, dict) or not set(s) <= _KNOWN:
-            raise _Unsure
-        _KNOWN_NODES["ids"].add(id(s))
-    if "$ref" in s:
-        ref = s["$ref"]
-        if not ref.startswith("#/$defs/"):
-            raise _Unsure
-        if not _ok(v, root["$defs"][ref[len("#/$defs/"):]], root):
+    return _check_of(s, root)(v)
+
+
+def _check_of(s, root: dict) -> Check:
+    if _CHECKS["root"] is not root:
+        _CHECKS["root"], _CHECKS["by_id"] = root, {}
+    check = _CHECKS["by_id"].get(id(s))
+    if check is None:
+        check = _CHECKS["by_id"][id(s)] = _compile(s, root)
+    return check
+
+
+def _unsure(_v) -> bool:
+    raise _Unsure
+
+
+def _compile(s, root: dict) -> Check:
+    """The node's keywords as steps, tried in a fixed order; a node with a keyword this pass does not know
+    answers _Unsure when a value reaches it (jsonschema decides)."""
+    if not isinstance(s, dict) or not set(s) <= _KNOWN:
+        return _unsure
+    steps = [step for make in _STEPS if (step := make(s, root)) is not None]
+    return reduce(_both, steps) if steps else (lambda _v: True)
+
+
+def _both(first: Check, then: Check) -> Check:
+    return lambda v: first(v) and then(v)
+
+
+def _ref_step(s: dict, root: dict) -> Check | None:
+    if "$ref" not in s:
+        return None
+    ref = s["$ref"]
+    if not ref.startswith("#/$defs/"):
+        return _unsure
+    name, target = ref[len("#/$defs/"):], []
+
+    def step(v) -> bool:
+        if not target:              # resolved when first used, not when compiled: a $ref may recurse
+            target.append(_check_of(root["$defs"][name], root))
+        return target[0](v)
+    return step
+
+
+def _type_step(s: dict, _root: dict) -> Check | None:
+    if "type" not in s:
+        return None
+    names = s["type"] if isinstance(s["type"], list) else [s["type"]]
+    if not set(names) <= set(_TYPES):
+        return _unsure
+    tests = [_TYPES[n] for n in names]
+    # the answer for a value of a plain built-in type, where the type alone decides (not for 2.0 vs integer)
+    samples = {int: 1, bool: True, str: "", type(None): None, dict: {}, list: []}
+    by_type = {t: any(test(x) for test in tests) for t, x in samples.items()}
+    if "number" in names or "integer" not in names:
+        by_type[float] = "number" in names
+
+    def step(v) -> bool:
+        known = by_type.get(type(v))
+        return any(test(v) for test in tests) if known is None else known
+    return step
+
+
+def _enum_const_step(s: dict, _root: dict) -> Check | None:
+    if "enum" not in s and "const" not in s:
+        return None
+    return lambda v: ("enum" not in s or any(_same(v, e) for e in s["enum"])) and \
+        ("const" not in s or _same(v, s["const"]))
+
+
+def _number_step(s: dict, _root: dict) -> Check | None:
+    if not {"minimum", "maximum", "multipleOf"} & set(s):
+        return None
+
+    has_lo, has_hi, lo, hi = "minimum" in s, "maximum" in s, s.get("minimum"), s.get("maximum")
+
+    def step(v) -> bool:
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            return True
+        if (has_lo and not v >= lo) or (has_hi and not v <= hi):
             return False
-    if "type" in s:
-        types = s["type"]
-        if not (any(_TYPES[t](v) for t in types) if isinstance(types, list) else _TYPES[types](v)):
-            return False
-    if "enum" in s and not any(_same(v, e) for e in s["enum"]):
-        return False
-    if "const" in s and not _same(v, s["const"]):
-        return False
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        if ("minimum" in s and not v >= s["minimum"]) or ("maximum" in s and not v <= s["maximum"]):
-            return False
-        if "multipleOf" in s and any(True for _ in _exact_multiple_of(_NUMBERS, s["multipleOf"], v, s)):
-            return False
-    if isinstance(v, str):
+        return "multipleOf" not in s or not any(True for _ in _exact_multiple_of(_NUMBERS, s["multipleOf"], v, s))
+    return step
+
+
+def _string_step(s: dict, _root: dict) -> Check | None:
+    if not {"minLength", "maxLength", "pattern"} & set(s):
+        return None
+    pattern = re.compile(s["pattern"]) if "pattern" in s else None
+
+    def step(v) -> bool:
+        if not isinstance(v, str):
+            return True
         if ("minLength" in s and len(v) < s["minLength"]) or ("maxLength" in s and len(v) > s["maxLength"]):
             return False
-        if "pattern" in s and not re.search(s["pattern"], v):
-            return False
-    if isinstance(v, list):
+        return pattern is None or pattern.search(v) is not None
+    return step
+
+
+def _array_step(s: dict, root: dict) -> Check | None:
+    if "maxItems" not in s and "items" not in s:
+        return None
+    items = _check_of(s["items"], root) if "items" in s else None
+
+    def step(v) -> bool:
+        if not isinstance(v, list):
+            return True
         if "maxItems" in s and len(v) > s["maxItems"]:
             return False
-        if "items" in s and not all(_ok(x, s["items"], root) for x in v):
-            return False
-    if isinstance(v, dict):
-        props = s.get("properties", {})
-        if any(k not in v for k in s.get("required", ())):
+        return items is None or all(items(x) for x in v)
+    return step
+
+
+def _object_step(s: dict, root: dict) -> Check | None:
+    if not {"properties", "required", "additionalProperties"} & set(s):
+        return None
+    props = {k: _check_of(sub, root) for k, sub in s.get("properties", {}).items()}
+    required = list(s.get("required", ()))
+    extra = s.get("additionalProperties", True)
+    other = _check_of(extra, root) if isinstance(extra, dict) else None
+
+    def step(v) -> bool:
+        if not isinstance(v, dict):
+            return True
+        if any(k not in v for k in required):
             return False
         for k, x in v.items():
-            if k in props:
-                if not _ok(x, props[k], root):
+            check = props.get(k)
+            if check is not None:
+                if not check(x):
                     return False
-            elif s.get("additionalProperties", True) is False:
+            elif extra is False or (other is not None and not other(x)):
                 return False
-            elif isinstance(s.get("additionalProperties"), dict) and not _ok(x, s["additionalProperties"], root):
-                return False
-    return True
+        return True
+    return step
+
+
+# in the order the keywords were always tried (a value failing an early one never reaches an unknown node)
+_STEPS = (_ref_step, _type_step, _enum_const_step, _number_step, _string_step, _array_step, _object_step)
 
 
 class _NUMBERS:

@@ -1,0 +1,160 @@
+"""What makes validate cheap per workbook (issue #11) must not change what it finds: the structural schema pass
+compiled once, texts made half-width once, and the caches keyed on text never carrying one unit into another."""
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from addin.checks import narrative, validator
+from addin.format import docschema
+
+from .helpers import balanced_doc
+
+# --- the structural pass, compiled once a schema --------------------------------------------------------
+
+_ROOT = {
+    "$defs": {"count": {"type": ["integer", "null"], "minimum": 0, "maximum": 10},
+              "tree": {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/tree"}}},
+                       "additionalProperties": False}},
+    "type": "object",
+    "required": ["n"],
+    "additionalProperties": False,
+    "properties": {"n": {"$ref": "#/$defs/count"}, "tree": {"$ref": "#/$defs/tree"},
+                   "odd": {"not": {"type": "string"}}, "kind": {"enum": ["a", None]}, "one": {"const": 1}},
+}
+
+
+@pytest.mark.parametrize("doc, ok", [
+    ({"n": 3}, True), ({"n": None}, True), ({"n": 3.0}, True),          # 3.0 is an integer to JSON Schema
+    ({"n": 3.5}, False), ({"n": True}, False), ({"n": 11}, False), ({"n": -1}, False), ({"n": "3"}, False),
+    ({}, False), ({"n": 1, "x": 1}, False),
+    ({"n": 1, "kind": None}, True), ({"n": 1, "kind": "b"}, False),
+    ({"n": 1, "one": 1}, True), ({"n": 1, "one": True}, False),          # True is not the number 1
+    ({"n": 1, "tree": {"kids": [{"kids": []}, {"kids": [{}]}]}}, True),  # a $ref that recurses
+    ({"n": 1, "tree": {"kids": [{"kids": [{"leaf": 1}]}]}}, False),
+])
+def test_structural_pass_answers_as_jsonschema(doc, ok):
+    from jsonschema import Draft202012Validator
+    assert docschema._ok(doc, _ROOT, _ROOT) is ok
+    assert ok == Draft202012Validator(_ROOT).is_valid(doc)
+
+
+def test_a_keyword_it_does_not_know_leaves_the_decision_to_jsonschema():
+    assert docschema._ok({"n": 1}, _ROOT, _ROOT)                 # "not" is never reached
+    with pytest.raises(docschema._Unsure):
+        docschema._ok({"n": 1, "odd": 5}, _ROOT, _ROOT)
+    assert docschema._ok({"n": "x", "odd": 5}, _ROOT, _ROOT) is False   # fails before reaching it, as before
+
+
+def test_the_compiled_pass_follows_a_new_schema(example_doc):
+    """Compiled per schema: checking another schema in between does not leave its checks on the document's."""
+    assert docschema.conforms(example_doc)
+    docschema._ok({"n": 1}, _ROOT, _ROOT)
+    example_doc["cells"]["t3.R01.C1"] = -1
+    assert not docschema.conforms(example_doc)
+
+
+# --- caches keyed on text: no unit's findings in another's --------------------------------------------------
+
+def _unit(doc: dict, overview: str, other: str, t3_new: int) -> dict:
+    d = balanced_doc(copy.deepcopy(doc))
+    d["texts"]["overview"], d["texts"]["other"] = overview, other
+    d["cells"]["t3.R01.C1"] = t3_new
+    return d
+
+
+def _found(doc: dict) -> list[dict]:
+    return [x.to_dict() for x in validator.validate(copy.deepcopy(doc))]
+
+
+def test_a_then_b_then_a_finds_the_same(example_doc):
+    a = _unit(example_doc, "本年度共收到政府信息公开申请１２件。\n本报告为2021年度政府信息公开工作年度报告。",
+              "本年度未收取信息处理费。", 12)
+    b = _unit(example_doc, "本年度共收到政府信息公开申请12件。", "无。", 7)
+    first_a, first_b = _found(a), _found(b)
+    assert _found(a) == first_a and _found(b) == first_b
+    assert first_a != first_b
+    rules_a, rules_b = {x["rule"] for x in first_a}, {x["rule"] for x in first_b}
+    assert "N9" in rules_a and "N9" not in rules_b          # a's 2021 report name is a's alone
+    assert "N5" in rules_b and "N5" not in rules_a          # b says nothing about the fee
+
+
+def test_full_width_digits_are_read_in_every_rule_that_reads_text(example_doc):
+    """One half-width copy serves the counts (T*), the report year (N9) and the fee statement (N5)."""
+    doc = _unit(example_doc, "本报告为２０２１年度政府信息公开工作年度报告。本年度共收到政府信息公开申请１２件。",
+                "收费０元。", 12)
+    found = validator.validate(doc)
+    assert any(x.rule == "N9" and x.values["found"] == 2021 for x in found)
+    assert not any(x.rule == "N5" for x in found)
+    assert narrative._half_width("１２\n３")[1] == ("12", "3")
+
+
+@pytest.mark.parametrize("pattern, free", [("(?:a|b)[^c]{0,3}(?P<y>d)", True), ("(?=a)b", False),
+                                           ("(?<!a)b", False), ("(?i)a", False), (r"\ba", False), ("a$", False)])
+def test_which_patterns_may_be_tried_on_the_whole_text_first(pattern, free):
+    assert narrative._context_free(pattern) is free
+
+
+# --- the zero claims' shortcuts agree with reading sentence by sentence ------------------------------------
+
+_PIECES = ["未发生", "未收到", "均已", "办结", "结转", "没有", "申请", "。", "；", "！", "\n", "，", "１２", "件", "a", " "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_sentences_found_by_position_are_the_sentences_holding_a_word(text):
+    _, sentences, starts = narrative._text_sentences(text)
+    for words in (("未发生", "未收到"), ("办结",), ("a", "未")):
+        by_sentence = tuple(i for i, (_, sent) in enumerate(sentences) if any(w in sent for w in words))
+        assert narrative._holding(words, text) == by_sentence
+    assert [s for _, s in sentences] == [s for para in narrative._half_width(text)[1] for s in narrative._sentences(para)]
+    whole = narrative._text_sentences(text)[0]
+    assert all(whole[at:at + len(s)] == s for at, (_, s) in zip(starts, sentences))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_a_whole_text_screen_never_skips_a_sentence_that_matches(text):
+    whole, sentences, _ = narrative._text_sentences(text)
+    for rule_claims in narrative.lexicon()["zero"].values():
+        for claim in (c for c in rule_claims if "patterns" in c):
+            rx = re.compile("|".join(claim["patterns"]))
+            if any(rx.search(sent) for _, sent in sentences):
+                assert narrative._may_hold(tuple(claim["patterns"]))(whole)
+
+
+def test_a_pattern_with_a_look_around_is_never_screened():
+    assert narrative._may_hold(("(?<!其余)均已办结",))("")
+    assert not narrative._may_hold(("均已办结", "无结转"))("其余办结")
+
+
+def test_a_finding_s_binding_is_its_own(example_doc):
+    """The balance rules' sides are expanded once a process; what a finding holds is a copy, so a caller that
+    changes it changes nothing for the next document."""
+    doc = balanced_doc(example_doc)
+    doc["cells"]["t3.R01.C1"] += 1
+    first = [x for x in validator.validate(copy.deepcopy(doc)) if x.values.get("binding")]
+    assert first
+    for x in first:
+        x.values["binding"].clear()
+    again = [x for x in validator.validate(copy.deepcopy(doc)) if x.values.get("binding")]
+    assert [x.to_dict() for x in again] and all(x.values["binding"] for x in again)
+
+
+_FEE_PIECES = ["未收取", "信息处理费", "费用", "收费", "0元", "免费提供", "未产生任何费用", "本年", "。", "；", "\n", "，", "a"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_FEE_PIECES), max_size=30).map("".join))
+def test_fee_statements_are_the_sentences_the_lexicon_reads_one_by_one(text):
+    fee = narrative.lexicon()["fee"]
+    name, said = narrative._keyword_rx(fee["words"]), re.compile(fee["statement"])
+    whole = narrative._keyword_rx(fee["no_charge_of_any_kind"])
+    one_by_one = [(pi, sent.strip()) for pi, para in enumerate(narrative._half_width(text)[1], 1)
+                  for sent in narrative._sentences(para)
+                  if whole.search(sent) or (name.search(sent) and said.search(sent))]
+    assert narrative.fee_statements(text) == one_by_one
