@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from addin.cli import main
+from addin.cli import build_parser, main
 from addin.io import reader
 
 from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
@@ -95,3 +95,11 @@ def test_subcommand_help_says_usage_once():
     for cmd in ("validate", "export", "fill", "template", "dump", "addin"):
         out = subprocess.run([sys.executable, "-m", "addin", cmd, "--help"], cwd=ROOT, capture_output=True, text=True)
         assert out.returncode == 0 and out.stdout.count("用法：") == 1 and f"nianbao {cmd}" in out.stdout, cmd
+
+
+def test_validate_builds_only_its_own_subcommand():
+    parser = build_parser()
+    assert parser.parse_args(["validate", "a.xlsx"]).file == ["a.xlsx"]
+    subs = parser._subparsers._group_actions[0].choices
+    assert sorted(n for n, s in subs.items() if s._actions) == ["validate"]
+    assert "--annotate" in subs["validate"].format_help() and "--draft" in subs["export"].format_help()
