@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
 from pathlib import Path
+
+from addin.format.record import Record
 
 FORMAT_VERSION = "2021"
 
@@ -29,20 +30,22 @@ def _load(name: str) -> dict:
     return json.loads((schema_dir() / name).read_text(encoding="utf-8"))
 
 
-@dataclass(frozen=True)
-class Column:
-    id: str
-    path: tuple[str, ...]
+class Column(Record):
+    __slots__ = ("id", "path")
+
+    def __init__(self, id: str, path: tuple[str, ...]):
+        self.id, self.path = id, path
 
     @property
     def label(self) -> str:
         return self.path[-1]
 
 
-@dataclass(frozen=True)
-class Row:
-    id: str
-    path: tuple[str, ...]
+class Row(Record):
+    __slots__ = ("id", "path")
+
+    def __init__(self, id: str, path: tuple[str, ...]):
+        self.id, self.path = id, path
 
     @property
     def label(self) -> str:
@@ -52,12 +55,11 @@ class Row:
         return self.path[0] if len(self.path) == 1 else " ".join(self.path[1:])
 
 
-@dataclass(frozen=True)
-class Cell:
-    id: str
-    table: "Table"
-    row: Row
-    column: Column
+class Cell(Record):
+    __slots__ = ("id", "table", "row", "column")
+
+    def __init__(self, id: str, table: Table, row: Row, column: Column):
+        self.id, self.table, self.row, self.column = id, table, row, column
 
     @property
     def value(self) -> str:
@@ -80,18 +82,13 @@ class Cell:
         return self.column.label
 
 
-@dataclass(frozen=True)
-class Table:
-    id: str
-    section: str
-    sheet: str
-    title: str | None
-    corner: str | None
-    value: str
-    unit: str
-    cell_id: str
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
+class Table(Record):
+    __slots__ = ("id", "section", "sheet", "title", "corner", "value", "unit", "cell_id", "columns", "rows")
+
+    def __init__(self, id: str, section: str, sheet: str, title: str | None, corner: str | None, value: str,
+                 unit: str, cell_id: str, columns: tuple[Column, ...], rows: tuple[Row, ...]):
+        self.id, self.section, self.sheet, self.title, self.corner = id, section, sheet, title, corner
+        self.value, self.unit, self.cell_id, self.columns, self.rows = value, unit, cell_id, columns, rows
 
     @property
     def common_column_path(self) -> tuple[str, ...]:
@@ -125,45 +122,38 @@ class Table:
         return out
 
 
-@dataclass(frozen=True)
-class Text:
-    id: str
-    label: str
-    section: str | None
-    sheet: str
-    rows: int
-    required: bool
-    max_length: int
-    prompt: str
+class Text(Record):
+    __slots__ = ("id", "label", "section", "sheet", "rows", "required", "max_length", "prompt")
+
+    def __init__(self, id: str, label: str, section: str | None, sheet: str, rows: int, required: bool,
+                 max_length: int, prompt: str):
+        self.id, self.label, self.section, self.sheet = id, label, section, sheet
+        self.rows, self.required, self.max_length, self.prompt = rows, required, max_length, prompt
 
     @property
     def element(self) -> str:
         return f"text.{self.id}"
 
 
-@dataclass(frozen=True)
-class OrganField:
-    id: str
-    label: str
-    type: str
-    required: bool
-    prompt: str
-    spec: dict = field(hash=False, compare=False)
+class OrganField(Record):
+    __slots__ = ("id", "label", "type", "required", "prompt", "spec")
+    _uncompared = ("spec",)
+
+    def __init__(self, id: str, label: str, type: str, required: bool, prompt: str, spec: dict):
+        self.id, self.label, self.type, self.required, self.prompt, self.spec = id, label, type, required, prompt, spec
 
     @property
     def element(self) -> str:
         return f"organ.{self.id}"
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    kind: str
-    severity: str
-    title: str
-    source: str
-    explain: str
-    spec: dict = field(hash=False, compare=False)
+class Rule(Record):
+    __slots__ = ("id", "kind", "severity", "title", "source", "explain", "spec")
+    _uncompared = ("spec",)
+
+    def __init__(self, id: str, kind: str, severity: str, title: str, source: str, explain: str, spec: dict):
+        self.id, self.kind, self.severity, self.title = id, kind, severity, title
+        self.source, self.explain, self.spec = source, explain, spec
 
     @property
     def params(self) -> dict:
