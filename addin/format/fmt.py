@@ -17,6 +17,7 @@ from addin.format.record import Record
 FORMAT_VERSION = "2021"
 
 
+@lru_cache(maxsize=None)     # asked for each schema file; resolving the path stats every folder above it
 def schema_dir() -> Path:
     """schema/ beside the package in a checkout, or the copy installed inside the package."""
     package = Path(__file__).resolve().parents[1]
