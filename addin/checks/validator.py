@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
 
 from addin.checks import narrative
 from addin.checks.findings import EXPLAIN, Finding, sort_key
