@@ -9,6 +9,7 @@ from addin.cli import build_parser, main
 from addin.io import reader
 
 from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
+from .test_fastread import _imported_after
 
 
 def test_bundled_example_validates_clean(capsys):
@@ -103,3 +104,17 @@ def test_validate_builds_only_its_own_subcommand():
     subs = parser._subparsers._group_actions[0].choices
     assert sorted(n for n, s in subs.items() if s._actions) == ["validate"]
     assert "--annotate" in subs["validate"].format_help() and "--draft" in subs["export"].format_help()
+
+
+def test_cold_validate_leaves_out_what_it_does_not_use():
+    """What a cold `nianbao validate` (timed by scripts/benchmark.py) was made to do without: the process pool
+    (only --jobs and folders use it), the pattern of characters no cell can hold (only writers and JSON input),
+    and dataclasses/typing in the format model, the document and the command line."""
+    run = ("from addin.cli import main; out, sys.stdout = sys.stdout, open('/dev/null', 'w'); "
+           f"main(['validate', {str(EXAMPLE_XLSX)!r}]); sys.stdout = out")
+    assert _imported_after(run, "addin.review.pool") is False
+    assert _imported_after(f"{run}; from addin.io import document; assert not document.illegal_rx.cache_info().currsize",
+                           "addin.review.printer") is True
+    mine = "import addin.cli, addin.format.layout, addin.format.quantity, addin.io.document, addin.review.progress"
+    assert _imported_after(mine, "dataclasses") is False
+    assert _imported_after(mine, "typing") is False
