@@ -1,9 +1,12 @@
 """The `nianbao` command: subcommands, exit codes, no silent overwrite, lazy imports, Chinese help."""
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
+
+import pytest
 
 from addin.cli import build_parser, main
 from addin.io import reader
@@ -118,3 +121,16 @@ def test_cold_validate_leaves_out_what_it_does_not_use():
     mine = "import addin.cli, addin.format.layout, addin.format.quantity, addin.io.document, addin.review.progress"
     assert _imported_after(mine, "dataclasses") is False
     assert _imported_after(mine, "typing") is False
+
+
+def test_a_command_runs_with_a_higher_gc_threshold_and_gives_the_callers_back(monkeypatch, capsys):
+    from addin import cli
+
+    before = gc.get_threshold()
+    seen = []
+    monkeypatch.setattr(cli, "cmd_validate", lambda args: seen.append(gc.get_threshold()[0]) or 0)
+    assert main(["validate", str(EXAMPLE_XLSX)]) == 0
+    assert seen == [cli.GC_THRESHOLD] and gc.get_threshold() == before
+    with pytest.raises(SystemExit):
+        main(["--version"])                     # argparse leaves by SystemExit: the threshold is given back too
+    assert gc.get_threshold() == before
