@@ -234,6 +234,10 @@ class Format:
             Rule(r["id"], r["kind"], r["severity"], r["title"], r["source"], r["explain"], r) for r in rules["rules"]
         ]
         self.cells: dict[str, Cell] = {c.id: c for t in self.tables for c in t.cells()}
+        # every workbook's checks ask for these dozens of times: made once
+        self._elements = tuple([f.element for f in self.organ_fields] + list(self.cells)
+                               + [t.element for t in self.texts] + ["explanations"])
+        self._element_set = frozenset(self._elements)
 
     # --- lookups -------------------------------------------------------------------------------
     def table(self, tid: str) -> Table:
@@ -259,15 +263,14 @@ class Format:
 
     def elements(self) -> list[str]:
         """Every addressable element id: organ fields, cells, texts, and the explanations list."""
-        return [f.element for f in self.organ_fields] + list(self.cells) + [t.element for t in self.texts] + [
-            "explanations"]
+        return list(self._elements)
 
     def match(self, pattern: str) -> list[str]:
         """Element ids matching a rule's cell pattern ('t3.*', 't3.R22.*', 'text.other')."""
         if "*" not in pattern and "{" not in pattern:
-            return [pattern] if pattern in self.elements() else []
+            return [pattern] if pattern in self._element_set else []
         rx = re.compile("^" + re.escape(pattern).replace(r"\*", ".*") + "$")
-        return [e for e in self.elements() if rx.match(e)]
+        return [e for e in self._elements if rx.match(e)]
 
     def element_label(self, element: str) -> str:
         if element in self.cells:
