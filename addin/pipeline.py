@@ -6,25 +6,26 @@ Last year's workbook, when given, is read the same way and adds the cross-year r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from addin.checks import prior as priormod
 from addin.checks import validator
 from addin.checks.findings import Finding, summary
+from addin.format.record import MutableRecord
 from addin.io import reader
 from addin.io.document import ReportDocument
 
 
-@dataclass
-class Checked:
+class Checked(MutableRecord):
     """One workbook checked: its document, its findings, and how its cells were found."""
-    path: Path
-    document: ReportDocument
-    findings: list[Finding]
-    located_by: str                   # "names" (the template's defined names) or "labels" (the fallback)
-    locate: Callable[[str], str]      # element id → 表三!D7, for messages about this workbook
+    __slots__ = ("path", "document", "findings", "located_by", "locate")
+
+    def __init__(self, path: Path, document: ReportDocument, findings: list[Finding], located_by: str,
+                 locate: Callable[[str], str]):
+        self.path, self.document, self.findings = path, document, findings
+        self.located_by = located_by      # "names" (the template's defined names) or "labels" (the fallback)
+        self.locate = locate              # element id → 表三!D7, for messages about this workbook
 
     @property
     def passed(self) -> bool:

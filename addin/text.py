@@ -9,7 +9,7 @@ import unicodedata
 # the OWASP CSV-injection list), so it is written as text with a leading apostrophe or Excel's quote prefix.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+\.)")
+_ORDINAL = r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+\.)"   # compiled on first use (re's cache)
 
 
 def display_len(text: str) -> int:
@@ -36,7 +36,7 @@ def number(v, places: int | None = 4) -> str:
 
 def strip_ordinal(label: str) -> str:
     """'（六）其他处理' → '其他处理'; also '三、…' and '1.…' (the numbering of the official labels)."""
-    return _ORDINAL.sub("", label)
+    return re.sub(_ORDINAL, "", label)
 
 
 # A date, time or date-time in a cell that should hold a number: the reader keeps it as this mark plus its ISO

@@ -1,14 +1,18 @@
 """The `nianbao` command: subcommands, exit codes, no silent overwrite, lazy imports, Chinese help."""
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
 
-from addin.cli import main
+import pytest
+
+from addin.cli import build_parser, main
 from addin.io import reader
 
 from .helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
+from .test_fastread import _imported_after
 
 
 def test_bundled_example_validates_clean(capsys):
@@ -95,3 +99,38 @@ def test_subcommand_help_says_usage_once():
     for cmd in ("validate", "export", "fill", "template", "dump", "addin"):
         out = subprocess.run([sys.executable, "-m", "addin", cmd, "--help"], cwd=ROOT, capture_output=True, text=True)
         assert out.returncode == 0 and out.stdout.count("用法：") == 1 and f"nianbao {cmd}" in out.stdout, cmd
+
+
+def test_validate_builds_only_its_own_subcommand():
+    parser = build_parser()
+    assert parser.parse_args(["validate", "a.xlsx"]).file == ["a.xlsx"]
+    subs = parser._subparsers._group_actions[0].choices
+    assert sorted(n for n, s in subs.items() if s._actions) == ["validate"]
+    assert "--annotate" in subs["validate"].format_help() and "--draft" in subs["export"].format_help()
+
+
+def test_cold_validate_leaves_out_what_it_does_not_use():
+    """What a cold `nianbao validate` (timed by scripts/benchmark.py) was made to do without: the process pool
+    (only --jobs and folders use it), the pattern of characters no cell can hold (only writers and JSON input),
+    and dataclasses/typing in the format model, the document and the command line."""
+    run = ("from addin.cli import main; out, sys.stdout = sys.stdout, open('/dev/null', 'w'); "
+           f"main(['validate', {str(EXAMPLE_XLSX)!r}]); sys.stdout = out")
+    assert _imported_after(run, "addin.review.pool") is False
+    assert _imported_after(f"{run}; from addin.io import document; assert not document.illegal_rx.cache_info().currsize",
+                           "addin.review.printer") is True
+    mine = "import addin.cli, addin.format.layout, addin.format.quantity, addin.io.document, addin.review.progress"
+    assert _imported_after(mine, "dataclasses") is False
+    assert _imported_after(mine, "typing") is False
+
+
+def test_a_command_runs_with_a_higher_gc_threshold_and_gives_the_callers_back(monkeypatch, capsys):
+    from addin import cli
+
+    before = gc.get_threshold()
+    seen = []
+    monkeypatch.setattr(cli, "cmd_validate", lambda args: seen.append(gc.get_threshold()[0]) or 0)
+    assert main(["validate", str(EXAMPLE_XLSX)]) == 0
+    assert seen == [cli.GC_THRESHOLD] and gc.get_threshold() == before
+    with pytest.raises(SystemExit):
+        main(["--version"])                     # argparse leaves by SystemExit: the threshold is given back too
+    assert gc.get_threshold() == before

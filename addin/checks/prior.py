@@ -7,7 +7,7 @@ the ordinary rules.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from addin.checks.findings import Finding
 from addin.format import fmt as fmtmod

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 from addin.checks import narrative
 from addin.checks.findings import EXPLAIN, Finding, sort_key

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
 from pathlib import Path
 
+from addin.format.record import Record
+
 FORMAT_VERSION = "2021"
 
 
+@lru_cache(maxsize=None)     # asked for each schema file; resolving the path stats every folder above it
 def schema_dir() -> Path:
     """schema/ beside the package in a checkout, or the copy installed inside the package."""
     package = Path(__file__).resolve().parents[1]
@@ -29,20 +31,22 @@ def _load(name: str) -> dict:
     return json.loads((schema_dir() / name).read_text(encoding="utf-8"))
 
 
-@dataclass(frozen=True)
-class Column:
-    id: str
-    path: tuple[str, ...]
+class Column(Record):
+    __slots__ = ("id", "path")
+
+    def __init__(self, id: str, path: tuple[str, ...]):
+        self.id, self.path = id, path
 
     @property
     def label(self) -> str:
         return self.path[-1]
 
 
-@dataclass(frozen=True)
-class Row:
-    id: str
-    path: tuple[str, ...]
+class Row(Record):
+    __slots__ = ("id", "path")
+
+    def __init__(self, id: str, path: tuple[str, ...]):
+        self.id, self.path = id, path
 
     @property
     def label(self) -> str:
@@ -52,12 +56,11 @@ class Row:
         return self.path[0] if len(self.path) == 1 else " ".join(self.path[1:])
 
 
-@dataclass(frozen=True)
-class Cell:
-    id: str
-    table: "Table"
-    row: Row
-    column: Column
+class Cell(Record):
+    __slots__ = ("id", "table", "row", "column")
+
+    def __init__(self, id: str, table: Table, row: Row, column: Column):
+        self.id, self.table, self.row, self.column = id, table, row, column
 
     @property
     def value(self) -> str:
@@ -80,18 +83,13 @@ class Cell:
         return self.column.label
 
 
-@dataclass(frozen=True)
-class Table:
-    id: str
-    section: str
-    sheet: str
-    title: str | None
-    corner: str | None
-    value: str
-    unit: str
-    cell_id: str
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
+class Table(Record):
+    __slots__ = ("id", "section", "sheet", "title", "corner", "value", "unit", "cell_id", "columns", "rows")
+
+    def __init__(self, id: str, section: str, sheet: str, title: str | None, corner: str | None, value: str,
+                 unit: str, cell_id: str, columns: tuple[Column, ...], rows: tuple[Row, ...]):
+        self.id, self.section, self.sheet, self.title, self.corner = id, section, sheet, title, corner
+        self.value, self.unit, self.cell_id, self.columns, self.rows = value, unit, cell_id, columns, rows
 
     @property
     def common_column_path(self) -> tuple[str, ...]:
@@ -125,45 +123,38 @@ class Table:
         return out
 
 
-@dataclass(frozen=True)
-class Text:
-    id: str
-    label: str
-    section: str | None
-    sheet: str
-    rows: int
-    required: bool
-    max_length: int
-    prompt: str
+class Text(Record):
+    __slots__ = ("id", "label", "section", "sheet", "rows", "required", "max_length", "prompt")
+
+    def __init__(self, id: str, label: str, section: str | None, sheet: str, rows: int, required: bool,
+                 max_length: int, prompt: str):
+        self.id, self.label, self.section, self.sheet = id, label, section, sheet
+        self.rows, self.required, self.max_length, self.prompt = rows, required, max_length, prompt
 
     @property
     def element(self) -> str:
         return f"text.{self.id}"
 
 
-@dataclass(frozen=True)
-class OrganField:
-    id: str
-    label: str
-    type: str
-    required: bool
-    prompt: str
-    spec: dict = field(hash=False, compare=False)
+class OrganField(Record):
+    __slots__ = ("id", "label", "type", "required", "prompt", "spec")
+    _uncompared = ("spec",)
+
+    def __init__(self, id: str, label: str, type: str, required: bool, prompt: str, spec: dict):
+        self.id, self.label, self.type, self.required, self.prompt, self.spec = id, label, type, required, prompt, spec
 
     @property
     def element(self) -> str:
         return f"organ.{self.id}"
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    kind: str
-    severity: str
-    title: str
-    source: str
-    explain: str
-    spec: dict = field(hash=False, compare=False)
+class Rule(Record):
+    __slots__ = ("id", "kind", "severity", "title", "source", "explain", "spec")
+    _uncompared = ("spec",)
+
+    def __init__(self, id: str, kind: str, severity: str, title: str, source: str, explain: str, spec: dict):
+        self.id, self.kind, self.severity, self.title = id, kind, severity, title
+        self.source, self.explain, self.spec = source, explain, spec
 
     @property
     def params(self) -> dict:
@@ -243,6 +234,10 @@ class Format:
             Rule(r["id"], r["kind"], r["severity"], r["title"], r["source"], r["explain"], r) for r in rules["rules"]
         ]
         self.cells: dict[str, Cell] = {c.id: c for t in self.tables for c in t.cells()}
+        # every workbook's checks ask for these dozens of times: made once
+        self._elements = tuple([f.element for f in self.organ_fields] + list(self.cells)
+                               + [t.element for t in self.texts] + ["explanations"])
+        self._element_set = frozenset(self._elements)
 
     # --- lookups -------------------------------------------------------------------------------
     def table(self, tid: str) -> Table:
@@ -268,15 +263,14 @@ class Format:
 
     def elements(self) -> list[str]:
         """Every addressable element id: organ fields, cells, texts, and the explanations list."""
-        return [f.element for f in self.organ_fields] + list(self.cells) + [t.element for t in self.texts] + [
-            "explanations"]
+        return list(self._elements)
 
     def match(self, pattern: str) -> list[str]:
         """Element ids matching a rule's cell pattern ('t3.*', 't3.R22.*', 'text.other')."""
         if "*" not in pattern and "{" not in pattern:
-            return [pattern] if pattern in self.elements() else []
+            return [pattern] if pattern in self._element_set else []
         rx = re.compile("^" + re.escape(pattern).replace(r"\*", ".*") + "$")
-        return [e for e in self.elements() if rx.match(e)]
+        return [e for e in self._elements if rx.match(e)]
 
     def element_label(self, element: str) -> str:
         if element in self.cells:

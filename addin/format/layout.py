@@ -8,11 +8,11 @@ paths, merged header and label cells = runs of equal path prefixes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from addin.format import fmt as fmtmod
 from addin.format.docschema import EXPLANATIONS_MAX
+from addin.format.record import MutableRecord, Record
 
 # Sheets that are not tables; their names are the workbook's vocabulary for staff.
 GUIDE_SHEET = "填报说明"
@@ -32,66 +32,62 @@ FIRST_BLOCK_ROW = 4
 ORGAN_FIRST_ROW = 3
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(Record):
     """A label cell of a table: merged from (row1, col1) to (row2, col2)."""
-    sheet: str
-    row1: int
-    col1: int
-    row2: int
-    col2: int
-    text: str
-    kind: str  # title | corner | header | label | check-label
+    __slots__ = ("sheet", "row1", "col1", "row2", "col2", "text", "kind")
+
+    def __init__(self, sheet: str, row1: int, col1: int, row2: int, col2: int, text: str, kind: str):
+        self.sheet, self.row1, self.col1, self.row2, self.col2 = sheet, row1, col1, row2, col2
+        self.text, self.kind = text, kind       # kind: title | corner | header | label | check-label
 
     @property
     def merged(self) -> bool:
         return (self.row1, self.col1) != (self.row2, self.col2)
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(Record):
     """A live check cell: a formula showing ✓ or the difference for one rule binding."""
-    sheet: str
-    row: int
-    col: int
-    rule: str
-    lhs: tuple[str, ...]
-    rhs: tuple[str, ...]
+    __slots__ = ("sheet", "row", "col", "rule", "lhs", "rhs")
+
+    def __init__(self, sheet: str, row: int, col: int, rule: str, lhs: tuple[str, ...], rhs: tuple[str, ...]):
+        self.sheet, self.row, self.col, self.rule, self.lhs, self.rhs = sheet, row, col, rule, lhs, rhs
 
 
-@dataclass
-class TableBox:
-    table: str
-    sheet: str
-    first_row: int       # first row of the table (title row when it has one)
-    header_row: int      # first header row
-    data_row: int        # first data row
-    last_row: int        # last data row
-    first_col: int
-    data_col: int
-    last_col: int        # last data column
+class TableBox(MutableRecord):
+    __slots__ = ("table", "sheet", "first_row", "header_row", "data_row", "last_row", "first_col", "data_col",
+                 "last_col")
+
+    def __init__(self, table: str, sheet: str, first_row: int, header_row: int, data_row: int, last_row: int,
+                 first_col: int, data_col: int, last_col: int):
+        self.table, self.sheet = table, sheet
+        self.first_row = first_row      # first row of the table (title row when it has one)
+        self.header_row = header_row    # first header row
+        self.data_row = data_row        # first data row
+        self.last_row = last_row        # last data row
+        self.first_col, self.data_col = first_col, data_col
+        self.last_col = last_col        # last data column
 
 
-@dataclass
-class TextBlock:
-    text: str
-    sheet: str
-    heading_row: int
-    prompt_row: int
-    first_row: int
-    last_row: int
-    col: int = 1
+class TextBlock(MutableRecord):
+    __slots__ = ("text", "sheet", "heading_row", "prompt_row", "first_row", "last_row", "col")
+
+    def __init__(self, text: str, sheet: str, heading_row: int, prompt_row: int, first_row: int, last_row: int,
+                 col: int = 1):
+        self.text, self.sheet, self.heading_row, self.prompt_row = text, sheet, heading_row, prompt_row
+        self.first_row, self.last_row, self.col = first_row, last_row, col
 
 
-@dataclass
-class Layout:
-    pos: dict[str, tuple[str, int, int]] = field(default_factory=dict)   # cell/organ id → (sheet, row, col)
-    spans: list[Span] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
-    boxes: dict[str, TableBox] = field(default_factory=dict)
-    blocks: dict[str, TextBlock] = field(default_factory=dict)
-    sheet_width: dict[str, int] = field(default_factory=dict)
-    explain_rows: tuple[int, int] = (3, 3 + EXPLAIN_ROWS - 1)
+class Layout(MutableRecord):
+    __slots__ = ("pos", "spans", "checks", "boxes", "blocks", "sheet_width", "explain_rows")
+
+    def __init__(self):
+        self.pos: dict[str, tuple[str, int, int]] = {}     # cell/organ id → (sheet, row, col)
+        self.spans: list[Span] = []
+        self.checks: list[Check] = []
+        self.boxes: dict[str, TableBox] = {}
+        self.blocks: dict[str, TextBlock] = {}
+        self.sheet_width: dict[str, int] = {}
+        self.explain_rows: tuple[int, int] = (3, 3 + EXPLAIN_ROWS - 1)
 
     def address(self, element: str, absolute: bool = False) -> str:
         """'表三!D6' for a cell, '总体情况!A8:A67' for a text block."""

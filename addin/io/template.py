@@ -511,9 +511,9 @@ def quote(sheet: str) -> str:
 def cell_text(text: str) -> str:
     """Text of ours that quotes foreign text (a file name in a message) made storable in a cell: characters
     no cell can hold (ESC, U+0001, a lone surrogate) are shown as visible escapes like \\x1b."""
-    from addin.io.document import ILLEGAL_CHARS
+    from addin.io.document import illegal_rx
 
-    return ILLEGAL_CHARS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return illegal_rx().sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _put(wb: Workbook, where: tuple[str, int, int], value, ws=None) -> None:

@@ -36,6 +36,6 @@ def one_line(text: str, limit: int | None = None) -> str:
 
 def storable(text: str) -> str:
     """Body text without the characters no document (XML) can hold; line breaks stay."""
-    from addin.io.document import ILLEGAL_CHARS
+    from addin.io.document import illegal_rx
 
-    return ILLEGAL_CHARS.sub("", str(text))
+    return illegal_rx().sub("", str(text))
