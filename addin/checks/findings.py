@@ -1,23 +1,24 @@
 """Findings: the one plain record every part speaks — printer, JSON, workbook marks, export gate."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-
+from addin.format.record import MutableRecord
 from addin.format.severity import ERROR, EXPLAIN, INFO, SEVERITIES
 
 __all__ = ["ERROR", "EXPLAIN", "INFO", "SEVERITIES", "Finding", "summary", "sort_key", "to_do", "verdict"]
 
 
-@dataclass
-class Finding:
-    rule: str
-    severity: str
-    message: str
-    cells: list[str] = field(default_factory=list)        # element ids the finding concerns
-    addresses: list[str] = field(default_factory=list)    # 表三!D7 … (filled in from the locator)
-    values: dict = field(default_factory=dict)            # the figures behind the message
-    target: str = ""                                      # what an explanation refers to
-    explanation: str | None = None                        # staff's written explanation, if any
+class Finding(MutableRecord):
+    __slots__ = ("rule", "severity", "message", "cells", "addresses", "values", "target", "explanation")
+
+    def __init__(self, rule: str, severity: str, message: str, cells: list[str] | None = None,
+                 addresses: list[str] | None = None, values: dict | None = None, target: str = "",
+                 explanation: str | None = None):
+        self.rule, self.severity, self.message = rule, severity, message
+        self.cells = [] if cells is None else cells              # element ids the finding concerns
+        self.addresses = [] if addresses is None else addresses  # 表三!D7 … (filled in from the locator)
+        self.values = {} if values is None else values           # the figures behind the message
+        self.target = target                                     # what an explanation refers to
+        self.explanation = explanation                           # staff's written explanation, if any
 
     @property
     def blocking(self) -> bool:
@@ -28,9 +29,22 @@ class Finding:
         return self.addresses[0].split("!")[0] if self.addresses else ""
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        """Plain data, copied all the way down (as dataclasses.asdict did): the caller may change it."""
+        d = {name: _copied(getattr(self, name)) for name in self.__slots__}
         d["blocking"] = self.blocking
         return d
+
+
+def _copied(value):
+    if isinstance(value, dict):
+        return {_copied(k): _copied(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copied(v) for v in value)
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    import copy
+
+    return copy.deepcopy(value)
 
 
 def summary(findings: list[Finding]) -> dict:

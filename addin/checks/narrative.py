@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 
 from addin.checks.findings import Finding
 from addin.format import fmt as fmtmod
 from addin.format import quantity
+from addin.format.record import MutableRecord, Record
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _FULLWIDTH_DIGIT = re.compile("[０-９]")
@@ -76,18 +76,19 @@ def parse_number(s: str) -> int | None:
     return cn_to_int(s)
 
 
-@dataclass
-class Mention:
-    text_id: str
-    paragraph: int          # 1-based paragraph (line) number in the text
-    sentence: str
-    keyword: str
-    number: int
-    written: str            # the number as written
-    percent: float | None
-    readings: list[str]
-    percent_written: str | None = None   # the percentage as written ("62", "61.5"): its decimals set the tolerance
-    years: tuple[int, ...] = ()          # years named in the count's clause before it ("2024年度共收到申请10件")
+class Mention(MutableRecord):
+    """A count in a text bound to a rule's word. paragraph: 1-based (one a line); written: the number as written;
+    percent_written: the percentage as written ("62", "61.5"), whose decimals set the tolerance; years: years
+    named in the count's clause before it ("2024年度共收到申请10件")."""
+    __slots__ = ("text_id", "paragraph", "sentence", "keyword", "number", "written", "percent", "readings",
+                 "percent_written", "years")
+
+    def __init__(self, text_id: str, paragraph: int, sentence: str, keyword: str, number: int, written: str,
+                 percent: float | None, readings: list[str], percent_written: str | None = None,
+                 years: tuple[int, ...] = ()):
+        self.text_id, self.paragraph, self.sentence, self.keyword = text_id, paragraph, sentence, keyword
+        self.number, self.written, self.percent, self.readings = number, written, percent, readings
+        self.percent_written, self.years = percent_written, years
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -115,20 +116,17 @@ def _keyword_rx(words: list[str]) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-@dataclass(frozen=True)
-class _Count:
-    paragraph: int
-    sentence: str
-    keyword: str            # the nearest word of any narrative-table rule before the count
-    kw_start: int
-    kw_end: int
-    start: int
-    end: int
-    number: int
-    written: str
-    percent: float | None
-    percent_written: str | None
-    years: tuple[int, ...]
+class _Count(Record):
+    """A count 'N件' in a sentence and the nearest word of any narrative-table rule before it (keyword)."""
+    __slots__ = ("paragraph", "sentence", "keyword", "kw_start", "kw_end", "start", "end", "number", "written",
+                 "percent", "percent_written", "years")
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"_Count is read-only ({name})")
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")

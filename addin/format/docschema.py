@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache, reduce
-from typing import Callable
 
 from addin.format import fmt as fmtmod
 

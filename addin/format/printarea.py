@@ -11,7 +11,7 @@ side give them alike; nothing here knows either library.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 from addin.format import layout as laymod
 from addin.format.styles import LINE_HEIGHT

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Protocol
 
-from addin.io.results import CellSource
+from addin.io.cellsource import CellSource
 from addin.text import looks_like_formula
 
 MAX_ROWS = 5000    # a hostile used range (A1:XFD1048576) is cut, not copied

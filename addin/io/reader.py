@@ -12,13 +12,13 @@ import datetime as dt
 import re
 import unicodedata
 import warnings
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from addin.checks.findings import Finding
 from addin.format import fmt as fmtmod
 from addin.format import layout
+from addin.format.record import MutableRecord
 from addin.io import container, document
 from addin.io.document import ReportDocument
 from addin.io.results import explanations_from_results
@@ -28,13 +28,16 @@ from addin.text import DATE_MARK
 XLWINGS_CONF_SHEET = "xlwings.conf"
 
 
-@dataclass
-class Read:
-    path: Path
-    document: ReportDocument
-    findings: list[Finding] = field(default_factory=list)
-    addresses: dict[str, str] = field(default_factory=dict)   # element → '表三!D7'
-    located_by: str = "names"                                  # names | labels
+class Read(MutableRecord):
+    """A workbook read: its document, the reader's own findings, where each element was found (element →
+    '表三!D7'), and how (names: the template's defined names; labels: the label search)."""
+    __slots__ = ("path", "document", "findings", "addresses", "located_by")
+
+    def __init__(self, path: Path, document: ReportDocument, findings: list[Finding] | None = None,
+                 addresses: dict[str, str] | None = None, located_by: str = "names"):
+        self.path, self.document, self.located_by = path, document, located_by
+        self.findings = [] if findings is None else findings
+        self.addresses = {} if addresses is None else addresses
 
     def locate(self, element: str) -> str:
         return self.addresses.get(element) or layout.load().address(element)

@@ -6,10 +6,8 @@ protocol (an openpyxl file or the live xlwings book).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
-
 from addin.format import layout as laymod
+from addin.format.record import MutableRecord
 
 RESULTS_SHEET = "校验结果"
 ANNOTATED_MARK = ".校验"        # an annotated copy is 报表.校验.xlsx beside 报表.xlsx (validate --annotate)
@@ -20,15 +18,9 @@ EXPLAIN_HEADER = "说明（“需说明”项在此写理由）"
 COLUMNS = ("级别", "规则", "表", "单元格", "问题", EXPLAIN_HEADER, "对象", "标记格")
 
 
-# --- the cell-access protocol ---------------------------------------------------
-
-class CellSource(Protocol):
-    """What the shared code needs to see of a workbook (openpyxl file or live xlwings book)."""
-
-    def sheet_names(self) -> list[str]: ...
-
-    def grid(self, sheet: str, max_rows: int | None = None, max_cols: int | None = None) -> list[list]:
-        """Values from A1 to the last used cell (rows × columns, None for blank)."""
+TYPE_CHECKING = False       # as in io/document.py: typing stays off the validate path
+if TYPE_CHECKING:
+    from addin.io.cellsource import CellSource
 
 
 class OpenpyxlSource:
@@ -85,12 +77,11 @@ def typed_explanations(source: CellSource) -> list[dict]:
     return out
 
 
-@dataclass
-class ExplainRow:
-    row: int          # row on the 说明 sheet
-    rule: str
-    target: str
-    text: str
+class ExplainRow(MutableRecord):
+    __slots__ = ("row", "rule", "target", "text")     # row: the row on the 说明 sheet
+
+    def __init__(self, row: int, rule: str, target: str, text: str):
+        self.row, self.rule, self.target, self.text = row, rule, target, text
 
 
 def explain_rows(source: CellSource) -> tuple[list[ExplainRow], list[int]]:

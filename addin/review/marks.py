@@ -26,6 +26,7 @@ from addin.checks.validator import object_label
 from addin.format import layout as laymod
 from addin.format import printarea
 from addin.format.styles import COLORS, LINE_HEIGHT, SEVERITY_FILLS
+from addin.io.cellsource import CellSource
 from addin.io.results import (
     COLUMNS,
     EXPLAIN_HEADER,
@@ -34,7 +35,6 @@ from addin.io.results import (
     RESULT_ROWS_MAX,
     RESULTS_SHEET,
     TITLE_ROW,
-    CellSource,
     ExplainRow,
     explain_rows,
     result_columns,
