@@ -146,3 +146,26 @@ def test_a_copy_of_the_example_reads_the_same_through_the_scan_and_the_walk(tmp_
             assert outcome(path, True, monkeypatch) == outcome(path, False, monkeypatch)
         finally:
             SHEET = "表三"
+
+
+def test_date_styles_are_those_of_each_workbook_styles_part(tmp_path):
+    """The style ids that may show a date are kept per styles part (units of one template share it byte for
+    byte): a workbook whose styles differ gets its own answer, read from the bytes or streamed alike."""
+    import datetime as dt
+
+    import openpyxl
+
+    dated = tmp_path / "dated.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE_XLSX)
+    wb["表三"]["D7"] = dt.datetime(2025, 1, 2)
+    wb.save(dated)
+    answers = []
+    for path in (EXAMPLE_XLSX, dated, EXAMPLE_XLSX):
+        book = fastxlsx.Book(path)
+        try:
+            streamed = fastxlsx._date_styles_fed(lambda parser: fastxlsx._feed(book.zip, "xl/styles.xml", parser))
+            assert book._dates() == streamed
+            answers.append(book._dates())
+        finally:
+            book.close()
+    assert answers[0] == answers[2] and answers[1] - answers[0], answers

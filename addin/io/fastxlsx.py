@@ -47,7 +47,7 @@ class _Stop(Exception):
 
 
 def _local(name: str) -> str:
-    return name.rpartition(" ")[2]
+    return _LOCAL.get(name) or _local_cached(name)
 
 
 # tag → local name and cell reference → (row, col): the same few hundred strings recur in every workbook of a
@@ -286,6 +286,43 @@ def _merge_range(ref: str) -> _Range | None:
     return _Range(int(m.group(2)), _col(m.group(1).upper()), int(m.group(4)), _col(m.group(3).upper()))
 
 
+# The style ids of a styles part that may show a date. Kept for the few distinct parts a batch meets: the units of
+# one template, saved by one program, share their styles part byte for byte (the key is the bytes themselves).
+@lru_cache(maxsize=16)
+def _date_styles(data: bytes) -> frozenset[int]:
+    def feed(parser):
+        try:
+            parser.Parse(data, True)
+        except _Stop:
+            pass
+        except expat.ExpatError as e:
+            raise Unsupported(f"xl/styles.xml: {e}")
+    return _date_styles_fed(feed)
+
+
+def _date_styles_fed(feed) -> frozenset[int]:
+    """What the numFmts and cellXfs say, read by `feed(parser)`, up to the end of <cellXfs>."""
+    custom: dict[int, str] = {}
+    xfs: list[int] = []
+    where = {"xfs": False}
+
+    def start(tag, attrs):
+        t = _local(tag)
+        if t == "numFmt":
+            custom[int(attrs.get("numFmtId", "0") or 0)] = attrs.get("formatCode", "")
+        elif t == "cellXfs":
+            where["xfs"] = True
+        elif t == "xf" and where["xfs"]:
+            xfs.append(int(attrs.get("numFmtId", "0") or 0))
+
+    def end(tag):
+        if _local(tag) == "cellXfs":
+            raise _Stop
+
+    feed(_parser(start, end))
+    return frozenset(i for i, fid in enumerate(xfs) if fid in _DATE_IDS or (fid in custom and _may_be_date(custom[fid])))
+
+
 # --- the surface the reader sees ------------------------------------------------------------------
 
 class Name:
@@ -378,7 +415,7 @@ class Book:
         self.worksheets: list[Sheet] = []
         self.sheetnames: list[str] = []
         self._strings: dict[int, str] = {}
-        self._date_styles: set[int] | None = None
+        self._date_styles: frozenset[int] | None = None
         self._read_workbook()
 
     def __getitem__(self, title: str) -> Sheet:
@@ -671,30 +708,15 @@ class Book:
             return v
         raise Unsupported(f"cell type {t}")
 
-    def _dates(self) -> set[int]:
+    def _dates(self) -> frozenset[int]:
         """Style ids whose number format may show a date or time (openpyxl would give a datetime)."""
         if self._date_styles is None:
-            custom: dict[int, str] = {}
-            xfs: list[int] = []
-            where = {"xfs": False}
-
-            def start(tag, attrs):
-                t = _local(tag)
-                if t == "numFmt":
-                    custom[int(attrs.get("numFmtId", "0") or 0)] = attrs.get("formatCode", "")
-                elif t == "cellXfs":
-                    where["xfs"] = True
-                elif t == "xf" and where["xfs"]:
-                    xfs.append(int(attrs.get("numFmtId", "0") or 0))
-
-            def end(tag):
-                if _local(tag) == "cellXfs":
-                    raise _Stop
-
-            if "xl/styles.xml" in self.zip.NameToInfo:
-                _feed(self.zip, "xl/styles.xml", _parser(start, end))
-            self._date_styles = {i for i, fid in enumerate(xfs)
-                                 if fid in _DATE_IDS or (fid in custom and _may_be_date(custom[fid]))}
+            if "xl/styles.xml" not in self.zip.NameToInfo:
+                self._date_styles = frozenset()
+            elif (data := _small_part(self.zip, "xl/styles.xml")) is not None:
+                self._date_styles = _date_styles(data)
+            else:
+                self._date_styles = _date_styles_fed(lambda parser: _feed(self.zip, "xl/styles.xml", parser))
         return self._date_styles
 
     def _shared_strings(self, wanted: set[int]) -> dict[int, str]:
