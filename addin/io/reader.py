@@ -8,7 +8,6 @@ opened read-only and never written.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 import warnings
@@ -395,10 +394,20 @@ def _cell_value(v):
         return int(v) if v.is_integer() and abs(v) < 2**53 else v
     if isinstance(v, int):
         return v
-    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+    if _is_date(v, time_too=True):
         return DATE_MARK + v.isoformat()
     text = str(getattr(v, "text", v))  # ArrayFormula → its text
     return None if not text.strip() else text
+
+
+def _is_date(v, time_too: bool = False) -> bool:
+    """A date (or time) cell value — only openpyxl gives one: datetime is imported only where a value may be one
+    (≈2 ms of every cold `nianbao validate` otherwise)."""
+    if isinstance(v, (str, int, float)) or v is None:
+        return False
+    import datetime as dt
+
+    return isinstance(v, (dt.datetime, dt.date, dt.time) if time_too else (dt.datetime, dt.date))
 
 
 def _use_cached_results(wb, path: Path, positions, formula_cells: list[str], doc: dict, f) -> None:
@@ -427,7 +436,7 @@ def _organ_value(v, fld: fmtmod.OrganField):
         return v if isinstance(v, int) and not isinstance(v, bool) else str(v)
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    if isinstance(v, (dt.datetime, dt.date)):
+    if _is_date(v):
         v = v.isoformat()
     s = str(v).strip()
     return s or None
