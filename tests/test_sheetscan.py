@@ -169,3 +169,32 @@ def test_date_styles_are_those_of_each_workbook_styles_part(tmp_path):
         finally:
             book.close()
     assert answers[0] == answers[2] and answers[1] - answers[0], answers
+
+
+# --- the shared-string table, split once per workbook ---------------------------------------------------------
+
+INNERS = st.sampled_from([b"", b"<t>plain</t>", '<t xml:space="preserve"> 中文 </t>'.encode(), b"<t>a&amp;b</t>",
+                          b"<t>x_x005F_y</t>", b"<t>line\r\nend</t>", b'<r><rPr><b val="true"/></rPr><t>ri</t></r>'
+                          b"<r><t>ch</t></r>", '<t>漢字</t><rPh sb="0" eb="1"><t>かんじ</t></rPh>'.encode(),
+                          b"<t>&#19977;</t>", b"<t/>"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(inners=st.lists(INNERS, min_size=1, max_size=12), data=st.data())
+def test_shared_strings_resolved_at_once_equal_si_text(inners, data):
+    wanted = sorted(data.draw(st.sets(st.integers(0, len(inners) - 1), min_size=1)))
+    assert fastxlsx._sst_resolve(inners, wanted) == {i: fastxlsx._si_text(inners[i]) for i in wanted}
+
+
+def test_a_table_with_a_character_expat_refuses_is_not_split(tmp_path):
+    """A control character in a plain string: the split declines, and the counting read refuses the file as it
+    always has (openpyxl then says what is wrong), instead of reading the character as text."""
+    import io
+
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w") as z:
+        z.writestr("s.xml", '<sst xmlns="%s"><si><t>ok</t></si><si><t>bad\x01</t></si></sst>' % MAIN)
+    assert fastxlsx._sst_items(zipfile.ZipFile(raw), "s.xml") is None
+    with zipfile.ZipFile(raw, "w") as z:
+        z.writestr("s.xml", '<sst xmlns="%s"><si><t>ok</t></si><si><t>fine</t></si></sst>' % MAIN)
+    assert fastxlsx._sst_items(zipfile.ZipFile(raw), "s.xml") == [b"<t>ok</t>", b"<t>fine</t>"]

@@ -235,7 +235,26 @@ def _cells_outside(data: bytes, start: int, end: int) -> bool:
 
 def _unescape(raw: list[bytes]) -> list[str]:
     """Texts with references (openpyxl writes every Chinese character as &#NNNNN;) or line ends, resolved by
-    expat as the walk resolves them: one parse for all the texts of a part."""
+    expat as the walk resolves them: one parse for all the texts of a part that are not known yet. The short
+    ones are kept (the template's labels recur in every unit of a batch); a text that is not well-formed
+    raises expat's error, as in the walk."""
+    known = [_RESOLVED.get(t) for t in raw]
+    missing = [t for t, k in zip(raw, known) if k is None]
+    if missing:
+        found = iter(_resolve(missing))
+        for i, k in enumerate(known):
+            if k is None:
+                known[i] = text = next(found)
+                if len(raw[i]) <= _RESOLVED_LEN and len(_RESOLVED) < _RESOLVED_MAX:
+                    _RESOLVED[raw[i]] = text
+    return known
+
+
+_RESOLVED: dict[bytes, str] = {}
+_RESOLVED_LEN, _RESOLVED_MAX = 512, 20_000      # a label's length; bounded whatever a batch holds
+
+
+def _resolve(raw: list[bytes]) -> list[str]:
     texts: list[list[str]] = []
 
     def start(tag, attrs):
@@ -416,6 +435,8 @@ class Book:
         self.sheetnames: list[str] = []
         self._strings: dict[int, str] = {}
         self._date_styles: frozenset[int] | None = None
+        self._sst_part: str | None = None
+        self._sst_inners: list[bytes] | tuple | None = None
         self._read_workbook()
 
     def __getitem__(self, title: str) -> Sheet:
@@ -725,8 +746,17 @@ class Book:
         if not missing:
             return self._strings
         last = max(missing)
-        part = next((p for p, kind in self._rels("xl/_rels/workbook.xml.rels", "xl").values()
-                     if kind.endswith("/sharedStrings")), "xl/sharedStrings.xml")
+        if self._sst_part is None:
+            self._sst_part = next((p for p, kind in self._rels("xl/_rels/workbook.xml.rels", "xl").values()
+                                   if kind.endswith("/sharedStrings")), "xl/sharedStrings.xml")
+        part = self._sst_part
+        if self._sst_inners is None and part in self.zip.NameToInfo:
+            self._sst_inners = _sst_items(self.zip, part) or ()   # every sheet asks: the table is split once
+        if self._sst_inners and last < len(self._sst_inners):
+            got = _sst_resolve(self._sst_inners, sorted(missing))
+            if got is not None:
+                self._strings.update(got)
+                return self._strings
         st = {"i": -1, "keep": False, "in_t": False, "skip": 0, "buf": []}
 
         def start(tag, attrs):
@@ -767,6 +797,84 @@ class Book:
 
 
 _SI = re.compile(rb"<si(?:[\s][^>]*)?(?:/>|>(.*?)</si>)", re.S)
+_PLAIN_SI = re.compile(rb'<t(?: xml:space="preserve")?>([^<&\r]*)</t>')
+_CONTROL = bytes(i for i in range(32) if i not in (9, 10, 13))     # not characters of XML 1.0
+_SST_WHOLE_MAX = 4 << 20     # a real table is well under this; a larger one is read by counting, up to what is wanted
+
+
+def _sst_items(z: zipfile.ZipFile, part: str) -> list[bytes] | None:
+    """The inner markup of every <si> of a table of ordinary size, split once for all the sheets that ask (Excel,
+    WPS and LibreOffice keep every label and text there). None where the split cannot be promised (a comment,
+    CDATA, prefix, a table over _SST_WHOLE_MAX): the table is then read by counting, up to what is wanted."""
+    if z.getinfo(part).file_size > _SST_WHOLE_MAX:
+        return None
+    data = z.read(part)
+    if b"<!" in data or b":si" in data or _not_xml_chars(data):
+        return None         # a plain text decoded at once must be one expat accepts
+    items = _SI.findall(data)
+    return items if len(items) == data.count(b"<si") else None
+
+
+def _not_xml_chars(data: bytes) -> bool:
+    """A control character or U+FFFE/U+FFFF, which expat refuses (bytes.translate: one pass at C speed)."""
+    return len(data.translate(None, _CONTROL)) != len(data) or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
+
+
+def _sst_resolve(inners: list[bytes], wanted: list[int]) -> dict[int, str] | None:
+    """The wanted strings: a plain <t> decoded at once, the others (runs, phonetic guides, references) in one
+    expat parse with _si_text's rules. None where expat refuses one (the counting read then decides)."""
+    out: dict[int, str] = {}
+    rich: list[int] = []
+    for i in wanted:
+        inner = inners[i]
+        m = _PLAIN_SI.fullmatch(inner) if inner else None
+        if not inner:
+            out[i] = ""
+        elif m and m.group(1).isascii():
+            out[i] = m.group(1).decode("ascii").replace("x005F_", "")
+        elif m:
+            try:
+                out[i] = m.group(1).decode("utf-8").replace("x005F_", "")
+            except UnicodeDecodeError:
+                rich.append(i)
+        else:
+            rich.append(i)
+    if rich:
+        try:
+            out.update(zip(rich, _si_texts([inners[i] for i in rich]), strict=True))
+        except (expat.ExpatError, ValueError):
+            return None
+    return out
+
+
+def _si_texts(inners: list[bytes]) -> list[str]:
+    """_si_text of many strings in one parse: the <t> pieces of each <si>, without phonetic runs."""
+    strings: list[list[str]] = []
+    st = {"t": 0, "rph": 0}
+
+    def start(tag, attrs):
+        if tag == "si":
+            strings.append([])
+            st["t"] = st["rph"] = 0
+        elif tag == "rPh":
+            st["rph"] += 1
+        elif tag == "t":
+            st["t"] += 1
+
+    def end(tag):
+        if tag == "rPh":
+            st["rph"] -= 1
+        elif tag == "t":
+            st["t"] -= 1
+
+    def text(data):
+        if st["t"] and not st["rph"] and strings:
+            strings[-1].append(data)
+
+    p = expat.ParserCreate()
+    p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
+    p.Parse(b"<sst>" + b"".join(b"<si>" + inner + b"</si>" for inner in inners) + b"</sst>", True)
+    return ["".join(parts).replace("x005F_", "") for parts in strings]
 _CHUNK = 1 << 20
 
 
