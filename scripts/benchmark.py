@@ -125,7 +125,10 @@ def variants(d: Path) -> list[tuple[str, Path | None, int]]:
     out = []
     clean = d / "clean.xlsx"
     shutil.copyfile(EXAMPLE, clean)
-    out.append(("通过", clean, 12))
+    saved = saved_by_libreoffice(clean, d / "lo")
+    out.append(("通过", clean, 12 if saved is None else 9))
+    if saved is not None:      # as Excel, WPS and LibreOffice save a unit: every text in the shared-string table
+        out.append(("通过（LibreOffice 另存，共享字符串）", saved, 3))
     err = copy.deepcopy(doc)
     err["cells"]["t3.R01.C1"] = 3
     template.write(d / "error.xlsx", doc=err)
@@ -143,6 +146,20 @@ def variants(d: Path) -> list[tuple[str, Path | None, int]]:
     return out
 
 
+def saved_by_libreoffice(book: Path, outdir: Path) -> Path | None:
+    """The workbook opened and saved again by LibreOffice (None where soffice is not installed or fails)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return None
+    try:
+        subprocess.run([soffice, "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir),
+                        str(book)], check=True, capture_output=True, timeout=180)
+    except (subprocess.SubprocessError, OSError):
+        return None
+    out = outdir / book.name
+    return out if out.is_file() else None
+
+
 ORGAN_CELL = re.compile(rb'(<c r="B3"[^>]*t="inlineStr"><is><t[^>]*>)(.*?)(</t>)', re.S)
 
 
@@ -157,6 +174,19 @@ def organ_sheet(path: Path) -> str:
     return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
 
+def organ_place(path: Path, parts: dict[str, bytes]) -> tuple[str, re.Pattern]:
+    """Where a template keeps the organ's name, and the pattern that finds it: the cell B3 of 基本信息 (inline
+    text, as our template writes it) or, in a workbook saved by a spreadsheet program, its shared string."""
+    sheet = organ_sheet(path)
+    if ORGAN_CELL.search(parts[sheet]):
+        return sheet, ORGAN_CELL
+    import json
+
+    organ = json.loads((ROOT / "examples" / "zhongwei-ports-office-2022.json").read_text(encoding="utf-8"))
+    name = re.escape(organ["organ"]["name"].encode("utf-8"))
+    return "xl/sharedStrings.xml", re.compile(rb"(<si><t[^>]*>)(" + name + rb")(</t></si>)")
+
+
 def generate(d: Path, n: int) -> dict:
     """n unit workbooks named u1 … un (natural order matters), each with its own organ name, by patching the
     organ cell of a template at zip level (no openpyxl per unit: 10,000 units in seconds, not minutes)."""
@@ -166,10 +196,9 @@ def generate(d: Path, n: int) -> dict:
         if path is None:
             loaded.append((kind, None, None, weight))
             continue
-        sheet = organ_sheet(path)
         with zipfile.ZipFile(path) as z:
             members = [(info, z.read(info.filename)) for info in z.infolist()]
-        loaded.append((kind, sheet, members, weight))
+        loaded.append((kind, organ_place(path, dict((i.filename, b) for i, b in members)), members, weight))
     wheel = [entry for entry in loaded for _ in range(entry[3])]
     units = d / "units"
     units.mkdir()
@@ -183,10 +212,11 @@ def generate(d: Path, n: int) -> dict:
             target.write_text("机关,年度\n某单位,2022\n", encoding="utf-8")
             continue
         name = f"某省第{i}号单位".encode("utf-8")
+        part, pattern = sheet
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for info, data in members:
-                if info.filename == sheet:
-                    data = ORGAN_CELL.sub(lambda m: m.group(1) + name + m.group(3), data, count=1)
+                if info.filename == part:
+                    data = pattern.sub(lambda m: m.group(1) + name + m.group(3), data, count=1)
                 z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
         sizes.append(target.stat().st_size)
     return {"counts": counts, "min_kb": min(sizes) / 1024, "max_kb": max(sizes) / 1024}
