@@ -27,8 +27,8 @@ NUMBERS = st.sampled_from(["0", "12", "007", "1.5", "-3", "1e3", "1E-2", "１２
 
 # what Excel, WPS, LibreOffice and openpyxl write (the scan's own shapes), and what they do not
 WRITTEN = ["empty", "empty2", "number", "inline", "inline-preserve", "formula", "formula-str", "bool", "error",
-           "str", "v-empty", "is-empty"]
-ODD = ["rich", "phonetic", "shared", "attr-order", "extra-attr", "no-ref", "t-empty", "spaced"]
+           "str", "v-empty", "is-empty", "formula-lo", "shared", "shared-master", "array"]
+ODD = ["rich", "phonetic", "attr-order", "extra-attr", "no-ref", "t-empty", "spaced", "formula-other"]
 
 
 @st.composite
@@ -47,6 +47,10 @@ def cells(draw, ref: str) -> str:
         "formula": f'<c r="{ref}"{s}><f>SUM(A1:A2)</f><v>{n}</v></c>',
         "formula-str": f'<c r="{ref}"{s} t="str"><f>IF(A1,"&#10003;","x")</f><v>{text}</v></c>',
         "shared": f'<c r="{ref}"{s}><f t="shared" si="0"/><v>{n}</v></c>',
+        "shared-master": f'<c r="{ref}"{s}><f t="shared" ref="K7:K30" si="0">SUM(A1)</f><v>{n}</v></c>',
+        "array": f'<c r="{ref}"{s}><f t="array" ref="{ref}">SUM(A1:A2*B1:B2)</f><v>{n}</v></c>',
+        "formula-lo": f'<c r="{ref}"{s} t="str"><f aca="false">IF(A1,&quot;&#10003;&quot;,"x")</f><v>{text}</v></c>',
+        "formula-other": f'<c r="{ref}"{s}><f t="dataTable" ref="A1:B2" dt2D="1"/><v>{n}</v></c>',
         "bool": f'<c r="{ref}" t="b"><v>{draw(st.sampled_from(["0", "1", "x"]))}</v></c>',
         "error": f'<c r="{ref}" t="e"><v>#N/A</v></c>',
         "str": f'<c r="{ref}" t="str"><v>{text}</v></c>',
@@ -80,6 +84,15 @@ def worksheets(draw) -> str:
     return f'{decl}<worksheet xmlns="{MAIN}">{before}{body}{merges}{after}</worksheet>'
 
 
+def shown(cell) -> str:
+    """A cell's value as the reader sees it: a shared formula's text is openpyxl's to give, an array formula's
+    text is its .text."""
+    if isinstance(cell, fastxlsx._Shared):
+        return "shared formula"
+    value = cell.value
+    return f"array {value.text!r}" if isinstance(value, fastxlsx._Array) else repr(value)
+
+
 def outcome(path: Path, scan: bool, monkeypatch):
     if not scan:
         monkeypatch.setattr(fastxlsx, "_scan_sheet", lambda data: None)
@@ -87,8 +100,7 @@ def outcome(path: Path, scan: bool, monkeypatch):
     try:
         cells = book[SHEET]._cells
         merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in book[SHEET]._merged]
-        return sorted((k, repr(c.value) if c.data_type != "f" or not isinstance(c, fastxlsx._Shared) else "shared",
-                       c.data_type, repr(c.cached)) for k, c in cells.items()), merged
+        return sorted((k, shown(c), c.data_type, repr(c.cached)) for k, c in cells.items()), merged
     except Exception as e:  # noqa: BLE001 — the error itself is what both paths must agree on
         return type(e).__name__
     finally:

@@ -195,7 +195,9 @@ _KINDS = {b"": "n", b"n": "n", b"s": "s", b"str": "str", b"inlineStr": "inlineSt
 _DECL = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 _SCAN_CELL = re.compile(
     rb'<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="([0-9]{1,6})")?(?: t="([a-zA-Z]{1,9})")?(?:/>|>(?:'
-    rb'(<v>)([^<]*)</v>|(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>|(<f>)([^<]*)</f>(?:(<v>)([^<]*)</v>)?'
+    rb'(<v>)([^<]*)</v>|(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>'
+    rb'|(<f)(?: t="(shared|array)")?(?: ref="[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?")?(?: si="[0-9]{1,6}")?'
+    rb'(?: aca="(?:false|true)")?(?:/>|>([^<]*)</f>)(?:(<v>)([^<]*)</v>)?'
     rb')?</c>)')
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"/>')
 
@@ -619,7 +621,7 @@ class Book:
         later: list[tuple] = []          # (key, kind, s, field, raw, f) whose text holds a reference
         seen: set[bytes] = set()
         styles: dict[bytes, int] = {}
-        for ref, style, kind, vtag, v, istag, it, ftag, f, fvtag, fv in found:
+        for ref, style, kind, vtag, v, istag, it, ftag, fkind, f, fvtag, fv in found:
             if not (vtag or istag or ftag):
                 continue                 # no content: nothing to read, as in the walk
             if ref in seen:
@@ -644,7 +646,7 @@ class Book:
                 else:
                     self._add(cells, sst_refs, key, t, s, None, None, None, [it.decode("utf-8")], title)
             else:
-                later.append((key, t, s, "f", f, fv if fvtag else None))
+                later.append((key, t, s, "f:" + fkind.decode("ascii"), f, fv if fvtag else None))
         if later:
             self._read_later(later, cells, sst_refs, title)
         if len(cells) > MAX_CELLS_PER_SHEET:
@@ -669,8 +671,8 @@ class Book:
                 self._add(cells, sst_refs, key, t, s, text, None, None, None, title)
             elif field == "is":
                 self._add(cells, sst_refs, key, t, s, None, None, None, [text], title)
-            else:
-                self._add(cells, sst_refs, key, t, s, cached, text, None, None, title)
+            else:                    # "f:" and the formula's t= (shared, array) if it has one
+                self._add(cells, sst_refs, key, t, s, cached, text, field[2:] or None, None, title)
 
     def _add(self, cells: dict, sst_refs: list, key: tuple[int, int], kind: str, s: int, v: str | None,
              f: str | None, fa: str | None, inline: list[str] | None, title: str) -> None:
