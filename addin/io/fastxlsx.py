@@ -162,7 +162,11 @@ def _feed_sheet(z: zipfile.ZipFile, part: str, parser, data: bytes | None) -> No
     if not data or not _mostly_empty(data) or not _cuttable(data):
         _feed(z, part, parser)
         return
-    data = _without_rows(_EMPTY_ROW.sub(b">", _EMPTY_CELL.sub(b">", data)))
+    _parse_whole(parser, _without_rows(_EMPTY_ROW.sub(b">", _EMPTY_CELL.sub(b">", data))), part)
+
+
+def _parse_whole(parser, data: bytes, part: str) -> None:
+    """A part read whole, fed at once: as _feed, the walk's stop ends it, a damage says the reference must read."""
     try:
         parser.Parse(data, True)
     except _Stop:
@@ -311,14 +315,7 @@ def _merge_range(ref: str) -> _Range | None:
 # one template, saved by one program, share their styles part byte for byte (the key is the bytes themselves).
 @lru_cache(maxsize=16)
 def _date_styles(data: bytes) -> frozenset[int]:
-    def feed(parser):
-        try:
-            parser.Parse(data, True)
-        except _Stop:
-            pass
-        except expat.ExpatError as e:
-            raise Unsupported(f"xl/styles.xml: {e}")
-    return _date_styles_fed(feed)
+    return _date_styles_fed(lambda parser: _parse_whole(parser, data, "xl/styles.xml"))
 
 
 def _date_styles_fed(feed) -> frozenset[int]:
@@ -917,32 +914,13 @@ def _sst_by_counting(z: zipfile.ZipFile, part: str, wanted: set[int]) -> dict[in
 
 def _si_text(inner: bytes) -> str:
     """The text of one <si>: its <t> pieces, without phonetic runs (<rPh>), entities resolved."""
-    parts: list[str] = []
-    st = {"t": 0, "rph": 0}
-
-    def start(tag, attrs):
-        if tag == "rPh":
-            st["rph"] += 1
-        elif tag == "t":
-            st["t"] += 1
-
-    def end(tag):
-        if tag == "rPh":
-            st["rph"] -= 1
-        elif tag == "t":
-            st["t"] -= 1
-
-    def text(data):
-        if st["t"] and not st["rph"]:
-            parts.append(data)
-
-    p = expat.ParserCreate()
-    p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
     try:
-        p.Parse(b"<si>" + inner + b"</si>", True)
+        texts = _si_texts([inner])
     except expat.ExpatError as e:
         raise Unsupported(f"shared string: {e}")
-    return "".join(parts).replace("x005F_", "")
+    if len(texts) != 1:
+        raise Unsupported("shared string holding another")
+    return texts[0]
 
 
 class _Array:
