@@ -188,7 +188,10 @@ def test_date_styles_are_those_of_each_workbook_styles_part(tmp_path):
 INNERS = st.sampled_from([b"", b"<t>plain</t>", '<t xml:space="preserve"> 中文 </t>'.encode(), b"<t>a&amp;b</t>",
                           b"<t>x_x005F_y</t>", b"<t>line\r\nend</t>", b'<r><rPr><b val="true"/></rPr><t>ri</t></r>'
                           b"<r><t>ch</t></r>", '<t>漢字</t><rPh sb="0" eb="1"><t>かんじ</t></rPh>'.encode(),
-                          b"<t>&#19977;</t>", b"<t/>"])
+                          b"<t>&#19977;</t>", b"<t/>",
+                          '<r><rPr><b val="true"/><sz val="14"/><rFont val="宋体"/></rPr><t xml:space="preserve">年度'
+                          '</t></r><r><t>2021</t></r>'.encode(), b"<r><t>a&amp;b</t></r>", b"<r><t/></r>",
+                          b'<r><rPr><t/></rPr><t>x</t></r>'])
 
 
 @settings(max_examples=200, deadline=None)
@@ -210,3 +213,10 @@ def test_a_table_with_a_character_expat_refuses_is_not_split(tmp_path):
     with zipfile.ZipFile(raw, "w") as z:
         z.writestr("s.xml", '<sst xmlns="%s"><si><t>ok</t></si><si><t>fine</t></si></sst>' % MAIN)
     assert fastxlsx._sst_items(zipfile.ZipFile(raw), "s.xml") == [b"<t>ok</t>", b"<t>fine</t>"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(inners=st.lists(INNERS, max_size=8), gap=st.sampled_from([b"", b"\n", b" "]))
+def test_the_table_split_at_c_speed_equals_the_pattern(inners, gap):
+    data = ('<sst xmlns="%s">' % MAIN).encode() + gap.join(b"<si>" + i + b"</si>" for i in inners) + b"</sst>"
+    assert fastxlsx._split_si(data) == fastxlsx._SI.findall(data)

@@ -796,6 +796,9 @@ class Book:
 
 
 _SI = re.compile(rb"<si(?:[\s][^>]*)?(?:/>|>(.*?)</si>)", re.S)
+_RUNS = re.compile(rb'(?:<r>(?:<rPr>(?:<[A-Za-z]{1,12}(?: [A-Za-z]{1,12}="[^"<>&]*")*/>)*</rPr>)?'
+                   rb'<t(?: xml:space="preserve")?>[^<&\r]*</t></r>)+')
+_RUN_TEXT = re.compile(rb'<t(?: xml:space="preserve")?>([^<&\r]*)</t>')
 _PLAIN_SI = re.compile(rb'<t(?: xml:space="preserve")?>([^<&\r]*)</t>')
 _CONTROL = bytes(i for i in range(32) if i not in (9, 10, 13))     # not characters of XML 1.0
 _SST_WHOLE_MAX = 4 << 20     # a real table is well under this; a larger one is read by counting, up to what is wanted
@@ -810,8 +813,24 @@ def _sst_items(z: zipfile.ZipFile, part: str) -> list[bytes] | None:
     data = z.read(part)
     if b"<!" in data or b":si" in data or _not_xml_chars(data):
         return None         # a plain text decoded at once must be one expat accepts
-    items = _SI.findall(data)
+    items = _split_si(data)
+    if items is None:
+        items = _SI.findall(data)
     return items if len(items) == data.count(b"<si") else None
+
+
+def _split_si(data: bytes) -> list[bytes] | None:
+    """Every string written '<si>…</si>' (no attribute, none empty), split at C speed; None otherwise."""
+    n = data.count(b"<si")
+    if n != data.count(b"<si>") or n != data.count(b"</si>"):
+        return None
+    out = []
+    for chunk in data[data.find(b"<si>"): data.rfind(b"</si>")].split(b"</si>") if n else ():
+        chunk = chunk.lstrip(b" \t\r\n")
+        if not chunk.startswith(b"<si>"):
+            return None
+        out.append(chunk[4:])
+    return out
 
 
 def _not_xml_chars(data: bytes) -> bool:
@@ -831,9 +850,10 @@ def _sst_resolve(inners: list[bytes], wanted: list[int]) -> dict[int, str] | Non
             out[i] = ""
         elif m and m.group(1).isascii():
             out[i] = m.group(1).decode("ascii").replace("x005F_", "")
-        elif m:
+        elif m or _RUNS.fullmatch(inner):      # a plain text, or runs of plain texts with their formats
             try:
-                out[i] = m.group(1).decode("utf-8").replace("x005F_", "")
+                text = m.group(1) if m else b"".join(_RUN_TEXT.findall(inner))
+                out[i] = text.decode("utf-8").replace("x005F_", "")
             except UnicodeDecodeError:
                 rich.append(i)
         else:
