@@ -220,3 +220,26 @@ def test_a_table_with_a_character_expat_refuses_is_not_split(tmp_path):
 def test_the_table_split_at_c_speed_equals_the_pattern(inners, gap):
     data = ('<sst xmlns="%s">' % MAIN).encode() + gap.join(b"<si>" + i + b"</si>" for i in inners) + b"</sst>"
     assert fastxlsx._split_si(data) == fastxlsx._SI.findall(data)
+
+
+# --- what a batch keeps from unit to unit ------------------------------------------------------------------------
+
+def test_a_unit_with_other_names_gets_its_own_places(tmp_path):
+    """The places of the template's names are kept by the bytes of <definedNames>: a unit whose names differ (here
+    nb_organ_name moved to B4) is read by its own names, as the reference reader reads it — before and after."""
+    from addin.io import reader
+
+    moved = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(EXAMPLE_XLSX) as src, zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                old = "<definedName name=\"nb_organ_name\">'基本信息'!$B$3</definedName>".encode()
+                assert old in data
+                data = data.replace(old, old.replace(b"$B$3", b"$B$4"))
+            out.writestr(info, data)
+    for path in (EXAMPLE_XLSX, moved, EXAMPLE_XLSX, moved):
+        fast, ref = reader.read(path), reader.read(path, fast=False)
+        assert (fast.document, fast.addresses) == (ref.document, ref.addresses)
+    assert reader.read(moved).addresses["organ.name"] == "基本信息!B4"
+    assert reader.read(EXAMPLE_XLSX).addresses["organ.name"] == "基本信息!B3"

@@ -341,6 +341,22 @@ def _date_styles_fed(feed) -> frozenset[int]:
     return frozenset(i for i, fid in enumerate(xfs) if fid in _DATE_IDS or (fid in custom and _may_be_date(custom[fid])))
 
 
+# The <definedNames> of workbooks read before, by their bytes: a batch's units share their template's names.
+_NAMES_READ: dict[bytes, tuple[tuple[str, str | None, str], ...]] = {}
+_NAMES_READ_MAX = 16
+
+
+def _names_section(data: bytes) -> tuple[int, int] | None:
+    """Where <definedNames>…</definedNames> stands in workbook.xml (None: not written plainly so)."""
+    if b"<!" in data:
+        return None
+    start = data.find(b"<definedNames>")
+    end = data.find(b"</definedNames>", start)
+    if start < 0 or end < 0 or data.find(b"<definedNames", start + 1) >= 0:
+        return None
+    return start, end + len(b"</definedNames>")
+
+
 # --- the surface the reader sees ------------------------------------------------------------------
 
 class Name:
@@ -435,6 +451,7 @@ class Book:
         self._strings: dict[int, str] = {}
         self._date_styles: frozenset[int] | None = None
         self._sst_part: str | None = None
+        self.names_key: bytes | None = None     # the <definedNames> bytes, where they were read whole
         self._sst_inners: list[bytes] | tuple | None = None
         self._read_workbook()
 
@@ -474,7 +491,12 @@ class Book:
             if current:
                 current[-1][2].append(data)
 
-        _feed(self.zip, "xl/workbook.xml", _parser(start, end, text))
+        data = _small_part(self.zip, "xl/workbook.xml")
+        at = _names_section(data) if data else None
+        if at is None:
+            _feed(self.zip, "xl/workbook.xml", _parser(start, end, text))
+        else:
+            names = self._walk_then_names(data, at, _parser(start, end, text), names)
         for title, rid, state in sheets:
             target, kind = rels.get(rid, ("", ""))
             self.sheetnames.append(title)
@@ -498,6 +520,30 @@ class Book:
             for ws in self.worksheets:
                 if ws.title == title:
                     ws.defined_names[name] = n
+
+    def _walk_then_names(self, data: bytes, at: tuple[int, int], parser, names: list) -> list:
+        """workbook.xml walked up to <definedNames>; the names then read by the same parser, or — when the same
+        <definedNames> bytes were read before (every unit of a template has them) — taken as read then, the
+        parser only checking them (handlers off: C speed). Either way the walk's stops and errors hold."""
+        start, end = at
+        section = data[start:end]
+        known = None
+        try:
+            parser.Parse(data[:start], False)
+            known = _NAMES_READ.get(section)
+            if known is not None:
+                parser.StartElementHandler = parser.EndElementHandler = parser.CharacterDataHandler = None
+                parser.Parse(section, False)
+                self.names_key = section
+                return [(name, local, [text]) for name, local, text in known]
+            parser.Parse(section, False)
+        except _Stop:
+            if known is None and names and len(_NAMES_READ) < _NAMES_READ_MAX:
+                _NAMES_READ[section] = tuple((name, local, "".join(parts)) for name, local, parts in names)
+                self.names_key = section
+        except expat.ExpatError as e:
+            raise Unsupported(f"xl/workbook.xml: {e}")
+        return names
 
     def _rels(self, part: str, base: str) -> dict[str, tuple[str, str]]:
         out: dict[str, tuple[str, str]] = {}

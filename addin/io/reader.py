@@ -226,9 +226,8 @@ def _check_version(wb, path: Path) -> None:
 
 def read_workbook(wb, path: Path) -> Read:
     f = fmtmod.load()
-    by_names = _defined(wb)
+    by_names, named = _places(wb, f)
     integrity = _integrity_findings(wb, f, by_names)
-    named = _with_template_places(wb, f, dict(by_names))
     positions, findings, located_by = _positions(wb, f, named)
     if not any(e in f.cells for e in positions):
         raise refuse("input.not_template", path=path)
@@ -262,6 +261,27 @@ def read_workbook(wb, path: Path) -> Read:
     findings += _sheet_findings(wb, f) + integrity + _stray_findings(wb, f, named, positions)
     findings += _missing_sheets(wb, f, located_by)
     return Read(path, doc, findings, addresses, located_by)
+
+
+def _places(wb, f: fmtmod.Format) -> tuple[dict, dict]:
+    """(element → (sheet, 'A1' or 'A1:B2') by the nb_ names, the same with the template's places for the elements
+    no name gives). The same names over the same sheets give the same places: kept by the names' bytes and the
+    sheet titles, where the streaming reader read them whole (a batch's units share their template's names)."""
+    key = getattr(wb, "names_key", None)
+    if key is None:
+        by_names = _defined(wb)
+        return by_names, _with_template_places(wb, f, dict(by_names))
+    key = (key, tuple(ws.title for ws in wb.worksheets), tuple(wb.sheetnames), id(f))
+    if key not in _PLACES:
+        if len(_PLACES) >= 16:
+            _PLACES.clear()
+        by_names = _defined(wb)
+        _PLACES[key] = by_names, _with_template_places(wb, f, dict(by_names))
+    by_names, named = _PLACES[key]
+    return dict(by_names), dict(named)
+
+
+_PLACES: dict[tuple, tuple[dict, dict]] = {}
 
 
 def _defined(wb) -> dict[str, tuple[str, str]]:
