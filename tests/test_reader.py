@@ -314,3 +314,17 @@ def test_a_date_in_a_count_cell_is_said_to_be_a_date(filled, fast):
     found = [x for x in validator.validate(r.document, r.locate, extra=r.findings) if "t3.R05.C1" in x.cells]
     assert len(found) == 1 and "填的是日期 2025-01-02（" in found[0].message
     assert "文本" not in found[0].message.split("，")[0] and "T00:00:00" not in found[0].message
+
+
+def test_F9_lookalike_sheet_is_found_beside_a_redirected_name(filled):
+    """F9 'lookalike' compares every sheet of the format, also when some name was redirected (it used to compare
+    only the sheets of the redirected names, so the look-alike 表 二 went unsaid)."""
+    def fn(wb):
+        wb.create_sheet("表 二")
+        wb.create_sheet("另一张")
+        wb.defined_names["nb_organ_name"].attr_text = "'另一张'!$B$3"
+    edit(filled, fn)
+    for fast in (True, False):
+        found = [f for f in reader.read(filled, fast=fast).findings if f.rule == "F9"]
+        assert any(f.target == "F9:表 二" for f in found), found
+        assert any(f.target == "F9:另一张" for f in found), found

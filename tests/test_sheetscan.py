@@ -243,3 +243,16 @@ def test_a_unit_with_other_names_gets_its_own_places(tmp_path):
         assert (fast.document, fast.addresses) == (ref.document, ref.addresses)
     assert reader.read(moved).addresses["organ.name"] == "基本信息!B4"
     assert reader.read(EXAMPLE_XLSX).addresses["organ.name"] == "基本信息!B3"
+
+
+@pytest.mark.parametrize("edit", [
+    lambda wb: wb.replace(b"<definedNames>", b'<definedName name="nb_stray">x!$A$1</definedName><definedNames>'),
+    lambda wb: wb.replace(b"</definedNames>", b'<sheet name="x" sheetId="99" r:id="rId1" '
+                          b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+                          b"</definedNames>"),
+])
+def test_names_are_kept_only_where_nothing_else_stands_beside_them(edit):
+    with zipfile.ZipFile(EXAMPLE_XLSX) as z:
+        data = z.read("xl/workbook.xml")
+    assert fastxlsx._names_section(data) is not None
+    assert fastxlsx._names_section(edit(data)) is None

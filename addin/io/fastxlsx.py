@@ -193,8 +193,9 @@ def _without_rows(data: bytes) -> bytes:
 # of a province's batch). Only where its result is surely the walk's: no DTD, comment or CDATA; UTF-8; the
 # part well-formed (expat, no handlers); one <sheetData>, with nothing the walk stops at (extLst, mergeCells)
 # before its end; every cell tag in it taken by the pattern (an address, then s= and t= at most, and content
-# of the shapes <v>, <is><t>, <f>[<v>]); no cell tag outside it; merges as _scan_merged takes them. Anything
-# else: None, and the walk reads the part.
+# of the shapes <v>, <is><t>, <f>[<v>] — a formula plain, shared or array as Excel writes it, aca= as
+# LibreOffice does); no cell tag outside it; merges as _scan_merged takes them. Anything else: None, and the
+# walk reads the part.
 _KINDS = {b"": "n", b"n": "n", b"s": "s", b"str": "str", b"inlineStr": "inlineStr"}
 _DECL = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 _SCAN_CELL = re.compile(
@@ -204,6 +205,7 @@ _SCAN_CELL = re.compile(
     rb'(?: aca="(?:false|true)")?(?:/>|>([^<]*)</f>)(?:(<v>)([^<]*)</v>)?'
     rb')?</c>)')
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"/>')
+
 
 def _scan_sheet(data: bytes) -> tuple[list[tuple], list[_Range]] | None:
     """(the pattern's groups for every cell of <sheetData>, merged ranges), or None: the walk reads the part."""
@@ -353,6 +355,10 @@ def _names_section(data: bytes) -> tuple[int, int] | None:
     start = data.find(b"<definedNames>")
     end = data.find(b"</definedNames>", start)
     if start < 0 or end < 0 or data.find(b"<definedNames", start + 1) >= 0:
+        return None
+    # names are only what stands inside it, and it holds nothing else the walk takes (a <sheet>)
+    if data.find(b"definedName", 0, start) >= 0 or data.find(b"<sheet", start, end) >= 0 \
+            or data.find(b":sheet", start, end) >= 0:
         return None
     return start, end + len(b"</definedNames>")
 

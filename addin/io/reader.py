@@ -673,17 +673,27 @@ def _fold(title: str) -> str:
     return "".join(unicodedata.normalize("NFKC", title).split()).casefold()
 
 
+def _home_sheets(f: fmtmod.Format) -> dict[str, str]:
+    """element → the sheet the template puts it on (worked out once for the loaded format)."""
+    if _HOME[0] is not f:
+        lay = layout.load()
+        _HOME[:] = [f, {e: lay.sheet_and_ref(e)[0] for e in f.elements()}]
+    return _HOME[1]
+
+
+_HOME: list = [None, {}]
+
+
 def _integrity_findings(wb, f: fmtmod.Format, by_names: dict) -> list[Finding]:
     """F9: names leading to a sheet other than the format's (a hidden copy, a look-alike title);
     F10: hidden sheets. The same document then feeds validate, export and roll-up, so what they all read
     is said here."""
-    lay = layout.load()
     states = {ws.title: getattr(ws, "sheet_state", "visible") for ws in wb.worksheets}
     out: list[Finding] = []
     moved: dict[tuple[str, str], list[str]] = {}
-    elements = set(f.elements())
+    home = _home_sheets(f)
     for element, (sheet, _) in by_names.items():
-        expected = lay.sheet_and_ref(element)[0] if element in elements else None
+        expected = home.get(element)
         if expected and sheet != expected:
             moved.setdefault((sheet, expected), []).append(element)
     rule = f.rule("F9")
@@ -693,7 +703,7 @@ def _integrity_findings(wb, f: fmtmod.Format, by_names: dict) -> list[Finding]:
                            state=_STATE.get(states.get(sheet), ""), expected=expected)
         out.append(Finding("F9", rule.severity, msg, cells=[e for e in elements if e in f.cells],
                            addresses=[f"{sheet}!A1"], target=f"F9:{sheet}"))
-    official = {_fold(s): s for s in {lay.sheet_and_ref(e)[0] for e in elements}}
+    official = {_fold(s): s for s in set(home.values())}     # every sheet of the format, not only the moved
     for title in states:
         twin = official.get(_fold(title))
         if twin and twin != title:
