@@ -20,7 +20,7 @@ from .helpers import EXAMPLE_XLSX
 from .test_fastread import outcome
 
 MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-SEEDS = 2          # seeds per (edit, base); each edit picks its place in the part by the seed
+SEEDS = 1          # workbooks per (edit, base); each edit picks its part and place by the seed
 
 
 @pytest.fixture(scope="module")
@@ -171,17 +171,17 @@ SHEET_EDITS = {
     "xml-space-on-is": _one(rb"<is>", lambda m, r: b'<is xml:space="preserve">'),
     "xml-space-on-sheetData": _one(rb"<sheetData>", lambda m, r: b'<sheetData xml:space="preserve">'),
     "v-void": _one(rb"<v>[^<]*</v>", _v_void),
-    "number-form": _one(rb"(<c r=\"[A-Z]+[0-9]+\"(?: s=\"[0-9]+\")?><v>)([0-9]+)(</v>)", _number_form),
+    "number-form": _one(rb"(<c r=\"[A-Z]+[0-9]+\"(?: s=\"[0-9]+\")?(?: t=\"n\")?><v>)([0-9]+)(</v>)", _number_form),
     "sst-index-form": _one(rb"(t=\"s\"><v>)([0-9]+)(</v>)", _number_form),
     "sst-index-beyond": _one(rb"(t=\"s\"><v>)([0-9]+)(</v>)", lambda m, r: m[1] + b"99999" + m[3]),
-    "t-explicit-n": _one(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?)><v>', lambda m, r: m[1] + b' t="n"><v>'),
-    "t-str-number": _one(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?)><v>', lambda m, r: m[1] + b' t="str"><v>'),
-    "t-bogus": _one(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?)><v>', lambda m, r: m[1] + b' t="d"><v>'),
+    "t-absent": _one(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="n"><v>', lambda m, r: m[1] + b"><v>"),
+    "t-str-number": _one(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="n"><v>', lambda m, r: m[1] + b' t="str"><v>'),
+    "t-bogus": _one(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="n"><v>', lambda m, r: m[1] + b' t="d"><v>'),
     "s-huge": _one(rb'(<c r="[A-Z]+[0-9]+") s="[0-9]+"', lambda m, r: m[1] + b' s="999"'),
     "s-leading-zero": _one(rb'(<c r="[A-Z]+[0-9]+") s="([0-9]+)"', lambda m, r: m[1] + b' s="0%s"' % m[2]),
-    "formula-added": _one(rb"(<c r=\"[A-Z]+[0-9]+\"(?: s=\"[0-9]+\")?>)(<v>[0-9]+</v>)",
+    "formula-added": _one(rb"(<c r=\"[A-Z]+[0-9]+\"(?: s=\"[0-9]+\")?(?: t=\"n\")?>)(<v>[0-9]+</v>)",
                           lambda m, r: m[1] + b"<f>1+1</f>" + m[2]),
-    "formula-spaced": _one(rb"(<c r=\"[A-Z]+[0-9]+\"(?: s=\"[0-9]+\")?>)(<v>[0-9]+</v>)",
+    "formula-shared": _one(rb"(<c r=\"[A-Z]+[0-9]+\"(?: s=\"[0-9]+\")?(?: t=\"n\")?>)(<v>[0-9]+</v>)",
                            lambda m, r: m[1] + b'<f t="shared" si="0" ref="D7:D8">1+1</f>' + m[2]),
     "mergeCell-lower": _one(rb'<mergeCell ref="([^"]+)"', lambda m, r: b'<mergeCell ref="%s"' % m[1].lower()),
     "mergeCell-attr": _one(rb'<mergeCell ref="([^"]+)"/>', lambda m, r: b'<mergeCell ref="%s" x="1"/>' % m[1]),
@@ -219,8 +219,8 @@ SST_EDITS = {
     "comment": _one(rb"</si><si>", lambda m, r: b"</si><!-- c --><si>"),
     "cdata": _one(_ANY_TEXT, lambda m, r: m[1] + b"<![CDATA[x<y]]>" + m[3]),
     "prefixed-si": _root_ns(b"s", MAIN, _one(rb"<si>(.*?)</si>", lambda m, r: b"<s:si>" + m[1] + b"</s:si>", re.S)),
-    "prefixed-t": _root_ns(b"s", MAIN, _one(rb"<t>([^<]*)</t>", lambda m, r: b"<s:t>" + m[1] + b"</s:t>")),
-    "other-ns-t": _root_ns(b"o", b"urn:o", _one(rb"<t>([^<]*)</t>", lambda m, r: b"<t>" + m[1] + b"</t><o:t>x</o:t>")),
+    "prefixed-t": _root_ns(b"s", MAIN, _one(rb"<t( [^>]*)?>([^<]*)</t>", lambda m, r: b"<s:t>" + m[2] + b"</s:t>")),
+    "other-ns-t": _root_ns(b"o", b"urn:o", _one(rb"(<t[^>]*>[^<]*</t>)", lambda m, r: m[1] + b"<o:t>x</o:t>")),
     "run-whitespace": _one(rb"<r>(<rPr>)", lambda m, r: b"<r>\n " + m[1]),
     "rPr-amp-attr": _one(rb'<rFont val="([^"]*)"', lambda m, r: b'<rFont val="A&amp;B"'),
     "rPr-single-quote": _one(rb'<sz val="([^"]*)"', lambda m, r: b"<sz val='%s'" % m[1]),
@@ -266,8 +266,8 @@ WORKBOOK_EDITS = {
     "name-local-any": _one(rb'<definedName ([^>]*?)name="(nb_[^"]*)"', lambda m, r: b'<definedName %slocalSheetId="%d" name="%s"'
                            % (re.sub(rb'localSheetId="[0-9]+" ?', b"", m[1]), r.randrange(12), m[2])),
     "name-hidden-comment": _one(rb'<definedName ', lambda m, r: b'<definedName hidden="1" comment="x&amp;y" '),
-    "name-attr-order": _one(rb'<definedName name="([^"]*)"( localSheetId="[0-9]+")?', lambda m, r: b"<definedName" + (m[2] or b"")
-                            + b' name="%s"' % m[1]),
+    "name-attr-order": _one(rb'<definedName ([^>]*?)name="([^"]*)"([^>]*)>',
+                            lambda m, r: b'<definedName%s %s name="%s">' % (m[3], m[1].strip(), m[2])),
     "names-twice": _split_names,
     "names-copied": lambda d, r: None if _names(d) is None else d[:_names(d)[1]] + d[slice(*_names(d))] + d[_names(d)[1]:],
     "name-before-names": _name_before,
@@ -369,16 +369,47 @@ def edited(base: Path, kind: str, name: str, seed: int, target: Path) -> Path | 
     return target
 
 
+def exact_outcome(path: Path, monkeypatch):
+    """The streaming reader's outcome with every fast path off: the expat walk of each worksheet, the shared
+    strings read by counting, the names walked — what the fast paths promise to equal."""
+    with monkeypatch.context() as m:
+        m.setattr(fastxlsx, "_scan_sheet", lambda data: None)
+        m.setattr(fastxlsx, "_sst_items", lambda z, part: None)
+        m.setattr(fastxlsx, "_names_section", lambda data: None)
+        return outcome(path, fast=True)
+
+
+# Where the streaming reader's exact path itself (not a fast path) reads otherwise than openpyxl, on purpose:
+# it reads nothing past what the format needs (a part damaged or odd after that is not looked at), and it does
+# not re-check what openpyxl's object model refuses (a style index beyond cellXfs, unknown attributes). Such a
+# file is one no spreadsheet program writes; the fast paths must still give exactly the exact path's outcome.
+READ_LESS_THAN_OPENPYXL = {
+    ("sheet", "malformed-after-mergeCells"), ("sheet", "malformed-after-sheetData"), ("sheet", "malformed-at-end"),
+    ("sheet", "s-huge"), ("sheet", "mergeCell-attr"), ("sheet", "v-void"), ("sheet", "sst-index-beyond"),
+    ("sst", "si-attr"), ("sst", "sst-tail-junk"), ("sst", "control-char"),
+    ("workbook", "names-attr"), ("workbook", "malformed-after-names"), ("workbook", "names-twice"),
+    ("styles", "cellXfs-twice"), ("styles", "malformed-after-cellXfs"),
+    # two <t> directly in one <is>/<si> (the schema allows one): openpyxl keeps the last, the walk joins them
+    ("sheet", "t-split"), ("sst", "t-split"),
+    # a <c> outside <sheetData>: the walk reads it (and F11 reports it), openpyxl drops it
+    ("sheet", "cell-in-sheetPr"), ("sheet", "cell-after-sheetData"),
+}
+
+
 CASES = [(kind, name) for kind, edits in EDITS.items() for name in edits]
 
 
 @pytest.mark.parametrize("kind,name", CASES, ids=[f"{k}:{n}" for k, n in CASES])
-def test_an_edited_part_reads_the_same_through_both_readers(kind, name, bases, tmp_path):
+def test_an_edited_part_reads_the_same_through_both_readers(kind, name, bases, tmp_path, monkeypatch):
     tried = 0
     for label, base in bases.items():
         for seed in range(SEEDS):
             path = edited(base, kind, name, seed, tmp_path / f"{label}-{seed}.xlsx")
-            if path is not None:
-                tried += 1
-                assert outcome(path, fast=True) == outcome(path, fast=False), (label, seed)
+            if path is None:
+                continue
+            tried += 1
+            fast = outcome(path, fast=True)
+            assert fast == exact_outcome(path, monkeypatch), (label, seed)
+            if (kind, name) not in READ_LESS_THAN_OPENPYXL:
+                assert fast == outcome(path, fast=False), (label, seed)
     assert tried, "the edit applies to neither base workbook"
