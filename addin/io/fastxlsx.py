@@ -29,6 +29,7 @@ _AREA = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?
 _DEST = re.compile(r"^(?:'(?P<quoted>(?:[^']|'')*)'|(?P<notquoted>[^'^ ^!]*))!"
                    r"(?P<cells>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)$")
 _DATE_IDS = set(range(14, 23)) | {45, 46, 47} | set(range(27, 37)) | set(range(50, 59))
+_MAIN_SPACE = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "     # expat's namespaced tags start so
 _R_ID = "http://schemas.openxmlformats.org/officeDocument/2006/relationships id"
 
 
@@ -204,6 +205,7 @@ _SCAN_CELL = re.compile(
     rb'|(<f)(?: t="(shared|array)")?(?: ref="[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?")?(?: si="[0-9]{1,6}")?'
     rb'(?: aca="(?:false|true)")?(?:/>|>([^<]*)</f>)(?:(<v>)([^<]*)</v>)?'
     rb')?</c>)')
+_FOREIGN = re.compile(rb"<[^\s>/!?]*:|xmlns")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"/>')
 
 
@@ -220,8 +222,8 @@ def _scan_sheet(data: bytes) -> tuple[list[tuple], list[_Range]] | None:
     if (stops and min(stops) < end) or _cells_outside(data, start, end):
         return None
     body = data[start:end]
-    if _prefixed(body, b":c"):
-        return None
+    if _FOREIGN.search(body):
+        return None                       # a prefix or namespace among the cells: the walk decides
     cut = _mostly_empty(body)
     if cut:
         body = _EMPTY_CELL.sub(b">", body)      # a styled grid: its many empty cells cut at C speed first
@@ -474,15 +476,18 @@ class Book:
         names: list[tuple[str, str | None, list[str]]] = []
         current: list = []
         depth = [0]
+        in_names = [False]
 
         def start(tag, attrs):
             t = _local(tag)
             depth[0] += 1
-            if depth[0] == 2 and t in ("calcPr", "extLst"):
-                raise _Stop   # children of <workbook> after <definedNames> (schema order): nothing more to read
+            if depth[0] == 2 and t == "extLst":
+                raise _Stop   # the last child of <workbook> (schema order): nothing more to read
             if t == "sheet":
                 sheets.append((attrs.get("name", ""), attrs.get(_R_ID, ""), attrs.get("state", "visible")))
-            elif t == "definedName":
+            elif t == "definedNames" and depth[0] == 2:
+                in_names[0] = True
+            elif t == "definedName" and in_names[0]:    # openpyxl reads a name only inside <definedNames>
                 current.append((attrs.get("name", ""), attrs.get("localSheetId"), []))
 
         def end(tag):
@@ -575,7 +580,7 @@ class Book:
         merged: list[_Range] = []
         sst_refs: list[tuple[tuple[int, int], int]] = []
         row = col = depth = 0
-        incell = False
+        incell = seen_data = in_data = False
         kind, style = "n", None               # the cell's t= and s= as written
         v = f = fa = None                     # its <v> and <f> texts, <f t=…>
         inline: list[str] | None = None       # the texts of its <is>
@@ -584,7 +589,10 @@ class Book:
         append = buf.append
 
         def start(tag, attrs):
-            nonlocal row, col, depth, incell, kind, style, v, f, fa, inline, into, buf, append
+            nonlocal row, col, depth, incell, kind, style, v, f, fa, inline, into, buf, append, seen_data, in_data
+            if in_data and not tag.startswith(_MAIN_SPACE):
+                # openpyxl takes every child of a row as a cell but its <v>, <f>, <is> only in the main namespace
+                raise Unsupported("an element of another namespace among the cells")
             t = _LOCAL.get(tag) or _local_cached(tag)
             if t == "c":
                 ref = attrs.get("r")
@@ -609,12 +617,15 @@ class Book:
             elif t == "mergeCell":
                 if (r := _merge_range(attrs.get("ref", ""))) is not None:
                     merged.append(r)
-            elif t == "extLst" and depth == 1:
+            elif t == "extLst" and depth == 1 and seen_data:
                 raise _Stop   # the last child of a worksheet; nothing the format reads lies in it
+            elif t == "sheetData":
+                seen_data = in_data = True
+
             depth += 1
 
         def end(tag):
-            nonlocal depth, incell, v, f, into
+            nonlocal depth, incell, v, f, into, in_data
             depth -= 1
             t = _LOCAL.get(tag) or _local_cached(tag)
             if t == "c":
@@ -636,6 +647,8 @@ class Book:
                 into = None
             elif t == "rPh":
                 into = None
+            elif t == "sheetData":
+                in_data = False
             elif t == "mergeCells":
                 raise _Stop
 
@@ -863,12 +876,22 @@ def _sst_items(z: zipfile.ZipFile, part: str) -> list[bytes] | None:
     if z.getinfo(part).file_size > _SST_WHOLE_MAX:
         return None
     data = z.read(part)
-    if b"<!" in data or b":si" in data or _not_xml_chars(data):
+    if b"<!" in data or b":si" in data or _not_xml_chars(data) or _namespaced(data, _root_end(data)):
         return None         # a plain text decoded at once must be one expat accepts
     items = _split_si(data)
     if items is None:
         items = _SI.findall(data)
     return items if len(items) == data.count(b"<si") else None
+
+
+def _root_end(data: bytes) -> int:
+    return data.find(b">", max(0, data.find(b"<sst"))) + 1
+
+
+def _namespaced(data: bytes, start: int) -> bool:
+    """A namespace declared past the table's root element, or a prefixed run or text: the texts are then read
+    namespace-aware (a <t> of another namespace is no text of the string, as openpyxl reads it)."""
+    return data.find(b"xmlns", start) >= 0 or any(_prefixed(data, n) for n in (b":t", b":r", b":rPh"))
 
 
 def _split_si(data: bytes) -> list[bytes] | None:
@@ -955,12 +978,14 @@ def _sst_by_counting(z: zipfile.ZipFile, part: str, wanted: set[int]) -> dict[in
     Exact for what Excel, WPS and LibreOffice write; a comment, CDATA or prefixed tag raises Unsupported."""
     out: dict[int, str] = {}
     pending = sorted(wanted)
-    base, buf = 0, b""
+    base, buf, tail = 0, b"", b""
     with z.open(part) as fh:
         while pending:
             chunk = fh.read(_CHUNK)
-            if b"<!" in chunk or b":si" in chunk:
-                raise Unsupported("shared strings with comments, CDATA or prefixes")
+            seam = tail + chunk         # a token across two chunks is seen whole
+            if b"<!" in seam or b":si" in seam or _namespaced(seam, _root_end(seam) if base == 0 and not buf else 0):
+                raise Unsupported("shared strings with comments, CDATA, prefixes or namespaces")
+            tail = chunk[-8:]
             buf += chunk
             cut = buf.rfind(b"</si>", max(0, len(buf) - len(chunk) - 5)) + 5 if chunk else len(buf)
             if cut < 5:
