@@ -426,3 +426,68 @@ def test_an_edited_part_reads_the_same_through_both_readers(kind, name, bases, t
             if (kind, name) not in READ_LESS_THAN_OPENPYXL:
                 assert fast == outcome(path, fast=False), (label, seed)
     assert tried, "the edit applies to neither base workbook"
+
+
+# --- what the fuzzing found: each edit once more, by name, with what the reference reads -----------------------
+
+def _read(path: Path):
+    out = outcome(path, fast=True)
+    assert out == outcome(path, fast=False)
+    return out
+
+
+def test_prefixed_texts_of_the_shared_strings_are_read(lo_copy, tmp_path):
+    """<s:t> (the main namespace under a prefix): the split read them with a parser blind to namespaces and
+    lost them; the table is now read namespace-aware, as openpyxl reads it — the document is the unedited one."""
+    path = edited(lo_copy, "sst", "prefixed-all-t", 0, tmp_path / "p.xlsx")
+    assert _read(path)[0] == _read(lo_copy)[0]
+
+
+def test_a_foreign_element_among_the_cells_is_left_to_openpyxl(tmp_path):
+    """<o:c r="D7"><o:v>5</o:v></o:c> in a row: openpyxl takes it as a cell without a value, the walk read 5."""
+    path = edited(EXAMPLE_XLSX, "sheet", "other-ns-cell", 0, tmp_path / "o.xlsx")
+    book = fastxlsx.Book(path)
+    try:
+        with pytest.raises(fastxlsx.Unsupported):
+            for ws in book.worksheets:
+                ws._cells
+    finally:
+        book.close()
+    _read(path)
+
+
+@pytest.mark.parametrize("name", ["name-before-names", "calcPr-before-names"])
+def test_the_names_are_those_inside_definedNames_wherever_it_stands(name, tmp_path):
+    """A <definedName> outside <definedNames> is no name (openpyxl ignores it); <definedNames> after <calcPr>
+    still holds the names (the walk stopped at calcPr and then found the cells by their labels, F7)."""
+    path = edited(EXAMPLE_XLSX, "workbook", name, 0, tmp_path / "n.xlsx")
+    _read(path)
+
+
+def test_an_extLst_before_sheetData_does_not_hide_the_cells(tmp_path):
+    path = edited(EXAMPLE_XLSX, "sheet", "extLst-before-sheetData", 0, tmp_path / "x.xlsx")
+    assert _read(path)[0] == _read(EXAMPLE_XLSX)[0]
+
+
+# --- the caches: one process, many workbooks, read in one order and then in the other ---------------------------
+
+SEQUENCE = [("sheet", "all-refs-literal"), ("sheet", "amp-in-text"), ("workbook", "name-redirect"),
+            ("workbook", "sheet-renamed"), ("workbook", "name-localSheetId"), ("workbook", "names-whitespace"),
+            ("styles", "date-numFmt"), ("styles", "date-builtin"), ("sst", "texts-as-refs"), ("sst", "amp"),
+            ("sheet", "duplicate-cell"), ("sheet", "crlf-in-text")]
+
+
+def test_a_batch_of_edited_workbooks_reads_each_as_the_reference(bases, tmp_path):
+    """What one workbook left in the caches (names by their bytes, places by names and titles, resolved texts,
+    date styles by the styles' bytes) never stands in for what the next one holds."""
+    paths = list(bases.values())
+    for i, (kind, name) in enumerate(SEQUENCE):
+        for label, base in bases.items():
+            path = edited(base, kind, name, i, tmp_path / f"{i}-{label}.xlsx")
+            if path is not None:
+                paths.append(path)
+    assert len(paths) >= 18
+    reference = [outcome(p, fast=False) for p in paths]
+    for order in (paths, paths[::-1]):
+        got = {p: outcome(p, fast=True) for p in order}
+        assert [got[p] for p in paths] == reference
