@@ -7,6 +7,7 @@ The edited workbooks are read one after another in this process, so what the cac
 meets the next."""
 from __future__ import annotations
 
+import os
 import random
 import re
 import zipfile
@@ -20,7 +21,10 @@ from .helpers import EXAMPLE_XLSX
 from .test_fastread import outcome
 
 MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-SEEDS = 1          # workbooks per (edit, base); each edit picks its part and place by the seed
+# CI reads each worksheet edit in one base (alternating) and the other edits in both, one seed each (the seed
+# picks the part and the place); NB_FUZZ_DEEP=1 reads every edit in both bases with three seeds.
+DEEP = os.environ.get("NB_FUZZ_DEEP") == "1"
+SEEDS = 3 if DEEP else 1
 
 
 @pytest.fixture(scope="module")
@@ -376,7 +380,7 @@ def edited(base: Path, kind: str, name: str, seed: int, target: Path) -> Path | 
                 break
         else:
             return None
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             for info in z.infolist():
                 out.writestr(info.filename, new if info.filename == part else z.read(info.filename))
     return target
@@ -415,7 +419,13 @@ CASES = [(kind, name) for kind, edits in EDITS.items() for name in edits]
 @pytest.mark.parametrize("kind,name", CASES, ids=[f"{k}:{n}" for k, n in CASES])
 def test_an_edited_part_reads_the_same_through_both_readers(kind, name, bases, tmp_path, monkeypatch):
     tried = 0
-    for label, base in bases.items():
+    chosen = list(bases.items())
+    one = kind == "sheet" and not DEEP           # the alternating base first, the other where it does not apply
+    if one and CASES.index((kind, name)) % 2:
+        chosen.reverse()
+    for label, base in chosen:
+        if one and tried:
+            break
         for seed in range(SEEDS):
             path = edited(base, kind, name, seed, tmp_path / f"{label}-{seed}.xlsx")
             if path is None:
