@@ -889,8 +889,8 @@ def _root_end(data: bytes) -> int:
 
 
 def _namespaced(data: bytes, start: int) -> bool:
-    """A namespace declared past the table's root element, or a prefixed run or text: the texts are then read
-    namespace-aware (a <t> of another namespace is no text of the string, as openpyxl reads it)."""
+    """A namespace declared past the table's root element, or a prefixed run or text (<s:t>): the plain parse of
+    the split would not take it as a text; the expat walk reads it by its local name, as openpyxl does."""
     return data.find(b"xmlns", start) >= 0 or any(_prefixed(data, n) for n in (b":t", b":r", b":rPh"))
 
 
