@@ -256,3 +256,13 @@ def test_names_are_kept_only_where_nothing_else_stands_beside_them(edit):
         data = z.read("xl/workbook.xml")
     assert fastxlsx._names_section(data) is not None
     assert fastxlsx._names_section(edit(data)) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.lists(st.sampled_from([b"<", b">", b":", b"/", b"c", b"o", b" ", b"t", b"xmlns", b"!", b"?", b'"',
+                                      b"10", b"<v>", b"</c>"]), max_size=20).map(b"".join))
+def test_prefixes_found_from_the_colons_are_those_the_pattern_finds(body):
+    """_foreign, which looks only at the colons, says what a pattern over every byte says."""
+    import re
+
+    assert fastxlsx._foreign(body) == bool(re.search(rb"<[^\s>/!?]*:|xmlns", body))

@@ -205,7 +205,7 @@ _SCAN_CELL = re.compile(
     rb'|(<f)(?: t="(shared|array)")?(?: ref="[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?")?(?: si="[0-9]{1,6}")?'
     rb'(?: aca="(?:false|true)")?(?:/>|>([^<]*)</f>)(?:(<v>)([^<]*)</v>)?'
     rb')?</c>)')
-_FOREIGN = re.compile(rb"<[^\s>/!?]*:|xmlns")
+_NOT_IN_NAME = frozenset(b" \t\r\n>/!?")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"/>')
 
 
@@ -222,7 +222,7 @@ def _scan_sheet(data: bytes) -> tuple[list[tuple], list[_Range]] | None:
     if (stops and min(stops) < end) or _cells_outside(data, start, end):
         return None
     body = data[start:end]
-    if _FOREIGN.search(body):
+    if _foreign(body):
         return None                       # a prefix or namespace among the cells: the walk decides
     cut = _mostly_empty(body)
     if cut:
@@ -235,6 +235,21 @@ def _scan_sheet(data: bytes) -> tuple[list[tuple], list[_Range]] | None:
     if merged is None or not _well_formed(data[:start] + body + data[end:] if cut else data):
         return None
     return found, merged
+
+
+def _foreign(body: bytes) -> bool:
+    """A namespace declared, or a tag with a prefix (<o:c>), among the cells. Found from the colons, which are few
+    there (a time, a shared formula's ref): a colon is a prefix's when only name characters stand between it
+    and the last '<' before it (at C speed: a regular expression over every byte cost 10% of a unit)."""
+    if b"xmlns" in body:
+        return True
+    i = body.find(b":")
+    while i >= 0:
+        j = body.rfind(b"<", 0, i)
+        if j >= 0 and not _NOT_IN_NAME.intersection(body[j + 1:i]):
+            return True
+        i = body.find(b":", i + 1)
+    return False
 
 
 def _cells_outside(data: bytes, start: int, end: int) -> bool:
