@@ -878,8 +878,7 @@ class Book:
 _SI = re.compile(rb"<si(?:[\s][^>]*)?(?:/>|>(.*?)</si>)", re.S)
 _RUNS = re.compile(rb'(?:<r>(?:<rPr>(?:<[A-Za-z]{1,12}(?: [A-Za-z]{1,12}="[^"<>&]*")*/>)*</rPr>)?'
                    rb'<t(?: xml:space="preserve")?>[^<&\r]*</t></r>)+')
-_RUN_TEXT = re.compile(rb'<t(?: xml:space="preserve")?>([^<&\r]*)</t>')
-_PLAIN_SI = re.compile(rb'<t(?: xml:space="preserve")?>([^<&\r]*)</t>')
+_PLAIN_T = re.compile(rb'<t(?: xml:space="preserve")?>([^<&\r]*)</t>')    # a whole string, or one run's text
 _CONTROL = bytes(i for i in range(32) if i not in (9, 10, 13))     # not characters of XML 1.0
 _SST_WHOLE_MAX = 4 << 20     # a real table is well under this; a larger one is read by counting, up to what is wanted
 
@@ -935,14 +934,14 @@ def _sst_resolve(inners: list[bytes], wanted: list[int]) -> dict[int, str] | Non
     rich: list[int] = []
     for i in wanted:
         inner = inners[i]
-        m = _PLAIN_SI.fullmatch(inner) if inner else None
+        m = _PLAIN_T.fullmatch(inner) if inner else None
         if not inner:
             out[i] = ""
         elif m and m.group(1).isascii():
             out[i] = m.group(1).decode("ascii").replace("x005F_", "")
         elif m or _RUNS.fullmatch(inner):      # a plain text, or runs of plain texts with their formats
             try:
-                text = m.group(1) if m else b"".join(_RUN_TEXT.findall(inner))
+                text = m.group(1) if m else b"".join(_PLAIN_T.findall(inner))
                 out[i] = text.decode("utf-8").replace("x005F_", "")
             except UnicodeDecodeError:
                 rich.append(i)
