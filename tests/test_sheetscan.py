@@ -21,14 +21,15 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHEET = "表三"
 
 TEXTS = st.sampled_from(["", "申请", "a&amp;b", "&#19977;&#12289;", "x&#10;y", "a\r\nb", "  ", "&lt;tag&gt;",
-                         "1.5", "12", "&#49;&#50;"])
+                         "1.5", "12", "&#49;&#50;",
+                         "&#1;", "&bogus;", "a]]>b", "&#55296;", "&#x4E09;", "\x01"])   # texts expat refuses, or not
 NUMBERS = st.sampled_from(["0", "12", "007", "1.5", "-3", "1e3", "1E-2", "１２", " 5", "", "9" * 20, "1_000"])
 
 
 # what Excel, WPS, LibreOffice and openpyxl write (the scan's own shapes), and what they do not
 WRITTEN = ["empty", "empty2", "number", "inline", "inline-preserve", "formula", "formula-str", "bool", "error",
            "str", "v-empty", "is-empty", "formula-lo", "shared", "shared-master", "array"]
-ODD = ["rich", "phonetic", "attr-order", "extra-attr", "no-ref", "t-empty", "spaced", "formula-other"]
+ODD = ["rich", "phonetic", "attr-order", "extra-attr", "no-ref", "t-empty", "spaced", "formula-other", "stray-text"]
 
 
 @st.composite
@@ -61,6 +62,7 @@ def cells(draw, ref: str) -> str:
         "is-empty": f'<c r="{ref}" t="inlineStr"><is><t></t></is></c>',
         "t-empty": f'<c r="{ref}"{s} t=""><v>{n}</v></c>',
         "spaced": f'<c r="{ref}"{s}>\n  <v>{n}</v>\n</c>',
+        "stray-text": f'<c r="{ref}"{s}><v>{n}</v></c><x><t>{text}</t></x>',    # a text in no cell: only expat reads it
     }[shape]
 
 
@@ -76,7 +78,7 @@ def worksheets(draw) -> str:
                                    '<mergeCells count="2"><mergeCell ref="A1:B2"/><mergeCell ref="$C$3:D4"/>'
                                    "</mergeCells>", '<mergeCells><mergeCell ref="A1"/></mergeCells>']))
     before = draw(st.sampled_from([""] * 6 + ["<extLst/>", '<sheetPr><c r="Z9"><v>5</v></c></sheetPr>',
-                                              "<!-- x -->"]))
+                                              "<!-- x -->", "<?pi <v>?></v>?>"]))
     after = draw(st.sampled_from([""] * 3 + ["<extLst><ext/></extLst>", '<dataValidations count="0"/>',
                                              '<c r="Z9"><v>5</v></c>']))
     decl = draw(st.sampled_from(["", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n']))
@@ -143,9 +145,13 @@ def test_the_scan_reads_the_example_itself():
     '<worksheet xmlns="%s"><sheetData><row r="1" x=><c r="A1"><v>1</v></c></row></sheetData></worksheet>' % MAIN,
 ])
 def test_a_damaged_part_is_left_to_the_walk(xml, tmp_path, monkeypatch):
-    assert fastxlsx._scan_sheet(xml.encode("utf-8")) is None
+    """Damage in the structure is seen by the scan's guards; a reference to nothing (or to no character) among
+    the texts only when expat resolves them: either way the walk reads the part, and meets the damage."""
     path = with_sheet(xml.encode("utf-8"), tmp_path / "d.xlsx")
+    walked, feed = [], fastxlsx._feed_sheet
+    monkeypatch.setattr(fastxlsx, "_feed_sheet", lambda z, part, *rest: (walked.append(part), feed(z, part, *rest)))
     assert outcome(path, True, monkeypatch) == outcome(path, False, monkeypatch)
+    assert walked
 
 
 def test_a_copy_of_the_example_reads_the_same_through_the_scan_and_the_walk(tmp_path, monkeypatch):
@@ -266,3 +272,63 @@ def test_prefixes_found_from_the_colons_are_those_the_pattern_finds(body):
     import re
 
     assert fastxlsx._foreign(body) == bool(re.search(rb"<[^\s>/!?]*:|xmlns", body))
+
+
+# The scan's guards are decided once per shape (the part with its <v> and <t> texts cut): units of one template
+# differ in their texts only, and one unit's texts must never stand for another's.
+def _with_texts(first: str, second: str) -> bytes:
+    return (f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{first}</t></is></c>'
+            f'<c r="B1"><v>{second}</v></c><c r="C1" t="str"><f>A1</f><v>{first}</v></c></row></sheetData>'
+            '</worksheet>').encode("utf-8")
+
+
+def test_one_shape_with_other_texts_reads_as_the_walk_each_time(tmp_path, monkeypatch):
+    variants = [("&#19977;", "12"), ("&#1;", "12"), ("a b", "&bogus;"), ("x > y &amp; z", "1.5"), ("&#19977;", "12")]
+    shapes = {fastxlsx._BLANK.sub(b">", _with_texts(*v)) for v in variants}
+    assert len(shapes) == 1             # one shape: the guards of the first stand for the others
+    results = []
+    for i, v in enumerate(variants):
+        path = with_sheet(_with_texts(*v), tmp_path / f"{i}.xlsx")
+        results.append(outcome(path, True, monkeypatch))
+        assert results[-1] == outcome(path, False, monkeypatch), v
+    assert results[0] == results[-1] != results[1]      # the bad reference refused, the good text read again
+
+
+ASCII = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(first=ASCII, second=ASCII)
+def test_a_shape_is_well_formed_exactly_when_its_part_is(first, second):
+    """Without references the cut cannot change the verdict; with them, the texts' own resolution decides
+    (a part well-formed is a shape well-formed)."""
+    part = _with_texts(first, second)
+    shape = fastxlsx._BLANK.sub(b">", part)
+    if "&" in first + second:
+        assert not fastxlsx._well_formed(part) or fastxlsx._well_formed(shape)
+    else:
+        assert fastxlsx._well_formed(part) == fastxlsx._well_formed(shape)
+
+
+def test_a_text_in_no_cell_keeps_the_shape_from_being_trusted():
+    stray = _with_texts("a", "1").replace(b"</row>", b"<x><t>&#1;</t></x></row>")
+    assert fastxlsx._scan_sheet(stray) is None
+    assert fastxlsx._scan_sheet(_with_texts("a", "1")) is not None
+
+
+def test_what_a_batch_keeps_is_bounded_by_its_bytes():
+    kept = fastxlsx._Kept(800)
+    for i in range(30):
+        kept.put(b"%03d" % i * 20, i)           # 60 bytes each
+    assert kept.used <= 800 and len(kept) <= 13 and kept[b"029" * 20] == 29
+    kept.put(b"x" * 101, "too large to keep")
+    assert b"x" * 101 not in kept
+
+
+def test_an_instruction_that_the_cut_would_end_elsewhere_is_left_to_the_walk(tmp_path, monkeypatch):
+    # '<?pi x>?></t>?>': the instruction ends at the first '?>', and '</t>' closes nothing; cut, it would end later
+    xml = _with_texts("a", "1").replace(b"<sheetData>", b"<?pi x>?></t>?><sheetData>")
+    assert fastxlsx._well_formed(fastxlsx._BLANK.sub(b">", xml)) and not fastxlsx._well_formed(xml)
+    assert fastxlsx._scan_sheet(xml) is None
+    path = with_sheet(xml, tmp_path / "pi.xlsx")
+    assert outcome(path, True, monkeypatch) == outcome(path, False, monkeypatch)

@@ -210,31 +210,80 @@ _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7
 
 
 def _scan_sheet(data: bytes) -> tuple[list[tuple], list[_Range]] | None:
-    """(the pattern's groups for every cell of <sheetData>, merged ranges), or None: the walk reads the part."""
-    if b"<!" in data or not _utf8(data):
+    """(the pattern's groups for every cell of <sheetData>, merged ranges), or None: the walk reads the part.
+
+    The guards are decided on the part's shape (`_shape`): the same template saved by the same program gives
+    the same shape in every unit of a batch, so they run once per shape, not once per unit."""
+    shape = _BLANK.sub(b">", data)
+    verdict = _SHAPES.get(shape)
+    if verdict is None:
+        verdict = _shape_verdict(shape)
+        _SHAPES.put(shape, verdict)
+    if not verdict:
         return None
+    cells, cut, merged = verdict
     start = data.find(b"<sheetData")
-    if start < 0 or data.find(b"<sheetData", start + 1) >= 0:
-        return None
     end = data.find(b"</sheetData>", start)
-    end = data.find(b">", start) + 1 if end < 0 else end          # <sheetData/>
-    stops = [i for i in (data.find(b"<extLst"), data.find(b"mergeCells")) if i >= 0]
-    if (stops and min(stops) < end) or _cells_outside(data, start, end):
-        return None
-    body = data[start:end]
-    if _foreign(body):
-        return None                       # a prefix or namespace among the cells: the walk decides
-    cut = _mostly_empty(body)
+    body = data[start:data.find(b">", start) + 1 if end < 0 else end]
     if cut:
         body = _EMPTY_CELL.sub(b">", body)      # a styled grid: its many empty cells cut at C speed first
     found = _SCAN_CELL.findall(body)
-    if len(found) != body.count(b"<c"):
-        return None                       # a cell the pattern did not take
-    merged = _scan_merged(data)
+    return (found, merged) if len(found) == cells else None
+
+
+# A part's shape: the part with the character data of every <v> and <t> cut where it is plain ASCII (no '<',
+# no ']': no ']]>'). The cut removes only bytes between '>' and '</v>' or '</t>', so the shape has the part's
+# tags exactly; once a comment, CDATA, DTD (`<!`) and any processing instruction but the XML declaration are
+# ruled out (where such bytes would be no character data), it is well-formed exactly when the part is — but
+# for the references among the cut bytes (&#1; is no character). Those are resolved by expat when the cells
+# are read (`_unescape`, a failure sends the part to the walk), so the shape is trusted only where every <v>
+# and <t> of the part lies in a cell the pattern takes (`_texts_read`).
+_BLANK = re.compile(rb""">[\t\n\r -;=-\\\^-\x7f]+(?=</[vt]>)""")
+
+
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^<>?]*\?>")
+
+
+def _only_declaration(shape: bytes) -> bool:
+    """No processing instruction but the XML declaration at the start (inside one, the shape's cut could
+    remove a '?>' that ends it)."""
+    m = _DECLARATION.match(shape)
+    return shape.find(b"<?", m.end() if m else 0) < 0
+
+
+def _shape_verdict(shape: bytes) -> tuple[int, bool, list[_Range]] | bool:
+    """The scan's guards on a part's shape: False, or (how many cells the pattern takes, whether empty cells are
+    cut first, the merged ranges)."""
+    if b"<!" in shape or not _utf8(shape) or not _only_declaration(shape):
+        return False
+    start = shape.find(b"<sheetData")
+    if start < 0 or shape.find(b"<sheetData", start + 1) >= 0:
+        return False
+    end = shape.find(b"</sheetData>", start)
+    end = shape.find(b">", start) + 1 if end < 0 else end          # <sheetData/>
+    stops = [i for i in (shape.find(b"<extLst"), shape.find(b"mergeCells")) if i >= 0]
+    if (stops and min(stops) < end) or _cells_outside(shape, start, end):
+        return False
+    body = shape[start:end]
+    if _foreign(body):
+        return False                      # a prefix or namespace among the cells: the walk decides
+    cut = _mostly_empty(body)
+    if cut:
+        body = _EMPTY_CELL.sub(b">", body)
+    found = _SCAN_CELL.findall(body)
+    if len(found) != body.count(b"<c") or not _texts_read(shape, found):
+        return False                      # a cell the pattern did not take; a text outside the cells taken
+    merged = _scan_merged(shape)
     # whole empty cells cut from between tags leave a part well-formed exactly when it was
-    if merged is None or not _well_formed(data[:start] + body + data[end:] if cut else data):
-        return None
-    return found, merged
+    if merged is None or not _well_formed(shape[:start] + body + shape[end:] if cut else shape):
+        return False
+    return len(found), cut, merged
+
+
+def _texts_read(shape: bytes, found: list[tuple]) -> bool:
+    """Every <v> and <t> of the part is one the scan reads (a cell's value, inline text or cached result)."""
+    read = sum(bool(c[3]) + bool(c[5]) + bool(c[10]) for c in found)
+    return read == sum(shape.count(b"<v" + e) + shape.count(b"<t" + e) for e in _TAG_ENDS)
 
 
 def _foreign(body: bytes) -> bool:
@@ -275,6 +324,25 @@ def _unescape(raw: list[bytes]) -> list[str]:
     return known
 
 
+class _Kept(dict):
+    """What a batch keeps, keyed on a part's bytes (or its shape): bounded by the bytes of its keys — a folder of
+    10,000 units each with its own shape must not grow a worker — and emptied when full (what recurs comes back)."""
+
+    def __init__(self, budget: int):
+        super().__init__()
+        self.budget, self.used = budget, 0
+
+    def put(self, key: bytes, value) -> None:
+        if len(key) > self.budget // 8:
+            return
+        if self.used + len(key) > self.budget:
+            self.clear()
+            self.used = 0
+        self[key] = value
+        self.used += len(key)
+
+
+_SHAPES = _Kept(8 << 20)       # a shape → the scan's verdict on it
 _RESOLVED: dict[bytes, str] = {}
 _RESOLVED_LEN, _RESOLVED_MAX = 512, 20_000      # a label's length; bounded whatever a batch holds
 
