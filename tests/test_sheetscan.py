@@ -22,14 +22,14 @@ SHEET = "表三"
 
 TEXTS = st.sampled_from(["", "申请", "a&amp;b", "&#19977;&#12289;", "x&#10;y", "a\r\nb", "  ", "&lt;tag&gt;",
                          "1.5", "12", "&#49;&#50;",
-                         "&#1;", "&bogus;", "a]]>b", "&#55296;", "&#x4E09;", "\x01"])   # texts expat refuses, or not
+                         "&#1;", "&bogus;", "a]]>b", "&#55296;", "&#x4E09;", "\x01", "\x7f"])   # texts expat refuses, or not
 NUMBERS = st.sampled_from(["0", "12", "007", "1.5", "-3", "1e3", "1E-2", "１２", " 5", "", "9" * 20, "1_000"])
 
 
 # what Excel, WPS, LibreOffice and openpyxl write (the scan's own shapes), and what they do not
 WRITTEN = ["empty", "empty2", "number", "inline", "inline-preserve", "formula", "formula-str", "bool", "error",
            "str", "v-empty", "is-empty", "formula-lo", "shared", "shared-master", "array"]
-ODD = ["rich", "phonetic", "attr-order", "extra-attr", "no-ref", "t-empty", "spaced", "formula-other", "stray-text"]
+ODD = ["formula-del", "rich", "phonetic", "attr-order", "extra-attr", "no-ref", "t-empty", "spaced", "formula-other", "stray-text"]
 
 
 @st.composite
@@ -46,6 +46,7 @@ def cells(draw, ref: str) -> str:
         "rich": f'<c r="{ref}"{s} t="inlineStr"><is><r><t>{text}</t></r><r><t>b</t></r></is></c>',
         "phonetic": f'<c r="{ref}" t="inlineStr"><is><t>{text}</t><rPh sb="0" eb="1"><t>ルビ</t></rPh></is></c>',
         "formula": f'<c r="{ref}"{s}><f>SUM(A1:A2)</f><v>{n}</v></c>',
+        "formula-del": f'<c r="{ref}"{s} t="str"><f>\x7f</f><v>{text}</v></c>',    # the cut's own mark as a formula
         "formula-str": f'<c r="{ref}"{s} t="str"><f>IF(A1,"&#10003;","x")</f><v>{text}</v></c>',
         "shared": f'<c r="{ref}"{s}><f t="shared" si="0"/><v>{n}</v></c>',
         "shared-master": f'<c r="{ref}"{s}><f t="shared" ref="K7:K30" si="0">SUM(A1)</f><v>{n}</v></c>',
@@ -284,7 +285,7 @@ def _with_texts(first: str, second: str) -> bytes:
 
 def test_one_shape_with_other_texts_reads_as_the_walk_each_time(tmp_path, monkeypatch):
     variants = [("&#19977;", "12"), ("&#1;", "12"), ("a b", "&bogus;"), ("x > y &amp; z", "1.5"), ("&#19977;", "12")]
-    shapes = {fastxlsx._BLANK.sub(b">", _with_texts(*v)) for v in variants}
+    shapes = {fastxlsx._SPAN.sub(fastxlsx._CUT_TEXT, _with_texts(*v)) for v in variants}
     assert len(shapes) == 1             # one shape: the guards of the first stand for the others
     results = []
     for i, v in enumerate(variants):
@@ -303,7 +304,7 @@ def test_a_shape_is_well_formed_exactly_when_its_part_is(first, second):
     """Without references the cut cannot change the verdict; with them, the texts' own resolution decides
     (a part well-formed is a shape well-formed)."""
     part = _with_texts(first, second)
-    shape = fastxlsx._BLANK.sub(b">", part)
+    shape = fastxlsx._SPAN.sub(fastxlsx._CUT_TEXT, part)
     if "&" in first + second:
         assert not fastxlsx._well_formed(part) or fastxlsx._well_formed(shape)
     else:
@@ -328,7 +329,16 @@ def test_what_a_batch_keeps_is_bounded_by_its_bytes():
 def test_an_instruction_that_the_cut_would_end_elsewhere_is_left_to_the_walk(tmp_path, monkeypatch):
     # '<?pi x>?></t>?>': the instruction ends at the first '?>', and '</t>' closes nothing; cut, it would end later
     xml = _with_texts("a", "1").replace(b"<sheetData>", b"<?pi x>?></t>?><sheetData>")
-    assert fastxlsx._well_formed(fastxlsx._BLANK.sub(b">", xml)) and not fastxlsx._well_formed(xml)
+    assert fastxlsx._well_formed(fastxlsx._SPAN.sub(fastxlsx._CUT_TEXT, xml)) and not fastxlsx._well_formed(xml)
     assert fastxlsx._scan_sheet(xml) is None
     path = with_sheet(xml, tmp_path / "pi.xlsx")
     assert outcome(path, True, monkeypatch) == outcome(path, False, monkeypatch)
+
+
+def test_a_formula_written_as_the_cut_mark_takes_no_text_of_another_cell(tmp_path, monkeypatch):
+    xml = (f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="str"><f>\x7f</f><v>x</v></c>'
+           '<c r="B1" t="inlineStr"><is><t>\x7f</t></is></c><c r="C1"><v>7</v></c></row></sheetData></worksheet>')
+    path = with_sheet(xml.encode("utf-8"), tmp_path / "del.xlsx")
+    read = outcome(path, True, monkeypatch)
+    assert read == outcome(path, False, monkeypatch)
+    assert read[0] == [((1, 1), repr("=\x7f"), "f", "'x'"), ((1, 2), repr("\x7f"), "s", "None"), ((1, 3), "7", "n", "None")]

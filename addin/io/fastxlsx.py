@@ -209,26 +209,23 @@ _NOT_IN_NAME = frozenset(b" \t\r\n>/!?")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"/>')
 
 
-def _scan_sheet(data: bytes) -> tuple[list[tuple], list[_Range]] | None:
-    """(the pattern's groups for every cell of <sheetData>, merged ranges), or None: the walk reads the part.
+def _scan_sheet(data: bytes) -> tuple[tuple, list[bytes], list[_Range]] | None:
+    """(the plan of the cells with content, the texts cut from the part in document order, merged ranges), or
+    None: the walk reads the part.
 
-    The guards are decided on the part's shape (`_shape`): the same template saved by the same program gives
-    the same shape in every unit of a batch, so they run once per shape, not once per unit."""
-    shape = _BLANK.sub(b">", data)
+    The guards and the plan are decided on the part's shape: the same template saved by the same program
+    gives the same shape in every unit of a batch, so they are made once per shape, not once per unit; what
+    differs between units, the texts, comes back in the order the plan takes them."""
+    shape = _SPAN.sub(_CUT_TEXT, data)
     verdict = _SHAPES.get(shape)
     if verdict is None:
         verdict = _shape_verdict(shape)
         _SHAPES.put(shape, verdict)
     if not verdict:
         return None
-    cells, cut, merged = verdict
-    start = data.find(b"<sheetData")
-    end = data.find(b"</sheetData>", start)
-    body = data[start:data.find(b">", start) + 1 if end < 0 else end]
-    if cut:
-        body = _EMPTY_CELL.sub(b">", body)      # a styled grid: its many empty cells cut at C speed first
-    found = _SCAN_CELL.findall(body)
-    return (found, merged) if len(found) == cells else None
+    plan, cuts, merged = verdict
+    texts = _SPAN.findall(data)
+    return (plan, texts, merged) if len(texts) == cuts else None      # one text for every cut, or the walk
 
 
 # A part's shape: the part with the character data of every <v> and <t> cut where it is plain ASCII (no '<',
@@ -238,7 +235,9 @@ def _scan_sheet(data: bytes) -> tuple[list[tuple], list[_Range]] | None:
 # for the references among the cut bytes (&#1; is no character). Those are resolved by expat when the cells
 # are read (`_unescape`, a failure sends the part to the walk), so the shape is trusted only where every <v>
 # and <t> of the part lies in a cell the pattern takes (`_texts_read`).
-_BLANK = re.compile(rb""">[\t\n\r -;=-\\\^-\x7f]+(?=</[vt]>)""")
+_SPAN = re.compile(rb""">([\t\n\r -;=-\\\^-\x7f]+)(?=</[vt]>)""")
+_CUT_TEXT = b">\x7f"          # where a text was cut: DEL, a character like any other (a text "\x7f" is cut as well)
+_CUT = b"\x7f"
 
 
 _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^<>?]*\?>")
@@ -251,9 +250,9 @@ def _only_declaration(shape: bytes) -> bool:
     return shape.find(b"<?", m.end() if m else 0) < 0
 
 
-def _shape_verdict(shape: bytes) -> tuple[int, bool, list[_Range]] | bool:
-    """The scan's guards on a part's shape: False, or (how many cells the pattern takes, whether empty cells are
-    cut first, the merged ranges)."""
+def _shape_verdict(shape: bytes) -> tuple[tuple, int, list[_Range]] | bool:
+    """The scan's guards on a part's shape: False, or (the plan of its cells, how many texts were cut from them,
+    the merged ranges)."""
     if b"<!" in shape or not _utf8(shape) or not _only_declaration(shape):
         return False
     start = shape.find(b"<sheetData")
@@ -274,10 +273,37 @@ def _shape_verdict(shape: bytes) -> tuple[int, bool, list[_Range]] | bool:
     if len(found) != body.count(b"<c") or not _texts_read(shape, found):
         return False                      # a cell the pattern did not take; a text outside the cells taken
     merged = _scan_merged(shape)
+    plan = _plan(found)
     # whole empty cells cut from between tags leave a part well-formed exactly when it was
-    if merged is None or not _well_formed(shape[:start] + body + shape[end:] if cut else shape):
+    if merged is None or plan is None or not _well_formed(shape[:start] + body + shape[end:] if cut else shape):
         return False
-    return len(found), cut, merged
+    return plan, sum((v == _CUT and field in (_V, _IS)) + (fv == _CUT) for *_, field, v, fv in plan), merged
+
+
+def _plan(found: list[tuple]) -> tuple | None:
+    """The cells with content, in document order, as the reader takes them: (row, column), t=, s= as a number,
+    and what it holds — a value (_V) or inline text (_IS) as written in the shape (_CUT where the unit's text
+    goes), or a formula's kind ('f:shared'…) with its text and cached result. None where two cells share an
+    address: which one wins depends on the order the walk keeps."""
+    plan, seen = [], set()
+    for ref, style, kind, vtag, v, istag, it, ftag, fkind, f, fvtag, fv in found:
+        if not (vtag or istag or ftag):
+            continue                     # no content: nothing to read, as in the walk
+        if ref in seen:
+            return None
+        seen.add(ref)
+        r = ref.decode("ascii")
+        head = (_CELLS.get(r) or _ref_cached(r), _KINDS.get(kind) or kind.decode("ascii"), int(style) if style else 0)
+        if vtag:
+            plan.append(head + (_V, v, None))
+        elif istag:
+            plan.append(head + (_IS, it, None))
+        else:
+            plan.append(head + ("f:" + fkind.decode("ascii"), f, fv if fvtag else None))
+    return tuple(plan)
+
+
+_V, _IS = "v", "is"
 
 
 def _texts_read(shape: bytes, found: list[tuple]) -> bool:
@@ -742,8 +768,8 @@ class Book:
         data = _small_part(self.zip, ws.part)
         # the scan reads texts twice (its check, their references), the walk once: long texts go to the walk
         scanned = _scan_sheet(data) if data and len(data) < 16384 + 256 * data.count(b"<c") else None
-        if scanned is not None and self._read_scanned_safely(scanned[0], cells, sst_refs, ws.title):
-            merged = scanned[1]
+        if scanned is not None and self._read_scanned_safely(scanned, cells, sst_refs, ws.title):
+            merged = scanned[2]
         else:
             cells.clear()
             sst_refs.clear()
@@ -759,48 +785,38 @@ class Book:
                     cell.value = strings[i]
         return cells
 
-    def _read_scanned(self, found: list[tuple], cells: dict, sst_refs: list, title: str) -> bool:
-        """The cells the scan found, read as the walk reads them: plain numbers at once, text with references
-        resolved in one parse for the part, the rest through _add. False (nothing read) where two cells share
-        an address: which one wins depends on the order the walk keeps."""
+    def _read_scanned(self, plan: tuple, texts: list[bytes], cells: dict, sst_refs: list, title: str) -> None:
+        """The cells of the scan's plan, read as the walk reads them, each cut text (_CUT) taken from `texts` in
+        turn: plain numbers at once, text with references resolved in one parse for the part, the rest
+        through _add."""
         later: list[tuple] = []          # (key, kind, s, field, raw, f) whose text holds a reference
-        seen: set[bytes] = set()
-        styles: dict[bytes, int] = {}
-        for ref, style, kind, vtag, v, istag, it, ftag, fkind, f, fvtag, fv in found:
-            if not (vtag or istag or ftag):
-                continue                 # no content: nothing to read, as in the walk
-            if ref in seen:
-                return False
-            seen.add(ref)
-            r = ref.decode("ascii")
-            key = _CELLS.get(r) or _ref_cached(r)
-            t = _KINDS.get(kind) or kind.decode("ascii")
-            s = styles.get(style)
-            if s is None:
-                s = styles[style] = int(style) if style else 0
-            if vtag:
+        text = iter(texts).__next__
+        for key, t, s, field, v, fv in plan:
+            if field is not _V and field is not _IS:       # a formula: its text as written, its result cut or not
+                later.append((key, t, s, field, v, text() if fv == _CUT else fv))
+                continue
+            if v == _CUT:
+                v = text()
+            if field is _V:
                 if t == "n" and len(v) < 16 and v.isdigit() and not (s and s in self._dates()):
                     cells[key] = Cell(int(v), "n")       # the commonest cell: a whole number
                 elif b"&" in v or b"\r" in v:
-                    later.append((key, t, s, "v", v, None))
+                    later.append((key, t, s, _V, v, None))
                 else:
                     self._add(cells, sst_refs, key, t, s, v.decode("utf-8"), None, None, None, title)
-            elif istag:
-                if b"&" in it or b"\r" in it:
-                    later.append((key, t, s, "is", it, None))
-                else:
-                    self._add(cells, sst_refs, key, t, s, None, None, None, [it.decode("utf-8")], title)
+            elif b"&" in v or b"\r" in v:
+                later.append((key, t, s, _IS, v, None))
             else:
-                later.append((key, t, s, "f:" + fkind.decode("ascii"), f, fv if fvtag else None))
+                self._add(cells, sst_refs, key, t, s, None, None, None, [v.decode("utf-8")], title)
         if later:
             self._read_later(later, cells, sst_refs, title)
         if len(cells) > MAX_CELLS_PER_SHEET:
             raise TooLarge(title, len(cells))
-        return True
 
-    def _read_scanned_safely(self, found: list[tuple], cells: dict, sst_refs: list, title: str) -> bool:
+    def _read_scanned_safely(self, scanned: tuple, cells: dict, sst_refs: list, title: str) -> bool:
         try:
-            return self._read_scanned(found, cells, sst_refs, title)
+            self._read_scanned(scanned[0], scanned[1], cells, sst_refs, title)
+            return True
         except (expat.ExpatError, UnicodeDecodeError):    # not expected of a well-formed part; the walk decides
             return False
 
