@@ -209,14 +209,14 @@ _NOT_IN_NAME = frozenset(b" \t\r\n>/!?")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"/>')
 
 
-def _scan_sheet(data: bytes) -> tuple[tuple, list[bytes], list[_Range]] | None:
-    """(the plan of the cells with content, the texts cut from the part in document order, merged ranges), or
-    None: the walk reads the part.
+def _scan_sheet(data: bytes) -> tuple[tuple, list[bytes], list[bytes], list[_Range]] | None:
+    """(the plan of the cells with content, the texts cut from the part's <v> and from its <t>, merged ranges),
+    or None: the walk reads the part.
 
     The guards and the plan are decided on the part's shape: the same template saved by the same program
     gives the same shape in every unit of a batch, so they are made once per shape, not once per unit; what
     differs between units, the texts, comes back in the order the plan takes them."""
-    shape = _SPAN.sub(_CUT_TEXT, data)
+    shape, values, texts = _cut_texts(data)
     verdict = _SHAPES.get(shape)
     if verdict is None:
         verdict = _shape_verdict(shape)
@@ -224,36 +224,41 @@ def _scan_sheet(data: bytes) -> tuple[tuple, list[bytes], list[_Range]] | None:
     if not verdict:
         return None
     plan, cuts, merged = verdict
-    texts = _SPAN.findall(data)
-    return (plan, texts, merged) if len(texts) == cuts else None      # one text for every cut, or the walk
+    # every text cut is one the plan reads, or the walk reads the part: a text cut anywhere else (in a stray
+    # element, in a comment or instruction that the cut could end elsewhere) would make one more
+    return (plan, values, texts, merged) if cuts == (len(values), len(texts)) else None
 
 
-# A part's shape: the part with the character data of every <v> and <t> cut where it is plain ASCII (no '<',
-# no ']': no ']]>'). The cut removes only bytes between '>' and '</v>' or '</t>', so the shape has the part's
-# tags exactly; once a comment, CDATA, DTD (`<!`) and any processing instruction but the XML declaration are
-# ruled out (where such bytes would be no character data), it is well-formed exactly when the part is — but
-# for the references among the cut bytes (&#1; is no character). Those are resolved by expat when the cells
-# are read (`_unescape`, a failure sends the part to the walk), so the shape is trusted only where every <v>
-# and <t> of the part lies in a cell the pattern takes (`_texts_read`).
-_SPAN = re.compile(rb""">([\t\n\r -;=-\\\^-\x7f]+)(?=</[vt]>)""")
-_CUT_TEXT = b">\x7f"          # where a text was cut: DEL, a character like any other (a text "\x7f" is cut as well)
-_CUT = b"\x7f"
+# A part's shape: the part with the whole text of every <v> and <t> cut where it is plain ASCII (no '<', no
+# ']': no ']]>'), a DEL (_CUT) standing in its place. The cut removes only bytes between a <v> or <t> tag and its
+# end tag, so the shape has the part's tags exactly, and it is well-formed exactly when the part is — but for
+# the references among the cut bytes (&#1; is no character), and where the "tag" stood in a comment or an
+# instruction (<?pi <t>?></t>?>: the cut would move its end). The shape is trusted only where every <v> and <t>
+# of the part is one the pattern takes in a cell (as many texts cut as the plan reads), and no '<!' stands in
+# it: the texts cut are then character data of the cells read, whose references expat resolves when they are
+# read (`_unescape`; a failure sends the part to the walk).
+# Two patterns, each found from a literal start at C speed (one from '>' tried a match at every tag).
+_PLAIN_TEXT = rb"([\t\n\r -;=-\\\^-\x7f]+)"
+_V_TEXT = re.compile(rb"(<v>)" + _PLAIN_TEXT + rb"(?=</v>)")
+_T_TEXT = re.compile(rb'(<t(?: xml:space="preserve")?>)' + _PLAIN_TEXT + rb"(?=</t>)")
+_CUT = b"\x7f"          # where a text was cut: DEL, a character like any other (a text "\x7f" is cut as well)
 
 
-_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^<>?]*\?>")
+def _cut_texts(data: bytes) -> tuple[bytes, list[bytes], list[bytes]]:
+    """(the part's shape, the texts cut from its <v>, those cut from its <t>), each in document order."""
+    pieces = _V_TEXT.split(data)
+    values = pieces[2::3]
+    pieces[2::3] = [_CUT] * len(values)
+    pieces = _T_TEXT.split(b"".join(pieces))
+    texts = pieces[2::3]
+    pieces[2::3] = [_CUT] * len(texts)
+    return b"".join(pieces), values, texts
 
 
-def _only_declaration(shape: bytes) -> bool:
-    """No processing instruction but the XML declaration at the start (inside one, the shape's cut could
-    remove a '?>' that ends it)."""
-    m = _DECLARATION.match(shape)
-    return shape.find(b"<?", m.end() if m else 0) < 0
-
-
-def _shape_verdict(shape: bytes) -> tuple[tuple, int, list[_Range]] | bool:
-    """The scan's guards on a part's shape: False, or (the plan of its cells, how many texts were cut from them,
-    the merged ranges)."""
-    if b"<!" in shape or not _utf8(shape) or not _only_declaration(shape):
+def _shape_verdict(shape: bytes) -> tuple[tuple, tuple[int, int], list[_Range]] | bool:
+    """The scan's guards on a part's shape: False, or (the plan of its cells, how many texts were cut from their
+    <v> and their <t>, the merged ranges)."""
+    if b"<!" in shape or not _utf8(shape):
         return False
     start = shape.find(b"<sheetData")
     if start < 0 or shape.find(b"<sheetData", start + 1) >= 0:
@@ -270,14 +275,15 @@ def _shape_verdict(shape: bytes) -> tuple[tuple, int, list[_Range]] | bool:
     if cut:
         body = _EMPTY_CELL.sub(b">", body)
     found = _SCAN_CELL.findall(body)
-    if len(found) != body.count(b"<c") or not _texts_read(shape, found):
-        return False                      # a cell the pattern did not take; a text outside the cells taken
+    if len(found) != body.count(b"<c"):
+        return False                      # a cell the pattern did not take
     merged = _scan_merged(shape)
     plan = _plan(found)
     # whole empty cells cut from between tags leave a part well-formed exactly when it was
     if merged is None or plan is None or not _well_formed(shape[:start] + body + shape[end:] if cut else shape):
         return False
-    return plan, sum((v == _CUT and field in (_V, _IS)) + (fv == _CUT) for *_, field, v, fv in plan), merged
+    values = sum((field is _V and v == _CUT) + (fv == _CUT) for *_, field, v, fv in plan)
+    return plan, (values, sum(field is _IS and v == _CUT for *_, field, v, _ in plan)), merged
 
 
 def _plan(found: list[tuple]) -> tuple | None:
@@ -304,12 +310,6 @@ def _plan(found: list[tuple]) -> tuple | None:
 
 
 _V, _IS = "v", "is"
-
-
-def _texts_read(shape: bytes, found: list[tuple]) -> bool:
-    """Every <v> and <t> of the part is one the scan reads (a cell's value, inline text or cached result)."""
-    read = sum(bool(c[3]) + bool(c[5]) + bool(c[10]) for c in found)
-    return read == sum(shape.count(b"<v" + e) + shape.count(b"<t" + e) for e in _TAG_ENDS)
 
 
 def _foreign(body: bytes) -> bool:
@@ -769,7 +769,7 @@ class Book:
         # the scan reads texts twice (its check, their references), the walk once: long texts go to the walk
         scanned = _scan_sheet(data) if data and len(data) < 16384 + 256 * data.count(b"<c") else None
         if scanned is not None and self._read_scanned_safely(scanned, cells, sst_refs, ws.title):
-            merged = scanned[2]
+            merged = scanned[3]
         else:
             cells.clear()
             sst_refs.clear()
@@ -785,18 +785,19 @@ class Book:
                     cell.value = strings[i]
         return cells
 
-    def _read_scanned(self, plan: tuple, texts: list[bytes], cells: dict, sst_refs: list, title: str) -> None:
-        """The cells of the scan's plan, read as the walk reads them, each cut text (_CUT) taken from `texts` in
-        turn: plain numbers at once, text with references resolved in one parse for the part, the rest
-        through _add."""
+    def _read_scanned(self, plan: tuple, values: list[bytes], texts: list[bytes], cells: dict, sst_refs: list,
+                      title: str) -> None:
+        """The cells of the scan's plan, read as the walk reads them, each cut text (_CUT) taken in turn from
+        `values` (a <v>) or `texts` (a <t>): plain numbers at once, text with references resolved in one parse
+        for the part, the rest through _add."""
         later: list[tuple] = []          # (key, kind, s, field, raw, f) whose text holds a reference
-        text = iter(texts).__next__
+        value, text = iter(values).__next__, iter(texts).__next__
         for key, t, s, field, v, fv in plan:
             if field is not _V and field is not _IS:       # a formula: its text as written, its result cut or not
-                later.append((key, t, s, field, v, text() if fv == _CUT else fv))
+                later.append((key, t, s, field, v, value() if fv == _CUT else fv))
                 continue
             if v == _CUT:
-                v = text()
+                v = value() if field is _V else text()
             if field is _V:
                 if t == "n" and len(v) < 16 and v.isdigit() and not (s and s in self._dates()):
                     cells[key] = Cell(int(v), "n")       # the commonest cell: a whole number
@@ -815,7 +816,7 @@ class Book:
 
     def _read_scanned_safely(self, scanned: tuple, cells: dict, sst_refs: list, title: str) -> bool:
         try:
-            self._read_scanned(scanned[0], scanned[1], cells, sst_refs, title)
+            self._read_scanned(*scanned[:3], cells, sst_refs, title)
             return True
         except (expat.ExpatError, UnicodeDecodeError):    # not expected of a well-formed part; the walk decides
             return False
