@@ -766,8 +766,7 @@ class Book:
                 append(data)
 
         data = _small_part(self.zip, ws.part)
-        # the scan reads texts twice (its check, their references), the walk once: long texts go to the walk
-        scanned = _scan_sheet(data) if data and len(data) < 16384 + 256 * data.count(b"<c") else None
+        scanned = _scan_sheet(data) if data else None
         if scanned is not None and self._read_scanned_safely(scanned, cells, sst_refs, ws.title):
             merged = scanned[3]
         else:
