@@ -342,3 +342,37 @@ def test_a_formula_written_as_the_cut_mark_takes_no_text_of_another_cell(tmp_pat
     read = outcome(path, True, monkeypatch)
     assert read == outcome(path, False, monkeypatch)
     assert read[0] == [((1, 1), repr("=\x7f"), "f", "'x'"), ((1, 2), repr("\x7f"), "s", "None"), ((1, 3), "7", "n", "None")]
+
+
+def _edited(target: Path, part: str, edit) -> Path:
+    with zipfile.ZipFile(EXAMPLE_XLSX) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            out.writestr(info, edit(data) if info.filename == part else data)
+    return target
+
+
+def test_workbook_and_relationships_read_as_before_are_kept_only_for_the_same_bytes(tmp_path):
+    """workbook.xml and its relationships are kept by their bytes across a batch: a unit whose sheet is renamed,
+    or whose two sheets' parts are swapped, is read by its own — before and after the example."""
+    renamed = _edited(tmp_path / "renamed.xlsx", "xl/workbook.xml",
+                      lambda d: d.replace('name="说明"'.encode(), 'name="说明2"'.encode()))
+    with zipfile.ZipFile(EXAMPLE_XLSX) as z:
+        book = fastxlsx.Book(EXAMPLE_XLSX, z)
+        parts = {ws.title: ws.part.rsplit("/", 1)[1] for ws in book.worksheets}
+    a, b = parts["表二"].encode(), parts["表三"].encode()
+    swapped = _edited(tmp_path / "swapped.xlsx", "xl/_rels/workbook.xml.rels",
+                      lambda d: d.replace(a, b"@").replace(b, a).replace(b"@", b))
+
+    def read(path):
+        book = fastxlsx.Book(path)
+        try:
+            return book.sheetnames, book["表二"].cell(1, 1).value, book["表三"].cell(1, 1).value
+        finally:
+            book.close()
+
+    example = read(EXAMPLE_XLSX)
+    for _ in range(2):
+        assert "说明2" in read(renamed)[0] and "说明" not in read(renamed)[0]
+        assert read(swapped)[1:] == example[:0:-1]          # 表二 reads 表三's part and the other way round
+        assert read(EXAMPLE_XLSX) == example

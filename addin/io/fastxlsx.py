@@ -358,17 +358,20 @@ class _Kept(dict):
         super().__init__()
         self.budget, self.used = budget, 0
 
-    def put(self, key: bytes, value) -> None:
-        if len(key) > self.budget // 8:
+    def put(self, key, value) -> None:
+        size = len(key[0]) if isinstance(key, tuple) else len(key)
+        if size > self.budget // 8:
             return
-        if self.used + len(key) > self.budget:
+        if self.used + size > self.budget:
             self.clear()
             self.used = 0
         self[key] = value
-        self.used += len(key)
+        self.used += size
 
 
 _SHAPES = _Kept(8 << 20)       # a shape → the scan's verdict on it
+_WORKBOOKS = _Kept(4 << 20)    # workbook.xml → its sheets, names and names' key, as read
+_RELS = _Kept(1 << 20)         # (a relationships part, its base) → its relationships, as read
 _RESOLVED: dict[bytes, str] = {}
 _RESOLVED_LEN, _RESOLVED_MAX = 512, 20_000      # a label's length; bounded whatever a batch holds
 
@@ -612,11 +615,19 @@ class Book:
                 current[-1][2].append(data)
 
         data = _small_part(self.zip, "xl/workbook.xml")
-        at = _names_section(data) if data else None
-        if at is None:
-            _feed(self.zip, "xl/workbook.xml", _parser(start, end, text))
+        known = _WORKBOOKS.get(data) if data else None
+        if known is not None:                # a batch's units share their template's workbook.xml, byte for byte
+            sheets, read, self.names_key = known
+            names = [(name, local, [text]) for name, local, text in read]
         else:
-            names = self._walk_then_names(data, at, _parser(start, end, text), names)
+            at = _names_section(data) if data else None
+            if at is None:
+                _feed(self.zip, "xl/workbook.xml", _parser(start, end, text))
+            else:
+                names = self._walk_then_names(data, at, _parser(start, end, text), names)
+            if data:
+                _WORKBOOKS.put(data, (tuple(sheets), tuple((n, loc, "".join(t)) for n, loc, t in names),
+                                      self.names_key))
         for title, rid, state in sheets:
             target, kind = rels.get(rid, ("", ""))
             self.sheetnames.append(title)
@@ -674,8 +685,15 @@ class Book:
                 path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath(base, target))
                 out[attrs.get("Id", "")] = (_normpath(path), attrs.get("Type", ""))
 
-        if part in self.zip.NameToInfo:
-            _feed(self.zip, part, _parser(start))
+        if part not in self.zip.NameToInfo:
+            return out
+        data = _small_part(self.zip, part)
+        known = _RELS.get((data, base)) if data else None
+        if known is not None:
+            return dict(known)
+        _feed(self.zip, part, _parser(start))
+        if data:
+            _RELS.put((data, base), tuple(out.items()))
         return out
 
     # a worksheet: its cells (values and cached formula results) and merged ranges; stops after mergeCells.
