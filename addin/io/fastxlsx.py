@@ -818,12 +818,17 @@ class Book:
             if field is _V:
                 if t == "n" and len(v) < 16 and v.isdigit() and not (s and s in self._dates()):
                     cells[key] = Cell(int(v), "n")       # the commonest cell: a whole number
+                elif t == "s" and v.isdigit():
+                    cells[key] = Cell(None, "s")         # a shared string's index (Excel, WPS, LibreOffice)
+                    sst_refs.append((key, int(v)))
                 elif b"&" in v or b"\r" in v:
                     later.append((key, t, s, _V, v, None))
                 else:
                     self._add(cells, sst_refs, key, t, s, v.decode("utf-8"), None, None, None, title)
             elif b"&" in v or b"\r" in v:
                 later.append((key, t, s, _IS, v, None))
+            elif t == "inlineStr":
+                cells[key] = Cell(v.decode("utf-8"), "s")   # openpyxl's own template writes its labels so
             else:
                 self._add(cells, sst_refs, key, t, s, None, None, None, [v.decode("utf-8")], title)
         if later:
@@ -849,7 +854,10 @@ class Book:
             if field == "v":
                 self._add(cells, sst_refs, key, t, s, text, None, None, None, title)
             elif field == "is":
-                self._add(cells, sst_refs, key, t, s, None, None, None, [text], title)
+                if t == "inlineStr":
+                    cells[key] = Cell(text, "s")
+                else:
+                    self._add(cells, sst_refs, key, t, s, None, None, None, [text], title)
             else:                    # "f:" and the formula's t= (shared, array) if it has one
                 self._add(cells, sst_refs, key, t, s, cached, text, field[2:] or None, None, title)
 
