@@ -135,3 +135,37 @@ def test_a_planned_read_still_finds(sheet, key, value, rule):
     planned = outcome(book, planned=True)
     assert planned == outcome(book, planned=False)
     assert rule in {x["rule"] for x in planned[3]}
+
+
+# --- the text blocks: joined from the rows the sheet has, as the walk over every row joined them -----------------
+
+class _Book:
+    def __init__(self, cells):
+        self.sheet = type("S", (), {"_cells": cells})()
+
+    def __getitem__(self, title):
+        return self.sheet
+
+
+def _join_rows_walking(cells, r1, r2, col):
+    """The text of rows r1..r2 of one column as the reader joined it before it looked up only the rows it has."""
+    have = {(r, c): cell.value for (r, c), cell in cells.items() if r1 <= r <= r2 and c == col and cell.value is not None}
+    last = max((r for (r, _), v in have.items() if reader._text(v).strip()), default=r1 - 1)
+    lines = ["" if (r, col) not in have else reader._text(have[(r, col)]) for r in range(r1, last + 1)]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)
+
+
+WORDS = st.one_of(st.sampled_from(["", " ", "\r", "\r\n", "\n", "\u3000", "一段话", "第二段\r\n续", "a\rb"]),
+                  st.integers(-5, 5), st.sampled_from([2.0, 2.5, math.nan]), st.booleans(), st.none())
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.dictionaries(st.tuples(st.integers(1, 40), st.integers(1, 3)), WORDS, max_size=30),
+       r1=st.integers(1, 20), span=st.integers(0, 25), with_keys=st.booleans())
+def test_a_text_block_is_joined_as_the_walk_joined_it(rows, r1, span, with_keys):
+    cells = {k: fastxlsx.Cell(v, "s") for k, v in rows.items()}
+    keys = reader._area_keys(r1, 2, r1 + span, 2) if with_keys else None
+    assert reader._join_rows(_Book(cells), "总体情况", r1, r1 + span, 2, keys=keys) == \
+        _join_rows_walking(cells, r1, r1 + span, 2)

@@ -292,8 +292,12 @@ class _Plan:
         for t in f.texts:
             rng = _range_of(named, t.element)
             if rng:
-                self.texts.append((t.id, rng))
+                self.texts.append((t.id, rng, _area_keys(rng[1], rng[3], rng[2], rng[3])))
                 self.addresses[t.element] = f"{rng[0]}!{layout.ref(rng[1], rng[3])}:{layout.ref(rng[2], rng[3])}"
+        self.explanations = None
+        if ":" in named.get("explanations", ("", ""))[1]:
+            c1, r1, c2, r2 = _bounds(named["explanations"][1])
+            self.explanations = _area_keys(r1, c1, r2, c1 + 2)
         self.labels = _label_runs(f, positions)
         self.stray = _stray_plan(wb, f, named, positions)
 
@@ -364,9 +368,9 @@ def _read_planned(wb, path: Path, f: fmtmod.Format, plan: _Plan) -> Read:
         _use_cached_results(wb, path, plan.positions, formula_cells, doc, f)
     for fld, (s, r, c) in plan.organ:
         doc["organ"][fld.id] = _organ_value(wb[s]._cells.get((r, c), _BLANK).value, fld)
-    for tid, rng in plan.texts:
-        doc["texts"][tid] = _join_rows(wb, *rng, path=path)
-    doc["explanations"] = explanations_from_results(wb) + _explanations(wb, plan.named)
+    for tid, rng, keys in plan.texts:
+        doc["texts"][tid] = _join_rows(wb, *rng, path=path, keys=keys)
+    doc["explanations"] = explanations_from_results(wb) + _explanations(wb, plan.named, plan.explanations)
     findings = _planned_label_findings(wb, f, plan.labels)
     findings += _sheet_findings(wb, f) + integrity + _planned_stray_findings(wb, f, plan.stray)
     findings += _missing_sheets(wb, f, "names")
@@ -430,6 +434,13 @@ def _planned_label_findings(wb, f: fmtmod.Format, runs) -> list[Finding]:
 
 
 MAX_COVERED = 100_000   # input areas as cell sets up to this size; a name spanning a whole column is scanned
+
+
+def _area_keys(r1: int, c1: int, r2: int, c2: int) -> frozenset | None:
+    """The (row, col) keys of a range, where it is small enough to keep as a set."""
+    if (r2 - r1 + 1) * (c2 - c1 + 1) > MAX_COVERED:
+        return None
+    return frozenset((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
 
 
 def _stray_plan(wb, f: fmtmod.Format, named: dict, positions: dict) -> list[tuple]:
@@ -662,10 +673,13 @@ def _range_of(named: dict, element: str):
     return named[0], r1, r2, c1
 
 
-def _present(ws, r1: int, r2: int, c1: int, c2: int) -> dict[tuple[int, int], object]:
+def _present(ws, r1: int, r2: int, c1: int, c2: int, keys: frozenset | None = None) -> dict[tuple[int, int], object]:
     """(row, col) → value of the cells the sheet really has in a range. A name may span rows 3:1048576:
-    walking the grid would create a million empty cells; the sheet's own cells are few."""
+    walking the grid would create a million empty cells; the sheet's own cells are few. `keys`: every key of
+    the range (the plan's), for a set intersection instead of the walk."""
     cells = getattr(ws, "_cells", None)
+    if keys is not None and cells is not None:
+        return {k: v for k in keys.intersection(cells) if (v := cells[k].value) is not None}
     if cells is None:   # a read-only or foreign sheet: the grid, but only as far as the sheet goes
         return {(r, c): v for r, row in enumerate(ws.iter_rows(min_row=r1, max_row=min(r2, ws.max_row or r1),
                                                               min_col=c1, max_col=min(c2, ws.max_column or c1),
@@ -678,30 +692,31 @@ def _present(ws, r1: int, r2: int, c1: int, c2: int) -> dict[tuple[int, int], ob
 MAX_TEXT_ROWS = 5000   # a text block of the template has 30–60 rows; staff may insert some, not thousands
 
 
-def _join_rows(wb, sheet: str, r1: int, r2: int, col: int, path: Path | None = None) -> str:
-    have = _present(wb[sheet], r1, r2, col, col)
-    last = max((r for (r, _), v in have.items() if _text(v).strip()), default=r1 - 1)
+def _join_rows(wb, sheet: str, r1: int, r2: int, col: int, path: Path | None = None,
+               keys: frozenset | None = None) -> str:
+    texts = {r: v if v.__class__ is str and "\r" not in v else _text(v)
+             for (r, _), v in _present(wb[sheet], r1, r2, col, col, keys).items()}
+    last = next((r for r in sorted(texts, reverse=True) if texts[r].strip()), r1 - 1)   # the last row with words
     if last - r1 >= MAX_TEXT_ROWS:
         where = f"{sheet}!{layout.ref(r1, col)}:{layout.ref(last, col)}"
         raise refuse("input.text_too_long", path=path, where=where, rows=last - r1 + 1, limit=MAX_TEXT_ROWS)
-    lines = ["" if (r, col) not in have else _text(have[(r, col)]) for r in range(r1, last + 1)]
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return "\n".join(lines)
+    return "\n".join([texts.get(r, "") for r in range(r1, last + 1)])
 
 
 def _text(v) -> str:
+    if v.__class__ is str:
+        return v if "\r" not in v else v.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return str(v).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _explanations(wb, named: dict) -> list[dict]:
+def _explanations(wb, named: dict, keys: frozenset | None = None) -> list[dict]:
     named = named.get("explanations")
     if not named:
         return []
     c1, r1, c2, r2 = _bounds(named[1])
-    have = _present(wb[named[0]], r1, r2, c1, c1 + 2)
+    have = _present(wb[named[0]], r1, r2, c1, c1 + 2, keys)
     out = []
     for r in sorted({r for r, _ in have}):
         rule, target, text = ("" if have.get((r, c)) is None else _text(have[(r, c)]).strip()
