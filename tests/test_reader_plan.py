@@ -116,7 +116,7 @@ def test_the_plan_reads_what_the_step_by_step_code_reads(changes):
 def test_the_example_is_read_by_its_plan():
     """The property above means something only if the example takes the planned path."""
     book = loaded_book()
-    assert reader._plan(book, F).complete
+    assert reader._plan(book, F).planned
     assert outcome(book, planned=True) == outcome(book, planned=False)
 
 

@@ -229,7 +229,7 @@ def _check_version(wb, path: Path) -> None:
 def read_workbook(wb, path: Path, planned: bool = True) -> Read:
     f = fmtmod.load()
     plan = _plan(wb, f)
-    if planned and plan.complete:
+    if planned and plan.planned:
         return _read_planned(wb, path, f, plan)
     by_names, named = plan.by_names, plan.named
     integrity = _integrity_findings(wb, f, by_names)
@@ -272,14 +272,15 @@ class _Plan:
     """What a workbook's defined names (and its sheet titles) alone decide: where each element is, the addresses,
     which cells hold the labels to check, the input areas of the writing sheets. Worked out once for the names
     of a batch's template (kept by their bytes, see _plan) and only read afterwards: a unit's cells never enter it.
-    `complete`: the names place every table cell, so no label search runs and _read_planned may read the unit."""
+    `planned`: a streamed workbook whose names place every table cell (no label search runs), for _read_planned;
+    openpyxl's workbooks, the reference reader's, are read step by step."""
 
-    def __init__(self, wb, f: fmtmod.Format):
+    def __init__(self, wb, f: fmtmod.Format, kept: bool):
         self.by_names = _defined(wb)
         self.named = _with_template_places(wb, f, dict(self.by_names))
         self.positions = _named_positions(self.named)
-        self.complete = all(c in self.positions for c in f.cells)
-        if self.complete:
+        self.planned = kept and all(c in self.positions for c in f.cells)
+        if self.planned:
             self._plan_reading(wb, f)
 
     def _plan_reading(self, wb, f: fmtmod.Format) -> None:
@@ -308,13 +309,13 @@ def _plan(wb, f: fmtmod.Format) -> _Plan:
     names); worked out afresh for every other workbook (openpyxl's, or names the streaming reader did not keep)."""
     key = getattr(wb, "names_key", None)
     if key is None:
-        return _Plan(wb, f)
+        return _Plan(wb, f, kept=False)
     key = (key, tuple(ws.title for ws in wb.worksheets), tuple(wb.sheetnames), id(f))
     plan = _PLANS.get(key)
     if plan is None:
         if len(_PLANS) >= 16:
             _PLANS.clear()
-        plan = _PLANS[key] = _Plan(wb, f)
+        plan = _PLANS[key] = _Plan(wb, f, kept=True)
     return plan
 
 
