@@ -227,6 +227,8 @@ def _check_version(wb, path: Path) -> None:
 # --- reading ----------------------------------------------------------------------------------
 
 def read_workbook(wb, path: Path, planned: bool = True) -> Read:
+    """The report document of an opened workbook. The code below reads it step by step; a streamed workbook named
+    throughout is read by its names' plan (_read_planned, the same result; `planned=False` for the steps)."""
     f = fmtmod.load()
     plan = _plan(wb, f)
     if planned and plan.planned:
