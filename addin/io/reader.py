@@ -12,6 +12,8 @@ import re
 import unicodedata
 import warnings
 from functools import lru_cache
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 
 from addin.checks.findings import Finding
@@ -224,9 +226,14 @@ def _check_version(wb, path: Path) -> None:
 
 # --- reading ----------------------------------------------------------------------------------
 
-def read_workbook(wb, path: Path) -> Read:
+def read_workbook(wb, path: Path, planned: bool = True) -> Read:
+    """The report document of an opened workbook. The code below reads it step by step; a streamed workbook named
+    throughout is read by its names' plan (_read_planned, the same result; `planned=False` for the steps)."""
     f = fmtmod.load()
-    by_names, named = _places(wb, f)
+    plan = _plan(wb, f)
+    if planned and plan.planned:
+        return _read_planned(wb, path, f, plan)
+    by_names, named = plan.by_names, plan.named
     integrity = _integrity_findings(wb, f, by_names)
     positions, findings, located_by = _positions(wb, f, named)
     if not any(e in f.cells for e in positions):
@@ -263,25 +270,218 @@ def read_workbook(wb, path: Path) -> Read:
     return Read(path, doc, findings, addresses, located_by)
 
 
-def _places(wb, f: fmtmod.Format) -> tuple[dict, dict]:
-    """(element → (sheet, 'A1' or 'A1:B2') by the nb_ names, the same with the template's places for the elements
-    no name gives). The same names over the same sheets give the same places: kept by the names' bytes and the
-    sheet titles, where the streaming reader read them whole (a batch's units share their template's names)."""
+class _Plan:
+    """What a workbook's defined names (and its sheet titles) alone decide: where each element is, the addresses,
+    which cells hold the labels to check, the input areas of the writing sheets. Worked out once for the names
+    of a batch's template (kept by their bytes, see _plan) and only read afterwards: a unit's cells never enter it.
+    `planned`: a streamed workbook whose names place every table cell (no label search runs), for _read_planned;
+    openpyxl's workbooks, the reference reader's, are read step by step."""
+
+    def __init__(self, wb, f: fmtmod.Format, kept: bool):
+        self.by_names = _defined(wb)
+        self.named = _with_template_places(wb, f, dict(self.by_names))
+        self.positions = _named_positions(self.named)
+        self.planned = kept and all(c in self.positions for c in f.cells)
+        if self.planned:
+            self._plan_reading(wb, f)
+
+    def _plan_reading(self, wb, f: fmtmod.Format) -> None:
+        named, positions = self.named, self.positions
+        self.moved = _moved(f, self.by_names)
+        self.addresses = {e: f"{s}!{layout.ref(r, c)}" for e, (s, r, c) in positions.items()}
+        self.runs = _runs([(cid, positions[cid]) for cid in f.cells])     # table cells, sheet by sheet
+        self.organ = [(fld, positions[fld.element]) for fld in f.organ_fields if fld.element in positions]
+        self.texts = []
+        for t in f.texts:
+            rng = _range_of(named, t.element)
+            if rng:
+                self.texts.append((t.id, rng, _area_keys(rng[1], rng[3], rng[2], rng[3])))
+                self.addresses[t.element] = f"{rng[0]}!{layout.ref(rng[1], rng[3])}:{layout.ref(rng[2], rng[3])}"
+        self.explanations = None
+        if ":" in named.get("explanations", ("", ""))[1]:
+            c1, r1, c2, r2 = _bounds(named["explanations"][1])
+            self.explanations = _area_keys(r1, c1, r2, c1 + 2)
+        self.labels = _label_runs(f, positions)
+        self.stray = _stray_plan(wb, f, named, positions)
+
+
+def _plan(wb, f: fmtmod.Format) -> _Plan:
+    """The plan of a workbook's names. The same names over the same sheets give the same plan: kept by the names'
+    bytes and the sheet titles where the streaming reader read them whole (a batch's units share their template's
+    names); worked out afresh for every other workbook (openpyxl's, or names the streaming reader did not keep)."""
     key = getattr(wb, "names_key", None)
     if key is None:
-        by_names = _defined(wb)
-        return by_names, _with_template_places(wb, f, dict(by_names))
+        return _Plan(wb, f, kept=False)
     key = (key, tuple(ws.title for ws in wb.worksheets), tuple(wb.sheetnames), id(f))
-    if key not in _PLACES:
-        if len(_PLACES) >= 16:
-            _PLACES.clear()
-        by_names = _defined(wb)
-        _PLACES[key] = by_names, _with_template_places(wb, f, dict(by_names))
-    by_names, named = _PLACES[key]
-    return dict(by_names), dict(named)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) >= 16:
+            _PLANS.clear()
+        plan = _PLANS[key] = _Plan(wb, f, kept=True)
+    return plan
 
 
-_PLACES: dict[tuple, tuple[dict, dict]] = {}
+_PLANS: dict[tuple, _Plan] = {}
+
+
+# --- reading by the plan: the same document and findings as the code above, the per-cell work at C speed ----
+
+class _Blank:
+    """An absent cell, as fastxlsx's Sheet.cell gives it."""
+    __slots__ = ()
+    value = None
+    data_type = "n"
+
+
+_BLANK = _Blank()
+_VALUE, _DATA_TYPE = attrgetter("value"), attrgetter("data_type")
+_AS_READ = frozenset({int, type(None)})     # value types _cell_value keeps as they are
+
+
+def _cells_at(cells: dict, keys: tuple) -> list:
+    return list(map(cells.get, keys, repeat(_BLANK, len(keys))))
+
+
+def _runs(items: list[tuple[str, tuple[str, int, int]]]) -> list[tuple[str, tuple, tuple]]:
+    """(element, (sheet, row, col)) in order → (sheet, elements, (row, col) keys) runs of one sheet each."""
+    out: list[tuple[str, list, list]] = []
+    for element, (sheet, r, c) in items:
+        if not out or out[-1][0] != sheet:
+            out.append((sheet, [], []))
+        out[-1][1].append(element)
+        out[-1][2].append((r, c))
+    return [(sheet, tuple(elements), tuple(keys)) for sheet, elements, keys in out]
+
+
+def _read_planned(wb, path: Path, f: fmtmod.Format, plan: _Plan) -> Read:
+    """read_workbook for a workbook whose names place every table cell (sheets are touched in the same order, so a
+    sheet the streaming reader cannot read stops the read at the same point)."""
+    integrity = _integrity_findings(wb, f, plan.by_names, plan.moved)
+    doc = document.empty()
+    cells_doc = doc["cells"]
+    formula_cells: list[str] = []
+    for sheet, cids, keys in plan.runs:
+        got = _cells_at(wb[sheet]._cells, keys)
+        kinds = list(map(_DATA_TYPE, got))
+        values = list(map(_VALUE, got))
+        if "f" in kinds:
+            formula_cells += [cid for cid, kind in zip(cids, kinds) if kind == "f"]
+        cells_doc.update(zip(cids, values if _AS_READ.issuperset(map(type, values)) else map(_cell_value, values)))
+    if formula_cells:
+        _use_cached_results(wb, path, plan.positions, formula_cells, doc, f)
+    for fld, (s, r, c) in plan.organ:
+        doc["organ"][fld.id] = _organ_value(wb[s]._cells.get((r, c), _BLANK).value, fld)
+    for tid, rng, keys in plan.texts:
+        doc["texts"][tid] = _join_rows(wb, *rng, path=path, keys=keys)
+    doc["explanations"] = explanations_from_results(wb) + _explanations(wb, plan.named, plan.explanations)
+    findings = _planned_label_findings(wb, f, plan.labels)
+    findings += _sheet_findings(wb, f) + integrity + _planned_stray_findings(wb, f, plan.stray)
+    findings += _missing_sheets(wb, f, "names")
+    return Read(path, doc, findings, dict(plan.addresses), "names")
+
+
+def _label_runs(f: fmtmod.Format, positions: dict) -> list[tuple[str, tuple, tuple, list]]:
+    """The label cells _label_findings checks when names place every cell: (sheet, (row, col) keys, official texts,
+    [(key, official, official without spaces)]), one run a sheet in _label_findings' order."""
+    checks = []
+    for anchor, dr, dc, text in _label_spans(f):
+        sheet, ar, ac = positions[anchor]
+        r, c = ar + dr, ac + dc
+        if r >= 1 and c >= 1:
+            checks.append((sheet, (r, c), text))
+    runs: list[tuple[str, tuple, tuple, list]] = []
+    for sheet, key, text in checks:
+        if not runs or runs[-1][0] != sheet:
+            runs.append((sheet, (), (), []))
+        s, keys, texts, entries = runs[-1]
+        entries.append((key, text, _norm(text)))
+        runs[-1] = (s, keys + (key,), texts + (text,), entries)
+    return runs
+
+
+def _label_spans(f: fmtmod.Format) -> list[tuple[str, int, int, str]]:
+    """(anchor cell, row offset, column offset, official text) of every label span of the format's tables, in
+    _label_findings' order (worked out once for the loaded format)."""
+    if _SPANS[0] is not f:
+        lay = layout.load()
+        out = []
+        for table in f.tables:
+            box = lay.boxes[table.id]
+            for span in lay.spans:
+                if span.sheet != table.sheet or span.kind == "check-label" or not _in_box(span, box):
+                    continue
+                ri = max(0, span.row1 - box.data_row)
+                ci = max(0, span.col1 - box.data_col)
+                out.append((table.cell_id_of(table.rows[ri], table.columns[ci]),
+                            span.row1 - (box.data_row + ri), span.col1 - (box.data_col + ci), span.text))
+        _SPANS[:] = [f, out]
+    return _SPANS[1]
+
+
+_SPANS: list = [None, []]
+
+
+def _planned_label_findings(wb, f: fmtmod.Format, runs) -> list[Finding]:
+    """_label_findings by the plan: a sheet whose label cells hold the template's texts exactly passes at once;
+    any other is checked cell by cell as _label_findings does."""
+    out = []
+    for sheet, keys, texts, entries in runs:
+        actual = tuple(map(_VALUE, _cells_at(wb[sheet]._cells, keys)))
+        if actual == texts:
+            continue
+        for (key, text, normed), v in zip(entries, actual):
+            if v is not None and (v == text or _norm(v) == normed):
+                continue
+            out.append(_label_finding(f, sheet, key[0], key[1], v, text))
+    return out
+
+
+MAX_COVERED = 100_000   # input areas as cell sets up to this size; a name spanning a whole column is scanned
+
+
+def _area_keys(r1: int, c1: int, r2: int, c2: int) -> frozenset | None:
+    """The (row, col) keys of a range, where it is small enough to keep as a set."""
+    if (r2 - r1 + 1) * (c2 - c1 + 1) > MAX_COVERED:
+        return None
+    return frozenset((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+
+
+def _stray_plan(wb, f: fmtmod.Format, named: dict, positions: dict) -> list[tuple]:
+    """(sheet, input areas, label places, every cell of both or None when too many, the template's own texts) of
+    each writing sheet _stray_findings looks at."""
+    areas = _input_areas(f, named, positions)
+    titles = {ws.title for ws in wb.worksheets}
+    own = layout.own_texts()
+    out = []
+    for sheet in layout.text_input_sheets():
+        if sheet not in titles or sheet not in areas:
+            continue
+        inside = areas[sheet]
+        places = _label_places(inside, sheet)
+        covered = None
+        if sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2, _ in inside) <= MAX_COVERED:
+            covered = frozenset(places.union((r, c) for r1, c1, r2, c2, _ in inside
+                                             for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)))
+        out.append((sheet, inside, places, covered, own.get(sheet, ())))
+    return out
+
+
+def _planned_stray_findings(wb, f: fmtmod.Format, plan: list[tuple]) -> list[Finding]:
+    """_stray_findings by the plan: only the cells outside the input areas and label places are looked at (a set
+    difference), where the sheet holds no formula (a shared one's text is unknown: the scan meets it as before)."""
+    rule = f.rule("F11")
+    out = []
+    for sheet, inside, places, covered, own in plan:
+        ws = wb[sheet]
+        cells = ws._cells
+        if covered is None or "f" in set(map(_DATA_TYPE, cells.values())):
+            stray = _stray_cells(ws, inside, places, own)
+        else:
+            stray = sorted((r, c, v) for r, c in cells.keys() - covered
+                           if (v := cells[(r, c)].value) is not None and _text(v).strip() and _norm(v) not in own)
+        if stray:
+            out.append(_stray_finding(rule, sheet, inside, stray))
+    return out
 
 
 def _defined(wb) -> dict[str, tuple[str, str]]:
@@ -346,13 +546,19 @@ def _with_template_places(wb, f: fmtmod.Format, named: dict) -> dict:
     return named
 
 
-def _positions(wb, f: fmtmod.Format, named: dict):
+def _named_positions(named: dict) -> dict[str, tuple[str, int, int]]:
+    """element → (sheet, row, col) of every element a name places in one cell."""
     positions: dict[str, tuple[str, int, int]] = {}
     for element, (sheet, ref) in named.items():
         if ":" in ref or element.startswith("text.") or element == "explanations":
             continue
         m = _AREA.match(ref.upper())
         positions[element] = (sheet, int(m.group(2)), _col_index(m.group(1)))
+    return positions
+
+
+def _positions(wb, f: fmtmod.Format, named: dict):
+    positions = _named_positions(named)
     findings: list[Finding] = []
     missing = {c for c in f.cells if c not in positions}
     located_by = "names"
@@ -470,10 +676,13 @@ def _range_of(named: dict, element: str):
     return named[0], r1, r2, c1
 
 
-def _present(ws, r1: int, r2: int, c1: int, c2: int) -> dict[tuple[int, int], object]:
+def _present(ws, r1: int, r2: int, c1: int, c2: int, keys: frozenset | None = None) -> dict[tuple[int, int], object]:
     """(row, col) → value of the cells the sheet really has in a range. A name may span rows 3:1048576:
-    walking the grid would create a million empty cells; the sheet's own cells are few."""
+    walking the grid would create a million empty cells; the sheet's own cells are few. `keys`: every key of
+    the range (the plan's), for a set intersection instead of the walk."""
     cells = getattr(ws, "_cells", None)
+    if keys is not None and cells is not None:
+        return {k: v for k in keys.intersection(cells) if (v := cells[k].value) is not None}
     if cells is None:   # a read-only or foreign sheet: the grid, but only as far as the sheet goes
         return {(r, c): v for r, row in enumerate(ws.iter_rows(min_row=r1, max_row=min(r2, ws.max_row or r1),
                                                               min_col=c1, max_col=min(c2, ws.max_column or c1),
@@ -486,30 +695,31 @@ def _present(ws, r1: int, r2: int, c1: int, c2: int) -> dict[tuple[int, int], ob
 MAX_TEXT_ROWS = 5000   # a text block of the template has 30–60 rows; staff may insert some, not thousands
 
 
-def _join_rows(wb, sheet: str, r1: int, r2: int, col: int, path: Path | None = None) -> str:
-    have = _present(wb[sheet], r1, r2, col, col)
-    last = max((r for (r, _), v in have.items() if _text(v).strip()), default=r1 - 1)
+def _join_rows(wb, sheet: str, r1: int, r2: int, col: int, path: Path | None = None,
+               keys: frozenset | None = None) -> str:
+    texts = {r: v if v.__class__ is str and "\r" not in v else _text(v)
+             for (r, _), v in _present(wb[sheet], r1, r2, col, col, keys).items()}
+    last = next((r for r in sorted(texts, reverse=True) if texts[r].strip()), r1 - 1)   # the last row with words
     if last - r1 >= MAX_TEXT_ROWS:
         where = f"{sheet}!{layout.ref(r1, col)}:{layout.ref(last, col)}"
         raise refuse("input.text_too_long", path=path, where=where, rows=last - r1 + 1, limit=MAX_TEXT_ROWS)
-    lines = ["" if (r, col) not in have else _text(have[(r, col)]) for r in range(r1, last + 1)]
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return "\n".join(lines)
+    return "\n".join([texts.get(r, "") for r in range(r1, last + 1)])
 
 
 def _text(v) -> str:
+    if v.__class__ is str:
+        return v if "\r" not in v else v.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return str(v).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _explanations(wb, named: dict) -> list[dict]:
+def _explanations(wb, named: dict, keys: frozenset | None = None) -> list[dict]:
     named = named.get("explanations")
     if not named:
         return []
     c1, r1, c2, r2 = _bounds(named[1])
-    have = _present(wb[named[0]], r1, r2, c1, c1 + 2)
+    have = _present(wb[named[0]], r1, r2, c1, c1 + 2, keys)
     out = []
     for r in sorted({r for r, _ in have}):
         rule, target, text = ("" if have.get((r, c)) is None else _text(have[(r, c)]).strip()
@@ -629,21 +839,28 @@ def _stray_findings(wb, f: fmtmod.Format, named: dict, positions: dict) -> list[
         if sheet not in titles or sheet not in areas:
             continue
         inside = areas[sheet]
-        labels = _label_places(inside, sheet)
-        stray = sorted((r, c, v) for (r, c), v in _present(wb[sheet], 1, MAX_ROW, 1, MAX_COL).items()
-                       if _text(v).strip() and (r, c) not in labels and _norm(v) not in own.get(sheet, ())
-                       and not any(r1 <= r <= r2 and c1 <= c <= c2 for r1, c1, r2, c2, _ in inside))
-        if not stray:
-            continue
-        addresses = [f"{sheet}!{layout.ref(r, c)}" for r, c, _ in stray]
-        first = " ".join(_text(stray[0][2]).split())
-        variant = "explanations" if sheet == layout.EXPLAIN_SHEET else "default"
-        msg = rule.message(variant, cells=layout.address_list(addresses), count=len(stray),
-                           excerpt=first if len(first) <= 20 else first[:20] + "…", areas=_areas_text(inside))
-        # the target is the cells themselves: what the 对象 column of 校验结果 shows
-        out.append(Finding("F11", rule.severity, msg, addresses=addresses, values={"count": len(stray)},
-                           target=layout.address_list(addresses)))
+        stray = _stray_cells(wb[sheet], inside, _label_places(inside, sheet), own.get(sheet, ()))
+        if stray:
+            out.append(_stray_finding(rule, sheet, inside, stray))
     return out
+
+
+def _stray_cells(ws, inside: list[tuple[int, int, int, int, str]], labels: set, own) -> list[tuple[int, int, object]]:
+    """(row, col, value) of the words on a sheet outside its input areas and label places, in reading order."""
+    return sorted((r, c, v) for (r, c), v in _present(ws, 1, MAX_ROW, 1, MAX_COL).items()
+                  if _text(v).strip() and (r, c) not in labels and _norm(v) not in own
+                  and not any(r1 <= r <= r2 and c1 <= c <= c2 for r1, c1, r2, c2, _ in inside))
+
+
+def _stray_finding(rule, sheet: str, inside: list[tuple[int, int, int, int, str]], stray: list) -> Finding:
+    addresses = [f"{sheet}!{layout.ref(r, c)}" for r, c, _ in stray]
+    first = " ".join(_text(stray[0][2]).split())
+    variant = "explanations" if sheet == layout.EXPLAIN_SHEET else "default"
+    msg = rule.message(variant, cells=layout.address_list(addresses), count=len(stray),
+                       excerpt=first if len(first) <= 20 else first[:20] + "…", areas=_areas_text(inside))
+    # the target is the cells themselves: what the 对象 column of 校验结果 shows
+    return Finding("F11", rule.severity, msg, addresses=addresses, values={"count": len(stray)},
+                   target=layout.address_list(addresses))
 
 
 def _label_places(inside: list[tuple[int, int, int, int, str]], sheet: str) -> set[tuple[int, int]]:
@@ -668,6 +885,7 @@ def _areas_text(inside: list[tuple[int, int, int, int, str]]) -> str:
 _STATE = {"hidden": "（隐藏）", "veryHidden": "（深度隐藏，只能用宏取消隐藏）"}
 
 
+@lru_cache(maxsize=1024)     # the same few sheet titles in every workbook of a batch
 def _fold(title: str) -> str:
     """Sheet titles that look the same to a person: no spaces, half-width, one case."""
     return "".join(unicodedata.normalize("NFKC", title).split()).casefold()
@@ -684,18 +902,35 @@ def _home_sheets(f: fmtmod.Format) -> dict[str, str]:
 _HOME: list = [None, {}]
 
 
-def _integrity_findings(wb, f: fmtmod.Format, by_names: dict) -> list[Finding]:
-    """F9: names leading to a sheet other than the format's (a hidden copy, a look-alike title);
-    F10: hidden sheets. The same document then feeds validate, export and roll-up, so what they all read
-    is said here."""
-    states = {ws.title: getattr(ws, "sheet_state", "visible") for ws in wb.worksheets}
-    out: list[Finding] = []
+def _official_sheets(f: fmtmod.Format) -> dict[str, str]:
+    """_fold(title) → title of every sheet of the format (worked out once for the loaded format)."""
+    if _OFFICIAL[0] is not f:
+        _OFFICIAL[:] = [f, {_fold(s): s for s in set(_home_sheets(f).values())}]
+    return _OFFICIAL[1]
+
+
+_OFFICIAL: list = [None, {}]
+
+
+def _moved(f: fmtmod.Format, by_names: dict) -> dict[tuple[str, str], list[str]]:
+    """(sheet, the format's sheet) → the elements whose names lead to a sheet other than the format's."""
     moved: dict[tuple[str, str], list[str]] = {}
     home = _home_sheets(f)
     for element, (sheet, _) in by_names.items():
         expected = home.get(element)
         if expected and sheet != expected:
             moved.setdefault((sheet, expected), []).append(element)
+    return moved
+
+
+def _integrity_findings(wb, f: fmtmod.Format, by_names: dict, moved: dict | None = None) -> list[Finding]:
+    """F9: names leading to a sheet other than the format's (a hidden copy, a look-alike title);
+    F10: hidden sheets. The same document then feeds validate, export and roll-up, so what they all read
+    is said here. `moved`: _moved of the names, where the plan has it."""
+    states = {ws.title: getattr(ws, "sheet_state", "visible") for ws in wb.worksheets}
+    out: list[Finding] = []
+    if moved is None:
+        moved = _moved(f, by_names)
     rule = f.rule("F9")
     for (sheet, expected), elements in moved.items():
         names = "、".join(layout.defined_name(e) for e in elements[:3]) + ("等" if len(elements) > 3 else "")
@@ -703,7 +938,7 @@ def _integrity_findings(wb, f: fmtmod.Format, by_names: dict) -> list[Finding]:
                            state=_STATE.get(states.get(sheet), ""), expected=expected)
         out.append(Finding("F9", rule.severity, msg, cells=[e for e in elements if e in f.cells],
                            addresses=[f"{sheet}!A1"], target=f"F9:{sheet}"))
-    official = {_fold(s): s for s in set(home.values())}     # every sheet of the format, not only the moved
+    official = _official_sheets(f)
     for title in states:
         twin = official.get(_fold(title))
         if twin and twin != title:
