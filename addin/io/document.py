@@ -44,7 +44,7 @@ def empty(organ: str | None = None, year: int | None = None) -> ReportDocument:
     doc: ReportDocument = {
         "format": f.version,
         "organ": {x.id: None for x in f.organ_fields},
-        "cells": {cid: None for cid in f.cells},
+        "cells": dict.fromkeys(f.cells),         # ~200 cells: at C speed (every unit of a batch makes one)
         "texts": {t.id: "" for t in f.texts},
         "explanations": [],
     }
