@@ -324,6 +324,12 @@ def _plan(wb, f: fmtmod.Format) -> _Plan:
 _PLANS: dict[tuple, _Plan] = {}
 
 
+def forget() -> None:
+    """Empty what the reader keeps across a batch (fastxlsx.forget, and the plans of the names)."""
+    fastxlsx.forget()
+    _PLANS.clear()
+
+
 # --- reading by the plan: the same document and findings as the code above, the per-cell work at C speed ----
 
 class _Blank:
