@@ -158,3 +158,25 @@ def test_fee_statements_are_the_sentences_the_lexicon_reads_one_by_one(text):
                   for sent in narrative._sentences(para)
                   if whole.search(sent) or (name.search(sent) and said.search(sent))]
     assert narrative.fee_statements(text) == one_by_one
+
+
+# --- counts found from their units agree with the pattern run over every character ---------------------------
+
+_COUNT_PIECES = list("0123456789０５,  \n\u3000零〇一二两三十百千万件起宗份次占（(%％.。；") + ["٣", "收到申请", "办理", "12,345", "1,23"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_COUNT_PIECES), max_size=30).map("".join), st.integers(0, 40))
+def test_counts_found_from_their_units_are_the_pattern_s_matches(sent, pos):
+    pos = min(pos, len(sent))
+    found = [(m.span(), m.groupdict()) for m in narrative._counts(sent, narrative._unit_starts(sent), pos)]
+    assert found == [(m.span(), m.groupdict()) for m in narrative._number_rx().finditer(sent, pos)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_COUNT_PIECES + _PIECES), max_size=40).map("".join))
+def test_units_by_sentence_are_the_units_of_each_sentence(text):
+    sentences = narrative._text_sentences(text)[1]
+    by_sentence = {i: [at for at in range(len(s)) if any(s.startswith(u, at) for u in narrative.lexicon()["count_units"])]
+                   for i, (_, s) in enumerate(sentences)}
+    assert narrative._units_by_sentence(text) == {i: u for i, u in by_sentence.items() if u}

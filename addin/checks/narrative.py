@@ -11,7 +11,7 @@ numerals ("十二件", "一百零五件") all count.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from addin.checks.findings import Finding
@@ -33,7 +33,41 @@ def _number_rx() -> re.Pattern:
     """A count: a number and a unit of the lexicon (件, 起 for cases, 份 for applications …). Each alternative
     starts only where its run starts, so the scan is linear on long digit runs."""
     return re.compile(_NUMBER.replace("{units}", "|".join(map(re.escape, lexicon()["count_units"]))))
+# what may stand between a count's first character and its unit: the number's characters and spaces (a superset
+# of what _NUMBER lets stand there; the unit itself is never one of them)
+_BEFORE_UNIT = re.compile(r"[\d\s,零〇一二两三四五六七八九十百千万]")
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")   # = lexicon sentence_ends (tested)
+
+
+def _unit_starts(text: str) -> list[int]:
+    """Where a unit of the lexicon starts in the text, in order (str.find: a unit is rare, a number's first
+    character is not: "一" stands in every other sentence)."""
+    found = set()
+    for unit in lexicon()["count_units"]:
+        at = text.find(unit)
+        while at >= 0:
+            found.add(at)
+            at = text.find(unit, at + 1)
+    return sorted(found)
+
+
+def _counts(sent: str, units: list[int], pos: int = 0):
+    """The matches of _number_rx().finditer(sent, pos), given where the units start in sent (_unit_starts):
+    a count ends in a unit with only number characters and spaces before it, so the pattern is tried only at
+    the few places before a unit, from the left, as finditer would meet them."""
+    rx, before = _number_rx(), _BEFORE_UNIT.match
+    for u in units[bisect_left(units, pos):]:
+        if u < pos:
+            continue             # inside the count just found
+        start = u
+        while start > pos and before(sent, start - 1):
+            start -= 1           # no count starts further left: it would need this unit and a character that is not
+        for at in range(start, u + 1):
+            m = rx.match(sent, at)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
 
 
 def cn_to_int(s: str) -> int | None:
@@ -180,12 +214,24 @@ def _after_words() -> frozenset:
     return frozenset(w for phs in lexicon()["quantities"].values() for ph in phs if ph.get("after") for w in ph["words"])
 
 
-def _bind_after(sent: str, kw_rx: re.Pattern, num_end: int):
+def _bind_after(sent: str, kw_rx: re.Pattern, num_end: int, units: list[int]):
     """A count with no word before it may take a word that follows it ("另有2件申请…顺延至下一年度办理"), for the
     words that may follow their count (lexicon: after), up to the next count or the sentence end."""
-    nxt = _number_rx().search(sent, num_end)
+    nxt = next(_counts(sent, units, num_end), None)
     k = next(kw_rx.finditer(sent, num_end, nxt.start() if nxt else len(sent)), None)
     return k if k is not None and k.group(0) in _after_words() else None
+
+
+def _units_by_sentence(text: str) -> dict[int, list[int]]:
+    """Sentence index → where units start in it (ascending), for the sentences of _text_sentences(text) that hold
+    a unit: only those can hold a count."""
+    whole, sentences, starts = _text_sentences(text)
+    out: dict[int, list[int]] = {}
+    for u in _unit_starts(whole):
+        i = bisect_right(starts, u) - 1
+        if i >= 0 and u < starts[i] + len(sentences[i][1]):
+            out.setdefault(i, []).append(u - starts[i])
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -195,14 +241,16 @@ def _scan(text: str) -> tuple[_Count, ...]:
     结转下年度继续办理, not T1's 办理)."""
     kw_rx = _all_keywords()
     out = []
-    for pi, sent in _text_sentences(text)[1]:
+    sentences = _text_sentences(text)[1]
+    for i, units in _units_by_sentence(text).items():
+        pi, sent = sentences[i]
         prev_end = 0
-        for m in _number_rx().finditer(sent):
+        for m in _counts(sent, units):
             seg_start, prev_end = prev_end, m.end()
             n = parse_number(m.group("num"))
             best = _bind(sent, kw_rx, seg_start, m.start()) if n is not None else None
             if best is None and n is not None:
-                best = _bind_after(sent, kw_rx, m.end())
+                best = _bind_after(sent, kw_rx, m.end(), units)
             if best is None:
                 continue
             pct = float(m.group("pct")) if m.group("pct") else None
