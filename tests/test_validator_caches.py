@@ -180,3 +180,54 @@ def test_units_by_sentence_are_the_units_of_each_sentence(text):
     by_sentence = {i: [at for at in range(len(s)) if any(s.startswith(u, at) for u in narrative.lexicon()["count_units"])]
                    for i, (_, s) in enumerate(sentences)}
     assert narrative._units_by_sentence(text) == {i: u for i, u in by_sentence.items() if u}
+
+
+# --- the words a pattern needs: a text holding none of them has no match -------------------------------------
+
+_ATOMS = st.sampled_from(["a", "b", "ab", "办结", "均", "[ab]", "[^a]", ".", r"\d", "", "^", "$", r"\b"])
+
+
+def _pattern_of(children):
+    return st.one_of(
+        st.lists(children, min_size=1, max_size=3).map("".join),
+        st.lists(children, min_size=2, max_size=3).map(lambda xs: "(?:" + "|".join(xs) + ")"),
+        st.lists(children, min_size=2, max_size=3).map(lambda xs: "|".join(xs)),
+        st.tuples(children, st.sampled_from(["?", "*", "+", "{0,2}", "{1,2}", "+?", "{2}"]))
+          .map(lambda t: f"(?:{t[0]}){t[1]}"),
+        st.tuples(st.sampled_from(["(?=", "(?!", "(?<!", "(?P<g>"]), children).map(lambda t: t[0] + t[1] + ")"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.recursive(_ATOMS, _pattern_of, max_leaves=8),
+       st.lists(st.sampled_from(["a", "b", "办", "结", "均", "1", " ", "\n"]), max_size=12).map("".join))
+def test_a_text_without_the_words_a_pattern_needs_has_no_match(pattern, text):
+    try:
+        rx = re.compile(pattern)
+    except re.error:
+        return
+    needs = narrative._needs(pattern)
+    if needs is not None and not any(w in text for w in needs):
+        assert rx.search(text) is None
+
+
+@pytest.mark.parametrize("pattern, needs", [
+    ("(全部|均)[^，]{0,3}(办结|办理完毕)", ("办结", "办理完毕")),       # words of two characters or more win
+    ("(?:现|特)发布|本报告为", ("现发布", "特发布", "本报告为")),
+    ("a(?:b)?c", ("a",)), ("(?i)ab", None), ("a|b?", None), ("[ab]+", ("a", "b")), ("[^ab]+", None),
+    ("(?:办结|办结率)", ("办结",)),                                   # a word holding another adds nothing
+])
+def test_the_words_a_pattern_needs(pattern, needs):
+    assert narrative._needs(pattern) == needs
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["全部", "办理完毕", "顺延", "跨年", "办结率100%", "其余"]), max_size=40)
+       .map("".join))
+def test_zero_claims_read_every_sentence_that_matches(text):
+    """The sentences a claim's pattern is tried on (those holding a word it needs) hold every match."""
+    _, sentences, _ = narrative._text_sentences(text)
+    for rule_claims in narrative.lexicon()["zero"].values():
+        for claim in (c for c in rule_claims if "patterns" in c):
+            joined = "|".join(claim["patterns"])
+            matching = {i for i, (_, sent) in enumerate(sentences) if re.search(joined, sent)}
+            assert matching <= set(narrative._sentences_holding(narrative._needs(joined), text))

@@ -19,6 +19,13 @@ from addin.format import fmt as fmtmod
 from addin.format import quantity
 from addin.format.record import MutableRecord, Record
 
+try:                               # the parser of re: what a pattern must hold, read from the pattern itself (_needs)
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:                # Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _FULLWIDTH_DIGIT = re.compile("[０-９]")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -301,12 +308,18 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
     out = []
     claims = _zero_claim_forms(rule.id, rule.params.get("zero_unless"))
     whole, sentences, _ = _text_sentences(text) if text and claims else ("", (), ())
-    for claim, rx, words, may_hold, unless in claims:
+    for claim, rx, words, needs, may_hold, unless in claims:
         if not sentences:
             break
-        if not words and not may_hold(whole):
+        if needs:        # a pattern is tried only on the sentences holding a word it needs
+            read = [sentences[i] for i in _sentences_holding(needs, text)]
+        elif words:
+            read = [sentences[i] for i in _holding(words, text)]
+        elif may_hold(whole):
+            read = sentences
+        else:
             continue     # no sentence can match what the whole text does not hold
-        for pi, sent in ([sentences[i] for i in _holding(words, text)] if words else sentences):
+        for pi, sent in read:
             m = rx.search(sent)
             if not m or (unless and unless.search(sent)) or (claim.get("near") and claim["near"] not in sent):
                 continue
@@ -319,22 +332,30 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
 
 @lru_cache(maxsize=64)
 def _zero_claim_forms(rule_id: str, zero_unless: str | None) -> tuple:
-    """(claim, its pattern, its words or (), may_hold (for patterns), its 'unless') for a rule's claims, compiled
-    once a process. A claim of words reads only the sentences _holding them (the same words of two claims are
-    looked for once)."""
+    """(claim, its pattern, its words or (), the words its patterns need (_needs) or None, may_hold (for patterns
+    that need no word), its 'unless') for a rule's claims, compiled once a process. A claim of words reads only
+    the sentences _holding them (the same words of two claims are looked for once)."""
     unless_all = re.compile(zero_unless) if zero_unless else None
     out = []
     for claim in lexicon()["zero"].get(rule_id, []):
         if "patterns" in claim:
-            rx, words, may_hold = re.compile("|".join(claim["patterns"])), (), _may_hold(tuple(claim["patterns"]))
+            joined = "|".join(claim["patterns"])
+            rx, words, needs = re.compile(joined), (), _needs(joined)
+            may_hold = _may_hold(tuple(claim["patterns"]))
         else:
-            rx, words, may_hold = _keyword_rx_of(tuple(claim["words"])), tuple(claim["words"]), None
-        out.append((claim, rx, words, may_hold, re.compile(claim["unless"]) if claim.get("unless") else unless_all))
+            rx, words, needs, may_hold = _keyword_rx_of(tuple(claim["words"])), tuple(claim["words"]), None, None
+        out.append((claim, rx, words, needs, may_hold,
+                    re.compile(claim["unless"]) if claim.get("unless") else unless_all))
     return tuple(out)
 
 
 @lru_cache(maxsize=64)
 def _holding(words: tuple[str, ...], text: str) -> tuple[int, ...]:
+    """_sentences_holding, once per text for the claims and rules that look for the same words."""
+    return _sentences_holding(words, text)
+
+
+def _sentences_holding(words: tuple[str, ...], text: str) -> tuple[int, ...]:
     """The sentences of _text_sentences(text) that hold one of the words (their indices, in order), found with
     str.find in the whole text, of which each sentence is a piece: a long text is not searched sentence by
     sentence for a word it holds a few times."""
@@ -350,6 +371,70 @@ def _holding(words: tuple[str, ...], text: str) -> tuple[int, ...]:
                 hit.add(i)
             at = whole.find(w, at + 1)
     return tuple(sorted(hit))
+
+
+@lru_cache(maxsize=256)
+def _needs(pattern: str) -> tuple[str, ...] | None:
+    """Words of which every match of the pattern holds one (so a text holding none of them has no match,
+    wherever it starts or ends: anchors and look-arounds do not matter), read from the pattern: runs of literal
+    characters and alternations of them. Words of two or more characters win (a single one is in most
+    sentences), then the fewest (one str.find each). None when the pattern needs no word this can see (or
+    ignores case)."""
+    try:
+        tree = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    if tree.state.flags & re.IGNORECASE:
+        return None
+    needs = _sequence_needs(list(tree))
+    return needs[0] if needs else None
+
+
+_MAX_WORDS = 16    # an alternation times an alternation: past this many words a find each costs more than it saves
+
+
+def _sequence_needs(items: list) -> tuple[tuple[str, ...], bool] | None:
+    """(words, exact) for a sequence of parsed items: exact when every match *is* one of the words (then the
+    words extend with the next item's), else one of them is in every match."""
+    found, run, exact = [], ("",), True          # run: the words the items since the last break spell exactly
+    for op, av in items:
+        need = _item_needs(op, av)
+        if need is not None and need[1] and len(run) * len(need[0]) <= _MAX_WORDS:
+            run = tuple(a + b for a in run for b in need[0])
+            continue
+        exact = False
+        found.append(run)
+        if need is None:
+            run = ("",)
+        elif need[1]:            # spelled exactly, but too many words to join to the run: a run of its own
+            run = need[0]
+        else:
+            found.append(need[0])
+            run = ("",)
+    if exact:
+        return (run, True) if all(run) else None
+    found.append(run)
+    found = [tuple(w for w in ws if not any(v != w and v in w for v in ws)) for ws in found if all(ws)]
+    best = min(found, key=lambda ws: (min(map(len, ws)) < 2, len(ws), -min(map(len, ws))), default=None)
+    return (best, False) if best else None
+
+
+def _item_needs(op, av) -> tuple[tuple[str, ...], bool] | None:
+    if op is _sre.LITERAL:
+        return (chr(av),), True
+    if op is _sre.IN and all(o is _sre.LITERAL for o, _ in av):      # (?:现|特) is parsed as [现特]
+        return tuple(chr(c) for _, c in av), True
+    if op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+        return _sequence_needs(list(av[3]))
+    if op is _sre.BRANCH:
+        branches = [_sequence_needs(list(b)) for b in av[1]]
+        if not all(branches):
+            return None
+        return tuple(dict.fromkeys(w for ws, _ in branches for w in ws)), all(x for _, x in branches)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
+        inner = _sequence_needs(list(av[2]))
+        return (inner[0], inner[1] and av[0] == av[1] == 1) if inner else None
+    return None
 
 
 def _may_hold(patterns: tuple[str, ...]):
@@ -678,9 +763,15 @@ def _first_stale(text: str, patterns: list[re.Pattern], year: int) -> tuple[int,
     pattern that finds nothing in the whole text finds nothing in any paragraph of it (when it has no anchor
     or look-around): it is not tried line by line."""
     whole, paragraphs = _half_width(text)
-    live = [rx for rx in patterns if not _context_free(rx.pattern) or rx.search(whole)]
-    return next(((pi, m) for pi, para in enumerate(paragraphs, 1)
-                 for rx in live for m in rx.finditer(para) if _stale(m, year)), None)
+    live = []
+    for rx in patterns:
+        needs = None if rx.flags & re.IGNORECASE else _needs(rx.pattern)
+        if needs is not None:        # tried only on the paragraphs holding a word it needs
+            live.append((rx, {pi for pi, para in enumerate(paragraphs, 1) if any(w in para for w in needs)}))
+        elif not _context_free(rx.pattern) or rx.search(whole):
+            live.append((rx, None))
+    return next(((pi, m) for pi, para in enumerate(paragraphs, 1) for rx, lines in live
+                 if lines is None or pi in lines for m in rx.finditer(para) if _stale(m, year)), None)
 
 
 def _stale(m: re.Match, year: int) -> bool:

@@ -171,7 +171,9 @@ def _unsure(_v) -> bool:
 
 def _compile(s, root: dict) -> Check:
     """The node's keywords as steps, tried in a fixed order; a node with a keyword this pass does not know
-    answers _Unsure when a value reaches it (jsonschema decides)."""
+    answers _Unsure when a value reaches it (jsonschema decides). The schema `true` accepts every value."""
+    if s is True:
+        return lambda _v: True
     if not isinstance(s, dict) or not set(s) <= _KNOWN:
         return _unsure
     steps = [step for make in _STEPS if (step := make(s, root)) is not None]
@@ -307,15 +309,20 @@ def validator():
     return _validator_class()(load_schema())
 
 
-def problems(doc):
-    """jsonschema's errors for the document (the contract, and what the messages are made from), asked only of
-    the parts the structural pass cannot vouch for: a 30,000-character narrative over the limit does not send
-    600 sound cells through jsonschema (≈20 ms a workbook of a batch). A part vouched for is replaced by the
-    schema `true`, which can only drop errors that part does not have: the errors are jsonschema's own."""
+def problems(doc) -> list:
+    """jsonschema's errors for the document (the contract, and what the messages are made from): none without
+    asking it when the structural pass vouches for every part and for the document around them (= conforms,
+    each part checked once), else asked only of the parts the structural pass cannot vouch for: a
+    30,000-character narrative over the limit does not send 600 sound cells through jsonschema (≈20 ms a
+    workbook of a batch). A part vouched for is replaced by the schema `true`, which can only drop errors that
+    part does not have: the errors are jsonschema's own."""
     schema = load_schema()
     props = schema["properties"]
-    sure = frozenset(k for k in props if isinstance(doc, dict) and k in doc and _part_conforms(doc[k], props[k]))
-    return (_validator_without(sure) if sure else validator()).iter_errors(doc)
+    present = [k for k in props if isinstance(doc, dict) and k in doc]
+    sure = frozenset(k for k in present if _part_conforms(doc[k], props[k]))
+    if len(sure) == len(present) and _part_conforms(doc, _schema_without(sure)):
+        return []
+    return list((_validator_without(sure) if sure else validator()).iter_errors(doc))
 
 
 def _part_conforms(value, sub: dict) -> bool:
@@ -325,18 +332,32 @@ def _part_conforms(value, sub: dict) -> bool:
         return False
 
 
+# one per set of parts (a schema has a handful: never evicted, so the ids the structural pass keys on stay theirs)
+@lru_cache(maxsize=None)
+def _schema_without(sure: frozenset) -> dict:
+    schema = load_schema()
+    return {**schema, "properties": {k: (True if k in sure else sub) for k, sub in schema["properties"].items()}}
+
+
 @lru_cache(maxsize=32)
 def _validator_without(sure: frozenset):
-    schema = load_schema()
-    props = {k: (True if k in sure else sub) for k, sub in schema["properties"].items()}
-    return _validator_class()({**schema, "properties": props})
+    return _validator_class()(_schema_without(sure))
+
+
+def _max_length(validator, limit, instance, schema):
+    """maxLength as jsonschema's, without the repr of the text in its message (a 30,000-character narrative over
+    the limit cost a repr of it per check): the findings are made from the keyword and its limit, never from
+    jsonschema's English message."""
+    if validator.is_type(instance, "string") and len(instance) > limit:
+        from jsonschema.exceptions import ValidationError
+        yield ValidationError(f"is longer than {limit} characters ({len(instance)})")
 
 
 @lru_cache(maxsize=None)
 def _validator_class():
     from jsonschema import Draft202012Validator, validators
 
-    return validators.extend(Draft202012Validator, {"multipleOf": _exact_multiple_of})
+    return validators.extend(Draft202012Validator, {"multipleOf": _exact_multiple_of, "maxLength": _max_length})
 
 
 @lru_cache(maxsize=None)
