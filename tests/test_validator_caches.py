@@ -231,3 +231,13 @@ def test_zero_claims_read_every_sentence_that_matches(text):
             joined = "|".join(claim["patterns"])
             matching = {i for i, (_, sent) in enumerate(sentences) if re.search(joined, sent)}
             assert matching <= set(narrative._sentences_holding(narrative._needs(joined), text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["年度报告", "年度", "报告", "统计", "a", "\n", "。"]), max_size=30).map("".join))
+def test_paragraphs_holding_a_word_are_found_by_position(text):
+    paragraphs = tuple(text.splitlines())
+    for words in (("年度报告",), ("统计", "a"), ("告\n",)):
+        one_by_one = {i for i, p in enumerate(paragraphs, 1) if any(w in p for w in words)}
+        found = narrative._paragraphs_holding(words, paragraphs)
+        assert one_by_one <= found and (one_by_one == found or any("\n" in w for w in words))

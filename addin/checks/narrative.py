@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 from addin.checks.findings import Finding
 from addin.format import fmt as fmtmod
@@ -767,11 +768,25 @@ def _first_stale(text: str, patterns: list[re.Pattern], year: int) -> tuple[int,
     for rx in patterns:
         needs = None if rx.flags & re.IGNORECASE else _needs(rx.pattern)
         if needs is not None:        # tried only on the paragraphs holding a word it needs
-            live.append((rx, {pi for pi, para in enumerate(paragraphs, 1) if any(w in para for w in needs)}))
+            live.append((rx, _paragraphs_holding(needs, paragraphs)))
         elif not _context_free(rx.pattern) or rx.search(whole):
             live.append((rx, None))
     return next(((pi, m) for pi, para in enumerate(paragraphs, 1) for rx, lines in live
                  if lines is None or pi in lines for m in rx.finditer(para) if _stale(m, year)), None)
+
+
+def _paragraphs_holding(words: tuple[str, ...], paragraphs: tuple[str, ...]) -> set[int]:
+    """The paragraphs (1-based) that hold one of the words, found with str.find in them joined by line breaks
+    (a word with a line break may also be found across two: it is a screen, the pattern decides)."""
+    joined = "\n".join(paragraphs)
+    starts = list(accumulate((len(p) + 1 for p in paragraphs), initial=0))
+    hit = set()
+    for w in words:
+        at = joined.find(w)
+        while at >= 0:
+            hit.add(bisect_right(starts, at))
+            at = joined.find(w, at + 1)
+    return hit
 
 
 def _stale(m: re.Match, year: int) -> bool:
