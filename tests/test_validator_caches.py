@@ -3,6 +3,7 @@ compiled once, texts made half-width once, and the caches keyed on text never ca
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from addin.checks import narrative, validator
 from addin.format import docschema
 
-from .helpers import balanced_doc
+from .helpers import EXAMPLE_JSON, balanced_doc
 
 # --- the structural pass, compiled once a schema --------------------------------------------------------
 
@@ -241,3 +242,23 @@ def test_paragraphs_holding_a_word_are_found_by_position(text):
         one_by_one = {i for i, p in enumerate(paragraphs, 1) if any(w in p for w in words)}
         found = narrative._paragraphs_holding(words, paragraphs)
         assert one_by_one <= found and (one_by_one == found or any("\n" in w for w in words))
+
+
+# --- the structural pass remembers a scalar node's answer per value: the same answer as jsonschema, every time ----
+
+_CELL_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 10**7), st.sampled_from([0.0, -0.0, 2.0, 2.5, 1e9]),
+                         st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(["3", "", "—"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_CELL_VALUES, min_size=1, max_size=6))
+def test_remembered_answers_are_jsonschema_s(values):
+    doc = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    cells = sorted(doc["cells"])
+    for i, v in enumerate(values):
+        one = copy.deepcopy(doc)
+        one["cells"][cells[(i * 37) % len(cells)]] = v
+        expected = docschema.validator().is_valid(one)     # jsonschema, with the format's decimal multipleOf
+        assert docschema.conforms(one) is expected
+        assert docschema.conforms(one) is expected         # asked again: the remembered answer
+        assert (docschema.problems(one) == []) is expected

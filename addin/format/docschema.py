@@ -159,9 +159,11 @@ def _ok(v, s: dict, root: dict) -> bool:
 def _check_of(s, root: dict) -> Check:
     if _CHECKS["root"] is not root:
         _CHECKS["root"], _CHECKS["by_id"] = root, {}
-    check = _CHECKS["by_id"].get(id(s))
+    table = _CHECKS["by_id"]
+    check = table.get(id(s))
     if check is None:
-        check = _CHECKS["by_id"][id(s)] = _compile(s, root)
+        table[id(s)] = lambda v: table[id(s)](v)     # stands in while compiling, for a $ref that recurses here
+        check = table[id(s)] = _compile(s, root)
     return check
 
 
@@ -176,8 +178,46 @@ def _compile(s, root: dict) -> Check:
         return lambda _v: True
     if not isinstance(s, dict) or not set(s) <= _KNOWN:
         return _unsure
+    target = _definition(s, root)
+    if target is not None and set(s) <= {"$ref"} | _ANNOTATIONS:
+        return _check_of(target, root)      # a node that only names a definition checks as the definition
     steps = [step for make in _STEPS if (step := make(s, root)) is not None]
-    return reduce(_both, steps) if steps else (lambda _v: True)
+    check = reduce(_both, steps) if steps else (lambda _v: True)
+    return _memoized(check) if set(s) <= _SCALAR_KEYWORDS else check
+
+
+_ANNOTATIONS = {"title", "description", "$id", "$schema"}
+# keywords that look at nothing but the value itself: their answer for a number or null is the same every time
+_SCALAR_KEYWORDS = {"type", "enum", "const", "minimum", "maximum", "multipleOf", "minLength", "maxLength",
+                    "pattern"} | _ANNOTATIONS
+_MEMO_MAX = 1024
+
+
+def _definition(s: dict, root: dict) -> dict | None:
+    ref = s.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        return None
+    return (root.get("$defs") or {}).get(ref[len("#/$defs/"):])
+
+
+def _memoized(check: Check) -> Check:
+    """A scalar node's check remembered for ints, floats and null (a table cell holds one of a few hundred
+    counts; an amount's multipleOf is worked out in decimal): keyed on the value's type and value (True is not
+    1), at most _MEMO_MAX answers, never an exception."""
+    memo: dict = {}
+
+    def remembered(v) -> bool:
+        kind = type(v)
+        if kind is not int and kind is not float and v is not None:
+            return check(v)
+        key = (kind, v)
+        known = memo.get(key)
+        if known is None:
+            known = check(v)
+            if len(memo) < _MEMO_MAX:
+                memo[key] = known
+        return known
+    return remembered
 
 
 def _both(first: Check, then: Check) -> Check:
