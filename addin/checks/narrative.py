@@ -602,7 +602,7 @@ def _said(ctx, vals: list[tuple[str, object]]) -> tuple[str, str]:
 def _value(ctx, qid: str):
     """A quantity's number, or None when one of its cells is invalid (a negative or text cell is reported on its
     own by the schema rules; compared with the text it would only say the same thing twice, wrongly)."""
-    if set(quantity.quantities()[qid]["cells"]) & ctx.invalid:
+    if ctx.invalid and not ctx.invalid.isdisjoint(quantity.quantities()[qid]["cells"]):
         return None
     return quantity.value(ctx.doc, qid)
 

@@ -318,7 +318,8 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     """F4: blank table cells, one finding per rectangle of blank cells (a blank block is one defect, not one a row)."""
     out = []
     for table in ctx.f.tables:
-        blank = [c for c in _cell_ids(table) if ctx.doc["cells"].get(c) is None]
+        cells = ctx.doc["cells"]
+        blank = [c for c in _cell_ids(table) if cells.get(c) is None]
         for block in _blocks(ctx, blank):
             rows = list(dict.fromkeys(ctx.f.cells[c].row.label for c in block))
             span = rows[0] if len(rows) == 1 else f"{rows[0]} 至 {rows[-1]}（{len(rows)} 行）"
@@ -329,10 +330,20 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     return out
 
 
-@lru_cache(maxsize=32)
+# table → its cell ids, found by identity: hashing a Table hashes every row and column of it (a Table is frozen and
+# the entry keeps it alive, so an id is never another table's)
+_CELL_IDS: dict[int, tuple[fmtmod.Table, tuple[str, ...]]] = {}
+
+
 def _cell_ids(table: fmtmod.Table) -> tuple[str, ...]:
-    """A table's cell ids row by row (a Table is frozen: its ids never change)."""
-    return tuple(table.cell_id_of(row, c) for row in table.rows for c in table.columns)
+    """A table's cell ids row by row."""
+    known = _CELL_IDS.get(id(table))
+    if known is None or known[0] is not table:
+        if len(_CELL_IDS) >= 64:
+            _CELL_IDS.clear()
+        known = _CELL_IDS[id(table)] = (table, tuple(table.cell_id_of(row, c) for row in table.rows
+                                                     for c in table.columns))
+    return known[1]
 
 
 def _blocks(ctx: _Context, cells: list[str]) -> list[list[str]]:
@@ -451,11 +462,13 @@ def apply_explanations(findings: list[Finding], explanations: list[dict]) -> lis
     whole 单元格 text pasted from 校验结果; rule ids in any case.
     """
     used: set[int] = set()
+    # only the 问题 of a rule some row names can be explained (most workbooks have no row at all)
+    named = {rule_id(e.get("rule")) for e in explanations if isinstance(e, dict)}
     # a 对象 copied from 校验结果 names one 问题 exactly; only other wordings are read leniently (word by word,
     # where '表三' alone would fit every 问题 on that sheet)
-    labels = {(x.rule, _shown(object_label(x))) for x in findings if x.severity == EXPLAIN}
+    labels = {(x.rule, _shown(object_label(x))) for x in findings if x.severity == EXPLAIN and x.rule in named}
     for x in findings:
-        if x.severity != EXPLAIN:
+        if x.severity != EXPLAIN or x.rule not in named:
             continue
         keys = _explanation_keys(x)
         for i, e in enumerate(explanations):
