@@ -309,26 +309,35 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
     out = []
     claims = _zero_claim_forms(rule.id, rule.params.get("zero_unless"))
     whole, sentences, _ = _text_sentences(text) if text and claims else ("", (), ())
+    searched: dict = {}          # (pattern, sentence) → match: two claims of the same words search a sentence once
     for claim, rx, words, needs, may_hold, unless in claims:
         if not sentences:
             break
         if needs:        # a pattern is tried only on the sentences holding a word it needs
-            read = [sentences[i] for i in _sentences_holding(needs, text)]
+            read = _sentences_holding(needs, text)
         elif words:
-            read = [sentences[i] for i in _holding(words, text)]
+            read = _holding(words, text)
         elif may_hold(whole):
-            read = sentences
+            read = range(len(sentences))
         else:
             continue     # no sentence can match what the whole text does not hold
-        for pi, sent in read:
-            m = rx.search(sent)
-            if not m or (unless and unless.search(sent)) or (claim.get("near") and claim["near"] not in sent):
+        near, then = claim.get("near"), claim.get("then")
+        for i in read:
+            pi, sent = sentences[i]
+            m = searched.get((rx, i), False)
+            if m is False:
+                m = searched[rx, i] = rx.search(sent)
+            if not m or (near and near not in sent):
                 continue
-            clause = re.split(r"[，,；;。]", sent[m.end():], maxsplit=1)[0]
-            if claim.get("then") and claim["then"] not in m.group(0) + clause:
+            if then and then not in m.group(0) + _CLAUSE_BREAK.split(sent[m.end():], maxsplit=1)[0]:
+                continue
+            if unless and unless.search(sent):
                 continue
             out.append((pi, sent.strip(), m.group(0), claim))
     return out
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;。]")     # where the clause after a zero claim's words ends (its 'then')
 
 
 @lru_cache(maxsize=64)
@@ -768,11 +777,16 @@ def _first_stale(text: str, patterns: list[re.Pattern], year: int) -> tuple[int,
     for rx in patterns:
         needs = None if rx.flags & re.IGNORECASE else _needs(rx.pattern)
         if needs is not None:        # tried only on the paragraphs holding a word it needs
-            live.append((rx, _paragraphs_holding(needs, paragraphs)))
+            if any(w in whole for w in needs):
+                live.append((rx, _paragraphs_holding(needs, paragraphs)))
         elif not _context_free(rx.pattern) or rx.search(whole):
             live.append((rx, None))
-    return next(((pi, m) for pi, para in enumerate(paragraphs, 1) for rx, lines in live
-                 if lines is None or pi in lines for m in rx.finditer(para) if _stale(m, year)), None)
+    if not live:
+        return None
+    tried = range(1, len(paragraphs) + 1) if any(lines is None for _, lines in live) else \
+        sorted(set().union(*(lines for _, lines in live)))
+    return next(((pi, m) for pi in tried for rx, lines in live if lines is None or pi in lines
+                 for m in rx.finditer(paragraphs[pi - 1]) if _stale(m, year)), None)
 
 
 def _paragraphs_holding(words: tuple[str, ...], paragraphs: tuple[str, ...]) -> set[int]:
