@@ -262,3 +262,20 @@ def test_remembered_answers_are_jsonschema_s(values):
         assert docschema.conforms(one) is expected
         assert docschema.conforms(one) is expected         # asked again: the remembered answer
         assert (docschema.problems(one) == []) is expected
+
+
+_N9_PATTERNS = [re.compile(p) for r in narrative.fmtmod.load().rules if r.id == "N9" for p in r.params["patterns"]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["本报告为", "特此发布", "2021年度", "2022年", "政府信息公开", "工作年度报告", "统计",
+                                 "时限为", "2021年1月1日至12月31日", "２０２１", "x2021", "，", "。", "\n", "\r\n"]),
+                max_size=30).map("".join))
+def test_the_first_stale_year_is_the_one_read_paragraph_by_paragraph(text):
+    patterns = _N9_PATTERNS + [re.compile(r"\D(?P<year>\d{4})\D")]        # one that needs no word: read everywhere
+    for some in (patterns[:-1], patterns, patterns[-1:]):
+        for year in (2021, 2022):
+            naive = next(((pi, m) for pi, para in enumerate(narrative._half_width(text)[1], 1) for rx in some
+                          for m in rx.finditer(para) if narrative._stale(m, year)), None)
+            fast = narrative._first_stale(text, some, year)
+            assert (fast and (fast[0], fast[1].re, fast[1].span())) == (naive and (naive[0], naive[1].re, naive[1].span()))
