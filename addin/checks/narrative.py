@@ -309,7 +309,9 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
     out = []
     claims = _zero_claim_forms(rule.id, rule.params.get("zero_unless"))
     whole, sentences, _ = _text_sentences(text) if text and claims else ("", (), ())
-    searched: dict = {}          # (pattern, sentence) → match: two claims of the same words search a sentence once
+    # (pattern, sentence) → match: two claims of the same words search a sentence once (a pattern by its id:
+    # hashing a compiled pattern hashes its whole program, every time)
+    searched: dict = {}
     for claim, rx, words, needs, may_hold, unless in claims:
         if not sentences:
             break
@@ -324,9 +326,9 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
         near, then = claim.get("near"), claim.get("then")
         for i in read:
             pi, sent = sentences[i]
-            m = searched.get((rx, i), False)
+            m = searched.get((id(rx), i), False)
             if m is False:
-                m = searched[rx, i] = rx.search(sent)
+                m = searched[id(rx), i] = rx.search(sent)
             if not m or (near and near not in sent):
                 continue
             if then and then not in m.group(0) + _CLAUSE_BREAK.split(sent[m.end():], maxsplit=1)[0]:
