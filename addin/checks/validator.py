@@ -346,14 +346,24 @@ def _cell_ids(table: fmtmod.Table) -> tuple[str, ...]:
     return known[1]
 
 
+_SHEET_CELL = re.compile(r".+!([A-Z]+)(\d+)")
+
+
+@lru_cache(maxsize=4096)     # the same few hundred addresses in every workbook of a batch
+def _grid_position(address: str) -> tuple[int, int] | None:
+    """(row, column) of 'Sheet!B7'; None when the address is not a plain A1 reference on a sheet."""
+    m = _SHEET_CELL.fullmatch(address)
+    return (int(m.group(2)), layout.column_index(m.group(1))) if m else None
+
+
 def _blocks(ctx: _Context, cells: list[str]) -> list[list[str]]:
     """Cells grouped as rectangles on the sheet (layout.cover); cells whose address is not a plain A1 reference
     stay one a block."""
     grid = layout.load().pos           # a published report (audit) locates cells by line: use the template's grid
     pos = {}
     for c in cells:
-        m = re.fullmatch(r".+!([A-Z]+)(\d+)", ctx.locate(c))
-        pos[c] = (int(m.group(2)), layout.column_index(m.group(1))) if m else (grid[c][1:] if c in grid else None)
+        at = _grid_position(ctx.locate(c))
+        pos[c] = at if at is not None else (grid[c][1:] if c in grid else None)
     at = {p: c for c, p in pos.items() if p}
     blocks = [[at[(i, k)] for i in range(r, r2 + 1) for k in range(c, c2 + 1)] for r, c, r2, c2 in layout.cover(set(at))]
     return blocks + [[c] for c, p in pos.items() if p is None]
