@@ -279,3 +279,24 @@ def test_the_first_stale_year_is_the_one_read_paragraph_by_paragraph(text):
                           for m in rx.finditer(para) if narrative._stale(m, year)), None)
             fast = narrative._first_stale(text, some, year)
             assert (fast and (fast[0], fast[1].re, fast[1].span())) == (naive and (naive[0], naive[1].re, naive[1].span()))
+
+
+# --- sentences found from where their ends stand are the pattern's, paragraph by paragraph -------------------
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["收到申请", "a", " ", "。", "；", ";", "！", "？", "!", "?", "。。", "\n", "\r\n", "\u2028",
+                                 "\n\n", "，", "１２件"]), max_size=40).map("".join))
+def test_sentences_from_their_ends_are_the_pattern_s(text):
+    whole, sentences, starts = narrative._text_sentences(text)
+    paragraphs = narrative._half_width(text)[1]
+    expected, at = [], 0
+    for pi, para in enumerate(paragraphs, 1):
+        expected += [((pi, m.group(0)), at + m.start()) for m in narrative._SENTENCE.finditer(para)]
+        at += len(para) + 1
+    assert whole == "\n".join(paragraphs)
+    assert list(zip(sentences, starts)) == expected
+
+
+def test_the_sentence_ends_are_the_pattern_s_and_the_lexicon_s():
+    assert narrative._SENTENCE.pattern == "[^" + narrative._SENTENCE_ENDS + "\\n]+[" + narrative._SENTENCE_ENDS + "]?"
+    assert set(narrative._SENTENCE_ENDS) == set(narrative.lexicon()["sentence_ends"])
