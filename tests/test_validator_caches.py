@@ -300,3 +300,13 @@ def test_sentences_from_their_ends_are_the_pattern_s(text):
 def test_the_sentence_ends_are_the_pattern_s_and_the_lexicon_s():
     assert narrative._SENTENCE.pattern == "[^" + narrative._SENTENCE_ENDS + "\\n]+[" + narrative._SENTENCE_ENDS + "]?"
     assert set(narrative._SENTENCE_ENDS) == set(narrative.lexicon()["sentence_ends"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["信息处理费", "处理费", "费用", "收费", "。", "\n", "a", "未收到过", "未收到"]), max_size=30)
+       .map("".join))
+def test_looking_for_the_shortest_words_finds_the_sentences_holding_any(text):
+    sentences = narrative._text_sentences(text)[1]
+    for words in (("信息处理费", "处理费", "收费"), ("未收到过", "未收到", "费用"), ("处理费", "处理费")):
+        expected = tuple(i for i, (_, sent) in enumerate(sentences) if any(w in sent for w in words))
+        assert narrative._sentences_holding(words, text) == expected

@@ -377,7 +377,7 @@ def _sentences_holding(words: tuple[str, ...], text: str) -> tuple[int, ...]:
     if not all(words):
         return tuple(range(len(sentences)))    # the empty word is in every sentence
     hit = set()
-    for w in words:
+    for w in _shortest(words):
         at = whole.find(w)
         while at >= 0:
             i = bisect_right(starts, at) - 1
@@ -385,6 +385,13 @@ def _sentences_holding(words: tuple[str, ...], text: str) -> tuple[int, ...]:
                 hit.add(i)
             at = whole.find(w, at + 1)
     return tuple(sorted(hit))
+
+
+@lru_cache(maxsize=256)
+def _shortest(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words that hold no other of them: a piece of text holding 信息处理费 holds 处理费, so looking for
+    处理费 finds it (one pass over a long text less for each word left out)."""
+    return tuple(w for w in dict.fromkeys(words) if not any(v != w and v in w for v in words))
 
 
 @lru_cache(maxsize=256)
