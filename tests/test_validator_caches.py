@@ -3,6 +3,7 @@ compiled once, texts made half-width once, and the caches keyed on text never ca
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from addin.checks import narrative, validator
 from addin.format import docschema
 
-from .helpers import balanced_doc
+from .helpers import EXAMPLE_JSON, balanced_doc
 
 # --- the structural pass, compiled once a schema --------------------------------------------------------
 
@@ -158,3 +159,154 @@ def test_fee_statements_are_the_sentences_the_lexicon_reads_one_by_one(text):
                   for sent in narrative._sentences(para)
                   if whole.search(sent) or (name.search(sent) and said.search(sent))]
     assert narrative.fee_statements(text) == one_by_one
+
+
+# --- counts found from their units agree with the pattern run over every character ---------------------------
+
+_COUNT_PIECES = list("0123456789０５,  \n\u3000零〇一二两三十百千万件起宗份次占（(%％.。；") + ["٣", "收到申请", "办理", "12,345", "1,23"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_COUNT_PIECES), max_size=30).map("".join), st.integers(0, 40))
+def test_counts_found_from_their_units_are_the_pattern_s_matches(sent, pos):
+    pos = min(pos, len(sent))
+    found = [(m.span(), m.groupdict()) for m in narrative._counts(sent, narrative._unit_starts(sent), pos)]
+    assert found == [(m.span(), m.groupdict()) for m in narrative._number_rx().finditer(sent, pos)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_COUNT_PIECES + _PIECES), max_size=40).map("".join))
+def test_units_by_sentence_are_the_units_of_each_sentence(text):
+    sentences = narrative._text_sentences(text)[1]
+    by_sentence = {i: [at for at in range(len(s)) if any(s.startswith(u, at) for u in narrative.lexicon()["count_units"])]
+                   for i, (_, s) in enumerate(sentences)}
+    assert narrative._units_by_sentence(text) == {i: u for i, u in by_sentence.items() if u}
+
+
+# --- the words a pattern needs: a text holding none of them has no match -------------------------------------
+
+_ATOMS = st.sampled_from(["a", "b", "ab", "办结", "均", "[ab]", "[^a]", ".", r"\d", "", "^", "$", r"\b"])
+
+
+def _pattern_of(children):
+    return st.one_of(
+        st.lists(children, min_size=1, max_size=3).map("".join),
+        st.lists(children, min_size=2, max_size=3).map(lambda xs: "(?:" + "|".join(xs) + ")"),
+        st.lists(children, min_size=2, max_size=3).map(lambda xs: "|".join(xs)),
+        st.tuples(children, st.sampled_from(["?", "*", "+", "{0,2}", "{1,2}", "+?", "{2}"]))
+          .map(lambda t: f"(?:{t[0]}){t[1]}"),
+        st.tuples(st.sampled_from(["(?=", "(?!", "(?<!", "(?P<g>"]), children).map(lambda t: t[0] + t[1] + ")"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.recursive(_ATOMS, _pattern_of, max_leaves=8),
+       st.lists(st.sampled_from(["a", "b", "办", "结", "均", "1", " ", "\n"]), max_size=12).map("".join))
+def test_a_text_without_the_words_a_pattern_needs_has_no_match(pattern, text):
+    try:
+        rx = re.compile(pattern)
+    except re.error:
+        return
+    needs = narrative._needs(pattern)
+    if needs is not None and not any(w in text for w in needs):
+        assert rx.search(text) is None
+
+
+@pytest.mark.parametrize("pattern, needs", [
+    ("(全部|均)[^，]{0,3}(办结|办理完毕)", ("办结", "办理完毕")),       # words of two characters or more win
+    ("(?:现|特)发布|本报告为", ("现发布", "特发布", "本报告为")),
+    ("a(?:b)?c", ("a",)), ("(?i)ab", None), ("a|b?", None), ("[ab]+", ("a", "b")), ("[^ab]+", None),
+    ("(?:办结|办结率)", ("办结",)),                                   # a word holding another adds nothing
+])
+def test_the_words_a_pattern_needs(pattern, needs):
+    assert narrative._needs(pattern) == needs
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["全部", "办理完毕", "顺延", "跨年", "办结率100%", "其余"]), max_size=40)
+       .map("".join))
+def test_zero_claims_read_every_sentence_that_matches(text):
+    """The sentences a claim's pattern is tried on (those holding a word it needs) hold every match."""
+    _, sentences, _ = narrative._text_sentences(text)
+    for rule_claims in narrative.lexicon()["zero"].values():
+        for claim in (c for c in rule_claims if "patterns" in c):
+            joined = "|".join(claim["patterns"])
+            matching = {i for i, (_, sent) in enumerate(sentences) if re.search(joined, sent)}
+            assert matching <= set(narrative._sentences_holding(narrative._needs(joined), text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["年度报告", "年度", "报告", "统计", "a", "\n", "。"]), max_size=30).map("".join))
+def test_paragraphs_holding_a_word_are_found_by_position(text):
+    paragraphs = tuple(text.splitlines())
+    for words in (("年度报告",), ("统计", "a"), ("告\n",)):
+        one_by_one = {i for i, p in enumerate(paragraphs, 1) if any(w in p for w in words)}
+        found = narrative._paragraphs_holding(words, paragraphs)
+        assert one_by_one <= found and (one_by_one == found or any("\n" in w for w in words))
+
+
+# --- the structural pass remembers a scalar node's answer per value: the same answer as jsonschema, every time ----
+
+_CELL_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 10**7), st.sampled_from([0.0, -0.0, 2.0, 2.5, 1e9]),
+                         st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(["3", "", "—"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_CELL_VALUES, min_size=1, max_size=6))
+def test_remembered_answers_are_jsonschema_s(values):
+    doc = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    cells = sorted(doc["cells"])
+    for i, v in enumerate(values):
+        one = copy.deepcopy(doc)
+        one["cells"][cells[(i * 37) % len(cells)]] = v
+        expected = docschema.validator().is_valid(one)     # jsonschema, with the format's decimal multipleOf
+        assert docschema.conforms(one) is expected
+        assert docschema.conforms(one) is expected         # asked again: the remembered answer
+        assert (docschema.problems(one) == []) is expected
+
+
+_N9_PATTERNS = [re.compile(p) for r in narrative.fmtmod.load().rules if r.id == "N9" for p in r.params["patterns"]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["本报告为", "特此发布", "2021年度", "2022年", "政府信息公开", "工作年度报告", "统计",
+                                 "时限为", "2021年1月1日至12月31日", "２０２１", "x2021", "，", "。", "\n", "\r\n"]),
+                max_size=30).map("".join))
+def test_the_first_stale_year_is_the_one_read_paragraph_by_paragraph(text):
+    patterns = _N9_PATTERNS + [re.compile(r"\D(?P<year>\d{4})\D")]        # one that needs no word: read everywhere
+    for some in (patterns[:-1], patterns, patterns[-1:]):
+        for year in (2021, 2022):
+            naive = next(((pi, m) for pi, para in enumerate(narrative._half_width(text)[1], 1) for rx in some
+                          for m in rx.finditer(para) if narrative._stale(m, year)), None)
+            fast = narrative._first_stale(text, some, year)
+            assert (fast and (fast[0], fast[1].re, fast[1].span())) == (naive and (naive[0], naive[1].re, naive[1].span()))
+
+
+# --- sentences found from where their ends stand are the pattern's, paragraph by paragraph -------------------
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["收到申请", "a", " ", "。", "；", ";", "！", "？", "!", "?", "。。", "\n", "\r\n", "\u2028",
+                                 "\n\n", "，", "１２件"]), max_size=40).map("".join))
+def test_sentences_from_their_ends_are_the_pattern_s(text):
+    whole, sentences, starts = narrative._text_sentences(text)
+    paragraphs = narrative._half_width(text)[1]
+    expected, at = [], 0
+    for pi, para in enumerate(paragraphs, 1):
+        expected += [((pi, m.group(0)), at + m.start()) for m in narrative._SENTENCE.finditer(para)]
+        at += len(para) + 1
+    assert whole == "\n".join(paragraphs)
+    assert list(zip(sentences, starts)) == expected
+
+
+def test_the_sentence_ends_are_the_pattern_s_and_the_lexicon_s():
+    assert narrative._SENTENCE.pattern == "[^" + narrative._SENTENCE_ENDS + "\\n]+[" + narrative._SENTENCE_ENDS + "]?"
+    assert set(narrative._SENTENCE_ENDS) == set(narrative.lexicon()["sentence_ends"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["信息处理费", "处理费", "费用", "收费", "。", "\n", "a", "未收到过", "未收到"]), max_size=30)
+       .map("".join))
+def test_looking_for_the_shortest_words_finds_the_sentences_holding_any(text):
+    sentences = narrative._text_sentences(text)[1]
+    for words in (("信息处理费", "处理费", "收费"), ("未收到过", "未收到", "费用"), ("处理费", "处理费")):
+        expected = tuple(i for i, (_, sent) in enumerate(sentences) if any(w in sent for w in words))
+        assert narrative._sentences_holding(words, text) == expected

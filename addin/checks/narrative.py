@@ -11,16 +11,24 @@ numerals ("十二件", "一百零五件") all count.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 from addin.checks.findings import Finding
 from addin.format import fmt as fmtmod
 from addin.format import quantity
 from addin.format.record import MutableRecord, Record
 
+try:                               # the parser of re: what a pattern must hold, read from the pattern itself (_needs)
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:                # Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-_FULLWIDTH_DIGIT = re.compile("[０-９]")
+_FULLWIDTH_DIGITS = "０１２３４５６７８９"
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUMBER = (r"(?P<num>(?<!\d)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)|(?<![零〇一二两三四五六七八九十百千万])[零〇一二两三四五六七八九十百千万]+)"
@@ -33,7 +41,42 @@ def _number_rx() -> re.Pattern:
     """A count: a number and a unit of the lexicon (件, 起 for cases, 份 for applications …). Each alternative
     starts only where its run starts, so the scan is linear on long digit runs."""
     return re.compile(_NUMBER.replace("{units}", "|".join(map(re.escape, lexicon()["count_units"]))))
+# what may stand between a count's first character and its unit: the number's characters and spaces (a superset
+# of what _NUMBER lets stand there; the unit itself is never one of them)
+_BEFORE_UNIT = re.compile(r"[\d\s,零〇一二两三四五六七八九十百千万]")
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")   # = lexicon sentence_ends (tested)
+_SENTENCE_ENDS = "。；;！？!?"                             # the ends of _SENTENCE (tested)
+
+
+def _unit_starts(text: str) -> list[int]:
+    """Where a unit of the lexicon starts in the text, in order (str.find: a unit is rare, a number's first
+    character is not: "一" stands in every other sentence)."""
+    found = set()
+    for unit in lexicon()["count_units"]:
+        at = text.find(unit)
+        while at >= 0:
+            found.add(at)
+            at = text.find(unit, at + 1)
+    return sorted(found)
+
+
+def _counts(sent: str, units: list[int], pos: int = 0):
+    """The matches of _number_rx().finditer(sent, pos), given where the units start in sent (_unit_starts):
+    a count ends in a unit with only number characters and spaces before it, so the pattern is tried only at
+    the few places before a unit, from the left, as finditer would meet them."""
+    rx, before = _number_rx(), _BEFORE_UNIT.match
+    for u in units[bisect_left(units, pos):]:
+        if u < pos:
+            continue             # inside the count just found
+        start = u
+        while start > pos and before(sent, start - 1):
+            start -= 1           # no count starts further left: it would need this unit and a character that is not
+        for at in range(start, u + 1):
+            m = rx.match(sent, at)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
 
 
 def cn_to_int(s: str) -> int | None:
@@ -101,9 +144,10 @@ def _half_width(text: str) -> tuple[str, tuple[str, ...]]:
     rule that reads it (a 30,000-character narrative is read by a dozen rules). The mapping neither makes nor
     removes a line break, so its paragraphs are the text's paragraphs, translated. Translated only when it holds
     a full-width digit: str.translate looks up a CJK text's characters one by one (≈1 ms a workbook), a search
-    for the ten digits is twenty times faster."""
+    for the ten digits is twenty times faster (ten str.find, each one a scan for one character: again twenty times
+    faster than a pattern [０-９], which tests each character against the range)."""
     text = text or ""
-    whole = text.translate(_FULLWIDTH) if _FULLWIDTH_DIGIT.search(text) else text
+    whole = text.translate(_FULLWIDTH) if any(d in text for d in _FULLWIDTH_DIGITS) else text
     return whole, tuple(whole.splitlines())
 
 
@@ -180,12 +224,24 @@ def _after_words() -> frozenset:
     return frozenset(w for phs in lexicon()["quantities"].values() for ph in phs if ph.get("after") for w in ph["words"])
 
 
-def _bind_after(sent: str, kw_rx: re.Pattern, num_end: int):
+def _bind_after(sent: str, kw_rx: re.Pattern, num_end: int, units: list[int]):
     """A count with no word before it may take a word that follows it ("另有2件申请…顺延至下一年度办理"), for the
     words that may follow their count (lexicon: after), up to the next count or the sentence end."""
-    nxt = _number_rx().search(sent, num_end)
+    nxt = next(_counts(sent, units, num_end), None)
     k = next(kw_rx.finditer(sent, num_end, nxt.start() if nxt else len(sent)), None)
     return k if k is not None and k.group(0) in _after_words() else None
+
+
+def _units_by_sentence(text: str) -> dict[int, list[int]]:
+    """Sentence index → where units start in it (ascending), for the sentences of _text_sentences(text) that hold
+    a unit: only those can hold a count."""
+    whole, sentences, starts = _text_sentences(text)
+    out: dict[int, list[int]] = {}
+    for u in _unit_starts(whole):
+        i = bisect_right(starts, u) - 1
+        if i >= 0 and u < starts[i] + len(sentences[i][1]):
+            out.setdefault(i, []).append(u - starts[i])
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -195,14 +251,16 @@ def _scan(text: str) -> tuple[_Count, ...]:
     结转下年度继续办理, not T1's 办理)."""
     kw_rx = _all_keywords()
     out = []
-    for pi, sent in _text_sentences(text)[1]:
+    sentences = _text_sentences(text)[1]
+    for i, units in _units_by_sentence(text).items():
+        pi, sent = sentences[i]
         prev_end = 0
-        for m in _number_rx().finditer(sent):
+        for m in _counts(sent, units):
             seg_start, prev_end = prev_end, m.end()
             n = parse_number(m.group("num"))
             best = _bind(sent, kw_rx, seg_start, m.start()) if n is not None else None
             if best is None and n is not None:
-                best = _bind_after(sent, kw_rx, m.end())
+                best = _bind_after(sent, kw_rx, m.end(), units)
             if best is None:
                 continue
             pct = float(m.group("pct")) if m.group("pct") else None
@@ -253,40 +311,65 @@ def zero_claims(text: str, rule: fmtmod.Rule) -> list[tuple[int, str, str, dict]
     out = []
     claims = _zero_claim_forms(rule.id, rule.params.get("zero_unless"))
     whole, sentences, _ = _text_sentences(text) if text and claims else ("", (), ())
-    for claim, rx, words, may_hold, unless in claims:
+    # (pattern, sentence) → match: two claims of the same words search a sentence once (a pattern by its id:
+    # hashing a compiled pattern hashes its whole program, every time)
+    searched: dict = {}
+    for claim, rx, words, needs, may_hold, unless in claims:
         if not sentences:
             break
-        if not words and not may_hold(whole):
+        if needs:        # a pattern is tried only on the sentences holding a word it needs
+            read = _sentences_holding(needs, text)
+        elif words:
+            read = _holding(words, text)
+        elif may_hold(whole):
+            read = range(len(sentences))
+        else:
             continue     # no sentence can match what the whole text does not hold
-        for pi, sent in ([sentences[i] for i in _holding(words, text)] if words else sentences):
-            m = rx.search(sent)
-            if not m or (unless and unless.search(sent)) or (claim.get("near") and claim["near"] not in sent):
+        near, then = claim.get("near"), claim.get("then")
+        for i in read:
+            pi, sent = sentences[i]
+            m = searched.get((id(rx), i), False)
+            if m is False:
+                m = searched[id(rx), i] = rx.search(sent)
+            if not m or (near and near not in sent):
                 continue
-            clause = re.split(r"[，,；;。]", sent[m.end():], maxsplit=1)[0]
-            if claim.get("then") and claim["then"] not in m.group(0) + clause:
+            if then and then not in m.group(0) + _CLAUSE_BREAK.split(sent[m.end():], maxsplit=1)[0]:
+                continue
+            if unless and unless.search(sent):
                 continue
             out.append((pi, sent.strip(), m.group(0), claim))
     return out
 
 
+_CLAUSE_BREAK = re.compile(r"[，,；;。]")     # where the clause after a zero claim's words ends (its 'then')
+
+
 @lru_cache(maxsize=64)
 def _zero_claim_forms(rule_id: str, zero_unless: str | None) -> tuple:
-    """(claim, its pattern, its words or (), may_hold (for patterns), its 'unless') for a rule's claims, compiled
-    once a process. A claim of words reads only the sentences _holding them (the same words of two claims are
-    looked for once)."""
+    """(claim, its pattern, its words or (), the words its patterns need (_needs) or None, may_hold (for patterns
+    that need no word), its 'unless') for a rule's claims, compiled once a process. A claim of words reads only
+    the sentences _holding them (the same words of two claims are looked for once)."""
     unless_all = re.compile(zero_unless) if zero_unless else None
     out = []
     for claim in lexicon()["zero"].get(rule_id, []):
         if "patterns" in claim:
-            rx, words, may_hold = re.compile("|".join(claim["patterns"])), (), _may_hold(tuple(claim["patterns"]))
+            joined = "|".join(claim["patterns"])
+            rx, words, needs = re.compile(joined), (), _needs(joined)
+            may_hold = _may_hold(tuple(claim["patterns"]))
         else:
-            rx, words, may_hold = _keyword_rx_of(tuple(claim["words"])), tuple(claim["words"]), None
-        out.append((claim, rx, words, may_hold, re.compile(claim["unless"]) if claim.get("unless") else unless_all))
+            rx, words, needs, may_hold = _keyword_rx_of(tuple(claim["words"])), tuple(claim["words"]), None, None
+        out.append((claim, rx, words, needs, may_hold,
+                    re.compile(claim["unless"]) if claim.get("unless") else unless_all))
     return tuple(out)
 
 
 @lru_cache(maxsize=64)
 def _holding(words: tuple[str, ...], text: str) -> tuple[int, ...]:
+    """_sentences_holding, once per text for the claims and rules that look for the same words."""
+    return _sentences_holding(words, text)
+
+
+def _sentences_holding(words: tuple[str, ...], text: str) -> tuple[int, ...]:
     """The sentences of _text_sentences(text) that hold one of the words (their indices, in order), found with
     str.find in the whole text, of which each sentence is a piece: a long text is not searched sentence by
     sentence for a word it holds a few times."""
@@ -294,7 +377,7 @@ def _holding(words: tuple[str, ...], text: str) -> tuple[int, ...]:
     if not all(words):
         return tuple(range(len(sentences)))    # the empty word is in every sentence
     hit = set()
-    for w in words:
+    for w in _shortest(words):
         at = whole.find(w)
         while at >= 0:
             i = bisect_right(starts, at) - 1
@@ -302,6 +385,77 @@ def _holding(words: tuple[str, ...], text: str) -> tuple[int, ...]:
                 hit.add(i)
             at = whole.find(w, at + 1)
     return tuple(sorted(hit))
+
+
+@lru_cache(maxsize=256)
+def _shortest(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words that hold no other of them: a piece of text holding 信息处理费 holds 处理费, so looking for
+    处理费 finds it (one pass over a long text less for each word left out)."""
+    return tuple(w for w in dict.fromkeys(words) if not any(v != w and v in w for v in words))
+
+
+@lru_cache(maxsize=256)
+def _needs(pattern: str) -> tuple[str, ...] | None:
+    """Words of which every match of the pattern holds one (so a text holding none of them has no match,
+    wherever it starts or ends: anchors and look-arounds do not matter), read from the pattern: runs of literal
+    characters and alternations of them. Words of two or more characters win (a single one is in most
+    sentences), then the fewest (one str.find each). None when the pattern needs no word this can see (or
+    ignores case)."""
+    try:
+        tree = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    if tree.state.flags & re.IGNORECASE:
+        return None
+    needs = _sequence_needs(list(tree))
+    return needs[0] if needs else None
+
+
+_MAX_WORDS = 16    # an alternation times an alternation: past this many words a find each costs more than it saves
+
+
+def _sequence_needs(items: list) -> tuple[tuple[str, ...], bool] | None:
+    """(words, exact) for a sequence of parsed items: exact when every match *is* one of the words (then the
+    words extend with the next item's), else one of them is in every match."""
+    found, run, exact = [], ("",), True          # run: the words the items since the last break spell exactly
+    for op, av in items:
+        need = _item_needs(op, av)
+        if need is not None and need[1] and len(run) * len(need[0]) <= _MAX_WORDS:
+            run = tuple(a + b for a in run for b in need[0])
+            continue
+        exact = False
+        found.append(run)
+        if need is None:
+            run = ("",)
+        elif need[1]:            # spelled exactly, but too many words to join to the run: a run of its own
+            run = need[0]
+        else:
+            found.append(need[0])
+            run = ("",)
+    if exact:
+        return (run, True) if all(run) else None
+    found.append(run)
+    found = [tuple(w for w in ws if not any(v != w and v in w for v in ws)) for ws in found if all(ws)]
+    best = min(found, key=lambda ws: (min(map(len, ws)) < 2, len(ws), -min(map(len, ws))), default=None)
+    return (best, False) if best else None
+
+
+def _item_needs(op, av) -> tuple[tuple[str, ...], bool] | None:
+    if op is _sre.LITERAL:
+        return (chr(av),), True
+    if op is _sre.IN and all(o is _sre.LITERAL for o, _ in av):      # (?:现|特) is parsed as [现特]
+        return tuple(chr(c) for _, c in av), True
+    if op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+        return _sequence_needs(list(av[3]))
+    if op is _sre.BRANCH:
+        branches = [_sequence_needs(list(b)) for b in av[1]]
+        if not all(branches):
+            return None
+        return tuple(dict.fromkeys(w for ws, _ in branches for w in ws)), all(x for _, x in branches)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
+        inner = _sequence_needs(list(av[2]))
+        return (inner[0], inner[1] and av[0] == av[1] == 1) if inner else None
+    return None
 
 
 def _may_hold(patterns: tuple[str, ...]):
@@ -321,13 +475,28 @@ def _text_sentences(text: str) -> tuple[str, tuple[tuple[int, str], ...], tuple[
     each sentence starts in it: made once per text for the counts, the zero claims of every rule and the fee
     statement."""
     paragraphs = _half_width(text)[1]
-    sentences, starts, at = [], [], 0
-    for pi, para in enumerate(paragraphs, 1):
-        for m in _SENTENCE.finditer(para):     # = _sentences(para), with where each one starts
-            sentences.append((pi, m.group(0)))
-            starts.append(at + m.start())
-        at += len(para) + 1
-    return "\n".join(paragraphs), tuple(sentences), tuple(starts)
+    whole = "\n".join(paragraphs)
+    # = _sentences(para) of each paragraph: the runs between sentence ends and line breaks (each with the one end
+    # that closes it), found from where the ends stand (str.find of each end: a pattern tests every character)
+    stops = []
+    for end in _SENTENCE_ENDS + "\n":
+        at = whole.find(end)
+        while at >= 0:
+            stops.append(at)
+            at = whole.find(end, at + 1)
+    stops.sort()
+    sentences, starts, at, pi = [], [], 0, 1
+    for stop in stops:
+        line_break = whole[stop] == "\n"
+        if stop > at:
+            sentences.append((pi, whole[at:stop] if line_break else whole[at:stop + 1]))
+            starts.append(at)
+        pi += line_break
+        at = stop + 1
+    if at < len(whole):
+        sentences.append((pi, whole[at:]))
+        starts.append(at)
+    return whole, tuple(sentences), tuple(starts)
 
 
 @lru_cache(maxsize=256)
@@ -468,7 +637,7 @@ def _said(ctx, vals: list[tuple[str, object]]) -> tuple[str, str]:
 def _value(ctx, qid: str):
     """A quantity's number, or None when one of its cells is invalid (a negative or text cell is reported on its
     own by the schema rules; compared with the text it would only say the same thing twice, wrongly)."""
-    if set(quantity.quantities()[qid]["cells"]) & ctx.invalid:
+    if ctx.invalid and not ctx.invalid.isdisjoint(quantity.quantities()[qid]["cells"]):
         return None
     return quantity.value(ctx.doc, qid)
 
@@ -630,9 +799,34 @@ def _first_stale(text: str, patterns: list[re.Pattern], year: int) -> tuple[int,
     pattern that finds nothing in the whole text finds nothing in any paragraph of it (when it has no anchor
     or look-around): it is not tried line by line."""
     whole, paragraphs = _half_width(text)
-    live = [rx for rx in patterns if not _context_free(rx.pattern) or rx.search(whole)]
-    return next(((pi, m) for pi, para in enumerate(paragraphs, 1)
-                 for rx in live for m in rx.finditer(para) if _stale(m, year)), None)
+    live = []
+    for rx in patterns:
+        needs = None if rx.flags & re.IGNORECASE else _needs(rx.pattern)
+        if needs is not None:        # tried only on the paragraphs holding a word it needs
+            if any(w in whole for w in needs):
+                live.append((rx, _paragraphs_holding(needs, paragraphs)))
+        elif not _context_free(rx.pattern) or rx.search(whole):
+            live.append((rx, None))
+    if not live:
+        return None
+    tried = range(1, len(paragraphs) + 1) if any(lines is None for _, lines in live) else \
+        sorted(set().union(*(lines for _, lines in live)))
+    return next(((pi, m) for pi in tried for rx, lines in live if lines is None or pi in lines
+                 for m in rx.finditer(paragraphs[pi - 1]) if _stale(m, year)), None)
+
+
+def _paragraphs_holding(words: tuple[str, ...], paragraphs: tuple[str, ...]) -> set[int]:
+    """The paragraphs (1-based) that hold one of the words, found with str.find in them joined by line breaks
+    (a word with a line break may also be found across two: it is a screen, the pattern decides)."""
+    joined = "\n".join(paragraphs)
+    starts = list(accumulate((len(p) + 1 for p in paragraphs), initial=0))
+    hit = set()
+    for w in words:
+        at = joined.find(w)
+        while at >= 0:
+            hit.add(bisect_right(starts, at))
+            at = joined.find(w, at + 1)
+    return hit
 
 
 def _stale(m: re.Match, year: int) -> bool:

@@ -98,8 +98,7 @@ class _Context:
 def _schema_findings(ctx: _Context) -> list[Finding]:
     f = ctx.f
     seen: dict[str, Finding] = {}
-    if docschema.conforms(ctx.doc):   # the usual case: no need to import jsonschema (≈50–100 ms cold)
-        return []
+    # the usual case asks no jsonschema (≈50–100 ms to import): docschema's structural pass vouches for the document
     errors = sorted(docschema.problems(ctx.doc), key=lambda e: list(map(str, e.absolute_path)))
     for err in errors:
         path = list(err.absolute_path)
@@ -319,7 +318,8 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     """F4: blank table cells, one finding per rectangle of blank cells (a blank block is one defect, not one a row)."""
     out = []
     for table in ctx.f.tables:
-        blank = [c for c in _cell_ids(table) if ctx.doc["cells"].get(c) is None]
+        cells = ctx.doc["cells"]
+        blank = [c for c in _cell_ids(table) if cells.get(c) is None]
         for block in _blocks(ctx, blank):
             rows = list(dict.fromkeys(ctx.f.cells[c].row.label for c in block))
             span = rows[0] if len(rows) == 1 else f"{rows[0]} 至 {rows[-1]}（{len(rows)} 行）"
@@ -330,10 +330,30 @@ def check_blank(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
     return out
 
 
-@lru_cache(maxsize=32)
+# table → its cell ids, found by identity: hashing a Table hashes every row and column of it (a Table is frozen and
+# the entry keeps it alive, so an id is never another table's)
+_CELL_IDS: dict[int, tuple[fmtmod.Table, tuple[str, ...]]] = {}
+
+
 def _cell_ids(table: fmtmod.Table) -> tuple[str, ...]:
-    """A table's cell ids row by row (a Table is frozen: its ids never change)."""
-    return tuple(table.cell_id_of(row, c) for row in table.rows for c in table.columns)
+    """A table's cell ids row by row."""
+    known = _CELL_IDS.get(id(table))
+    if known is None or known[0] is not table:
+        if len(_CELL_IDS) >= 64:
+            _CELL_IDS.clear()
+        known = _CELL_IDS[id(table)] = (table, tuple(table.cell_id_of(row, c) for row in table.rows
+                                                     for c in table.columns))
+    return known[1]
+
+
+_SHEET_CELL = re.compile(r".+!([A-Z]+)(\d+)")
+
+
+@lru_cache(maxsize=4096)     # the same few hundred addresses in every workbook of a batch
+def _grid_position(address: str) -> tuple[int, int] | None:
+    """(row, column) of 'Sheet!B7'; None when the address is not a plain A1 reference on a sheet."""
+    m = _SHEET_CELL.fullmatch(address)
+    return (int(m.group(2)), layout.column_index(m.group(1))) if m else None
 
 
 def _blocks(ctx: _Context, cells: list[str]) -> list[list[str]]:
@@ -342,8 +362,8 @@ def _blocks(ctx: _Context, cells: list[str]) -> list[list[str]]:
     grid = layout.load().pos           # a published report (audit) locates cells by line: use the template's grid
     pos = {}
     for c in cells:
-        m = re.fullmatch(r".+!([A-Z]+)(\d+)", ctx.locate(c))
-        pos[c] = (int(m.group(2)), layout.column_index(m.group(1))) if m else (grid[c][1:] if c in grid else None)
+        at = _grid_position(ctx.locate(c))
+        pos[c] = at if at is not None else (grid[c][1:] if c in grid else None)
     at = {p: c for c, p in pos.items() if p}
     blocks = [[at[(i, k)] for i in range(r, r2 + 1) for k in range(c, c2 + 1)] for r, c, r2, c2 in layout.cover(set(at))]
     return blocks + [[c] for c, p in pos.items() if p is None]
@@ -379,7 +399,7 @@ def check_not_empty(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
 
 def char_count(text: str) -> int:
     """字数 as staff count it: every character but whitespace (punctuation counts)."""
-    return len("".join(text.split()))     # str.split() splits on exactly what str.isspace() calls space
+    return sum(map(len, text.split()))    # str.split() splits on exactly what str.isspace() calls space
 
 
 def check_length(ctx: _Context, rule: fmtmod.Rule) -> list[Finding]:
@@ -452,11 +472,13 @@ def apply_explanations(findings: list[Finding], explanations: list[dict]) -> lis
     whole 单元格 text pasted from 校验结果; rule ids in any case.
     """
     used: set[int] = set()
+    # only the 问题 of a rule some row names can be explained (most workbooks have no row at all)
+    named = {rule_id(e.get("rule")) for e in explanations if isinstance(e, dict)}
     # a 对象 copied from 校验结果 names one 问题 exactly; only other wordings are read leniently (word by word,
     # where '表三' alone would fit every 问题 on that sheet)
-    labels = {(x.rule, _shown(object_label(x))) for x in findings if x.severity == EXPLAIN}
+    labels = {(x.rule, _shown(object_label(x))) for x in findings if x.severity == EXPLAIN and x.rule in named}
     for x in findings:
-        if x.severity != EXPLAIN:
+        if x.severity != EXPLAIN or x.rule not in named:
             continue
         keys = _explanation_keys(x)
         for i, e in enumerate(explanations):

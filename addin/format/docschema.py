@@ -159,9 +159,11 @@ def _ok(v, s: dict, root: dict) -> bool:
 def _check_of(s, root: dict) -> Check:
     if _CHECKS["root"] is not root:
         _CHECKS["root"], _CHECKS["by_id"] = root, {}
-    check = _CHECKS["by_id"].get(id(s))
+    table = _CHECKS["by_id"]
+    check = table.get(id(s))
     if check is None:
-        check = _CHECKS["by_id"][id(s)] = _compile(s, root)
+        table[id(s)] = lambda v: table[id(s)](v)     # stands in while compiling, for a $ref that recurses here
+        check = table[id(s)] = _compile(s, root)
     return check
 
 
@@ -171,11 +173,51 @@ def _unsure(_v) -> bool:
 
 def _compile(s, root: dict) -> Check:
     """The node's keywords as steps, tried in a fixed order; a node with a keyword this pass does not know
-    answers _Unsure when a value reaches it (jsonschema decides)."""
+    answers _Unsure when a value reaches it (jsonschema decides). The schema `true` accepts every value."""
+    if s is True:
+        return lambda _v: True
     if not isinstance(s, dict) or not set(s) <= _KNOWN:
         return _unsure
+    target = _definition(s, root)
+    if target is not None and set(s) <= {"$ref"} | _ANNOTATIONS:
+        return _check_of(target, root)      # a node that only names a definition checks as the definition
     steps = [step for make in _STEPS if (step := make(s, root)) is not None]
-    return reduce(_both, steps) if steps else (lambda _v: True)
+    check = reduce(_both, steps) if steps else (lambda _v: True)
+    return _memoized(check) if set(s) <= _SCALAR_KEYWORDS else check
+
+
+_ANNOTATIONS = {"title", "description", "$id", "$schema"}
+# keywords that look at nothing but the value itself: their answer for a number or null is the same every time
+_SCALAR_KEYWORDS = {"type", "enum", "const", "minimum", "maximum", "multipleOf", "minLength", "maxLength",
+                    "pattern"} | _ANNOTATIONS
+_MEMO_MAX = 1024
+
+
+def _definition(s: dict, root: dict) -> dict | None:
+    ref = s.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        return None
+    return (root.get("$defs") or {}).get(ref[len("#/$defs/"):])
+
+
+def _memoized(check: Check) -> Check:
+    """A scalar node's check remembered for ints, floats and null (a table cell holds one of a few hundred
+    counts; an amount's multipleOf is worked out in decimal): keyed on the value's type and value (True is not
+    1), at most _MEMO_MAX answers, never an exception."""
+    memo: dict = {}
+
+    def remembered(v) -> bool:
+        kind = type(v)
+        if kind is not int and kind is not float and v is not None:
+            return check(v)
+        key = (kind, v)
+        known = memo.get(key)
+        if known is None:
+            known = check(v)
+            if len(memo) < _MEMO_MAX:
+                memo[key] = known
+        return known
+    return remembered
 
 
 def _both(first: Check, then: Check) -> Check:
@@ -307,15 +349,20 @@ def validator():
     return _validator_class()(load_schema())
 
 
-def problems(doc):
-    """jsonschema's errors for the document (the contract, and what the messages are made from), asked only of
-    the parts the structural pass cannot vouch for: a 30,000-character narrative over the limit does not send
-    600 sound cells through jsonschema (≈20 ms a workbook of a batch). A part vouched for is replaced by the
-    schema `true`, which can only drop errors that part does not have: the errors are jsonschema's own."""
+def problems(doc) -> list:
+    """jsonschema's errors for the document (the contract, and what the messages are made from): none without
+    asking it when the structural pass vouches for every part and for the document around them (= conforms,
+    each part checked once), else asked only of the parts the structural pass cannot vouch for: a
+    30,000-character narrative over the limit does not send 600 sound cells through jsonschema (≈20 ms a
+    workbook of a batch). A part vouched for is replaced by the schema `true`, which can only drop errors that
+    part does not have: the errors are jsonschema's own."""
     schema = load_schema()
     props = schema["properties"]
-    sure = frozenset(k for k in props if isinstance(doc, dict) and k in doc and _part_conforms(doc[k], props[k]))
-    return (_validator_without(sure) if sure else validator()).iter_errors(doc)
+    present = [k for k in props if isinstance(doc, dict) and k in doc]
+    sure = frozenset(k for k in present if _part_conforms(doc[k], props[k]))
+    if len(sure) == len(present) and _part_conforms(doc, _schema_without(sure)):
+        return []
+    return list((_validator_without(sure) if sure else validator()).iter_errors(doc))
 
 
 def _part_conforms(value, sub: dict) -> bool:
@@ -325,18 +372,32 @@ def _part_conforms(value, sub: dict) -> bool:
         return False
 
 
+# one per set of parts (a schema has a handful: never evicted, so the ids the structural pass keys on stay theirs)
+@lru_cache(maxsize=None)
+def _schema_without(sure: frozenset) -> dict:
+    schema = load_schema()
+    return {**schema, "properties": {k: (True if k in sure else sub) for k, sub in schema["properties"].items()}}
+
+
 @lru_cache(maxsize=32)
 def _validator_without(sure: frozenset):
-    schema = load_schema()
-    props = {k: (True if k in sure else sub) for k, sub in schema["properties"].items()}
-    return _validator_class()({**schema, "properties": props})
+    return _validator_class()(_schema_without(sure))
+
+
+def _max_length(validator, limit, instance, schema):
+    """maxLength as jsonschema's, without the repr of the text in its message (a 30,000-character narrative over
+    the limit cost a repr of it per check): the findings are made from the keyword and its limit, never from
+    jsonschema's English message."""
+    if validator.is_type(instance, "string") and len(instance) > limit:
+        from jsonschema.exceptions import ValidationError
+        yield ValidationError(f"is longer than {limit} characters ({len(instance)})")
 
 
 @lru_cache(maxsize=None)
 def _validator_class():
     from jsonschema import Draft202012Validator, validators
 
-    return validators.extend(Draft202012Validator, {"multipleOf": _exact_multiple_of})
+    return validators.extend(Draft202012Validator, {"multipleOf": _exact_multiple_of, "maxLength": _max_length})
 
 
 @lru_cache(maxsize=None)

@@ -21,9 +21,9 @@ def quantities() -> dict[str, dict]:
 
 def value(doc: dict, qid: str):
     """The quantity's value: the sum of its cells (blanks count 0); None if a cell is not a number."""
-    total = 0
+    total, cells = 0, doc.get("cells") or {}
     for c in quantities()[qid]["cells"]:
-        v = (doc.get("cells") or {}).get(c)
+        v = cells.get(c)
         if v is None:
             continue
         if isinstance(v, bool) or not isinstance(v, (int, float)):
