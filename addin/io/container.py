@@ -174,10 +174,10 @@ class Unzipped(zipfile.ZipFile):
     """
 
     def __init__(self, data: bytes):
-        super().__init__(io.BytesIO(data))
         self._data = data
         self._whole: dict[str, bytes] = {}
         self._begun: dict[str, tuple[bytes, object]] = {}   # a part's head and the inflater that gave it
+        super().__init__(io.BytesIO(data))
 
     def close(self) -> None:
         self._whole.clear()
@@ -212,12 +212,10 @@ class Unzipped(zipfile.ZipFile):
                 got, d, rest = rest, None, b""
         else:
             return None
-        if d is not None:
+        if d is not None:       # all the input, as zipfile's full read takes it (no stream end needed: nor there)
             try:
                 got += d.decompress(rest)
             except zlib.error:
-                return None
-            if not d.eof:
                 return None
         if len(got) != info.file_size or zlib.crc32(got) != info.CRC:
             return None
@@ -240,14 +238,14 @@ class Unzipped(zipfile.ZipFile):
         if info.compress_type == zipfile.ZIP_STORED:
             return raw[:_CHUNK]
         # zipfile's first read inflates at most _CHUNK bytes out of the member's first _CHUNK: the same bytes
-        # here when they needed no more input, and zipfile is not at the end (no CRC to check) when the stream
-        # goes on with input to spare
+        # here when they needed no more input, and zipfile is not at the end (no CRC to check) when input is
+        # left over (the _CHUNK bytes filled before the stream ended)
         d = zlib.decompressobj(-15)
         try:
             got = d.decompress(raw, _CHUNK)
         except zlib.error:
             return None
-        if len(got) != _CHUNK or d.eof or not d.unconsumed_tail or len(raw) - len(d.unconsumed_tail) > _CHUNK:
+        if not d.unconsumed_tail or len(raw) - len(d.unconsumed_tail) > _CHUNK:
             return None
         self._begun[name] = (got, d)
         return got
