@@ -321,3 +321,51 @@ def test_fast_parts_are_zipfiles_parts_under_random_damage():
                     assert whole == _zipfile_read(bad, name, None)
                     assert zlib.crc32(whole) == z.getinfo(name).CRC
     assert fast > cut // 2        # most damage misses a given part: the fast path was exercised, not skipped
+
+
+# --- parts met before: the cache of inflated members, keyed on their bytes ---------------------------------
+
+def test_a_part_met_before_is_served_from_its_bytes_and_only_from_them(tmp_path, monkeypatch, zipfile_only):
+    monkeypatch.setattr(container, "_KNOWN", container.OrderedDict())
+    monkeypatch.setattr(container, "_known_size", [0])
+    body = BODY.replace(b"text", b"TEXT")[:3000]        # read to its end by the prolog check
+    good = _example_with(EXTRA, _deflate(body), zipfile.ZIP_DEFLATED, len(body), zlib.crc32(body))
+    with container.Unzipped(good) as z:
+        assert z.whole(EXTRA) == body
+    key = (zlib.crc32(body), len(body), zipfile.ZIP_DEFLATED)
+    assert container._KNOWN[key][1] == body
+    with container.Unzipped(good) as z:                        # the same bytes again: the very same part
+        assert z.head(EXTRA) == body[:container.PROLOG_FIRST] and z.whole(EXTRA) is container._KNOWN[key][1]
+    # other bytes declaring the same size and CRC (a damaged copy): not the part met before; zipfile judges
+    raw = bytearray(_deflate(body))
+    raw[len(raw) // 2] ^= 0x10
+    bad = _example_with(EXTRA, bytes(raw), zipfile.ZIP_DEFLATED, len(body), zlib.crc32(body))
+    with container.Unzipped(bad) as z:
+        assert z.whole(EXTRA) is None
+    assert _same_row_both_ways(_write(tmp_path, bad), zipfile_only)["error"]      # zipfile's words, as before
+
+
+def test_the_cache_is_bounded_in_bytes_least_recently_used_out(monkeypatch):
+    monkeypatch.setattr(container, "_KNOWN", container.OrderedDict())
+    monkeypatch.setattr(container, "_known_size", [0])
+    monkeypatch.setattr(container, "_KNOWN_MAX", 3 * (6000 + container._KNOWN_ENTRY))   # stored: kept once
+    parts = [bytes([65 + i]) * 6000 for i in range(5)]
+    zips = [_example_with(EXTRA, p, zipfile.ZIP_STORED, len(p), zlib.crc32(p)) for p in parts]
+    for data in zips[:3] + zips[:1] + zips[3:]:               # the first used again: the second goes first
+        with container.Unzipped(data) as z:
+            z.whole(EXTRA)
+    kept = {got[:1] for _, got in container._KNOWN.values() if len(got) == 6000}
+    assert kept == {b"A", b"D", b"E"} and container._known_size[0] <= container._KNOWN_MAX
+
+
+def test_two_encodings_of_one_part_take_one_place(monkeypatch):
+    """Deflated at two levels: the same size and CRC, other bytes; the later replaces the earlier, counted once."""
+    monkeypatch.setattr(container, "_KNOWN", container.OrderedDict())
+    monkeypatch.setattr(container, "_known_size", [0])
+    for level in (9, 1):
+        c = zlib.compressobj(level, zlib.DEFLATED, -15)
+        raw = c.compress(BODY) + c.flush()
+        with container.Unzipped(_example_with(EXTRA, raw, zipfile.ZIP_DEFLATED, len(BODY), zlib.crc32(BODY))) as z:
+            assert z.whole(EXTRA) == BODY
+    assert len(container._KNOWN) == 1 and container._KNOWN[(zlib.crc32(BODY), len(BODY), 8)][0] == raw
+    assert container._known_size[0] == sum(container._entry_size(*v) for v in container._KNOWN.values())

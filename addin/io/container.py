@@ -8,6 +8,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections import OrderedDict
 from pathlib import Path
 
 from addin.messages import refuse
@@ -69,6 +70,15 @@ def check(path: Path, keep_open: bool = False) -> zipfile.ZipFile | None:
         return z
     z.close()
     return None
+
+
+def unzipped(path: Path) -> zipfile.ZipFile:
+    """The zip of a workbook opened without the check (its check came before, or its reader refuses by itself):
+    read into memory like a checked one where it is of a workbook's size, else left to zipfile on the file."""
+    path = Path(path)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return zipfile.ZipFile(path)
+    return Unzipped(path.read_bytes())
 
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
@@ -163,6 +173,40 @@ _UTF8_NAME = 0x800
 _CHUNK = 4096                # zipfile.ZipExtFile.MIN_READ_SIZE: what its first read takes from the member
 
 
+# Parts inflated before, by their member's bytes: the units of a batch share their template's parts (theme,
+# styles, the instruction sheets), and the same deflated bytes with the same declared size and CRC always
+# inflate to the same checked part. Least recently used first out, bounded in bytes (an entry's overhead
+# counted, so that many tiny parts cannot grow it either).
+_KNOWN: OrderedDict[tuple[int, int, int], tuple[bytes, bytes]] = OrderedDict()
+_KNOWN_MAX = 16 << 20
+_KNOWN_ENTRY = 200
+_known_size = [0]
+
+
+def _known(info: zipfile.ZipInfo, raw: bytes) -> bytes | None:
+    key = (info.CRC, info.file_size, info.compress_type)
+    hit = _KNOWN.get(key)
+    if hit is None or hit[0] != raw:
+        return None
+    _KNOWN.move_to_end(key)
+    return hit[1]
+
+
+def _remember(info: zipfile.ZipInfo, raw: bytes, got: bytes) -> None:
+    key = (info.CRC, info.file_size, info.compress_type)
+    old = _KNOWN.pop(key, None)
+    if old is not None:
+        _known_size[0] -= _entry_size(*old)
+    _KNOWN[key] = (raw, got)
+    _known_size[0] += _entry_size(raw, got)
+    while _known_size[0] > _KNOWN_MAX:
+        _known_size[0] -= _entry_size(*_KNOWN.popitem(last=False)[1])
+
+
+def _entry_size(raw: bytes, got: bytes) -> int:
+    return len(raw) + (len(got) if got is not raw else 0) + _KNOWN_ENTRY
+
+
 class Unzipped(zipfile.ZipFile):
     """A zip read from bytes in memory, whose parts are inflated at most once each, straight from the member's
     data: the container check inflates a part's head and the reader, asking for the whole, goes on from there
@@ -200,27 +244,32 @@ class Unzipped(zipfile.ZipFile):
         if got is not None or self.fp is None:
             return got
         info = self.getinfo(name)
-        if info.file_size > WHOLE_MAX:
+        span = self._span(info) if info.file_size <= WHOLE_MAX else None
+        if span is None:
             return None
-        begun = self._begun.pop(name, None)
-        if begun is not None:
-            got, d = begun
-            rest = d.unconsumed_tail
-        elif (span := self._span(info)) is not None:
-            got, d, rest = b"", zlib.decompressobj(-15), self._data[span[0]:span[1]]
-            if info.compress_type == zipfile.ZIP_STORED:
-                got, d, rest = rest, None, b""
-        else:
-            return None
-        if d is not None:       # all the input, as zipfile's full read takes it (no stream end needed: nor there)
-            try:
-                got += d.decompress(rest)
-            except zlib.error:
+        raw = self._data[span[0]:span[1]]
+        got = _known(info, raw)
+        if got is None:
+            got = self._inflated(name, info, raw)
+            if got is None:
                 return None
-        if len(got) != info.file_size or zlib.crc32(got) != info.CRC:
-            return None
+            _remember(info, raw, got)
         self._whole[name] = got
         return got
+
+    def _inflated(self, name: str, info: zipfile.ZipInfo, raw: bytes) -> bytes | None:
+        """zipfile's full read on the plain path: all the input inflated (on from the head, where one was read:
+        no stream end needed, nor is it there), then its size and CRC as declared."""
+        if info.compress_type == zipfile.ZIP_STORED:
+            got = raw
+        else:
+            got, d = self._begun.pop(name, (b"", None))
+            rest = raw if d is None else d.unconsumed_tail
+            try:
+                got += (d or zlib.decompressobj(-15)).decompress(rest)
+            except zlib.error:
+                return None
+        return got if len(got) == info.file_size and zlib.crc32(got) == info.CRC else None
 
     def head(self, name: str) -> bytes | None:
         """The part's first _CHUNK bytes (all of a shorter one) as zipfile's open(name).read(_CHUNK) gives them
@@ -235,6 +284,9 @@ class Unzipped(zipfile.ZipFile):
         if span is None:
             return None
         raw = self._data[span[0]:span[1]]
+        if info.file_size <= WHOLE_MAX and (got := _known(info, raw)) is not None:
+            self._whole[name] = got       # the same member met whole before: its head is zipfile's too
+            return got[:_CHUNK]
         if info.compress_type == zipfile.ZIP_STORED:
             return raw[:_CHUNK]
         # zipfile's first read inflates at most _CHUNK bytes out of the member's first _CHUNK: the same bytes
