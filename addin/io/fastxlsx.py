@@ -22,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from xml.parsers import expat
 
+from addin.io import container
+
 MAX_CELLS_PER_SHEET = 100_000      # a filled template has ~2,000; a sheet with more is refused (README limits)
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
@@ -575,7 +577,7 @@ class Sheet:
 class Book:
     def __init__(self, path: Path, opened: zipfile.ZipFile | None = None):
         self.path = path
-        self.zip = opened or zipfile.ZipFile(path)
+        self.zip = opened or container.unzipped(path)
         self.defined_names: dict[str, Name] = {}
         self.worksheets: list[Sheet] = []
         self.sheetnames: list[str] = []
@@ -594,7 +596,7 @@ class Book:
 
     # workbook.xml + its rels: sheets and defined names; stops at the end of <definedNames>
     def _read_workbook(self) -> None:
-        rels = self._rels("xl/_rels/workbook.xml.rels", "xl")
+        rels = self._workbook_rels = self._rels("xl/_rels/workbook.xml.rels", "xl")   # the strings' part too
         sheets: list[tuple[str, str, str]] = []
         names: list[tuple[str, str | None, list[str]]] = []
         current: list = []
@@ -947,7 +949,7 @@ class Book:
             return self._strings
         last = max(missing)
         if self._sst_part is None:
-            self._sst_part = next((p for p, kind in self._rels("xl/_rels/workbook.xml.rels", "xl").values()
+            self._sst_part = next((p for p, kind in self._workbook_rels.values()
                                    if kind.endswith("/sharedStrings")), "xl/sharedStrings.xml")
         part = self._sst_part
         if self._sst_inners is None and part in self.zip.NameToInfo:
