@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from addin.io import fastxlsx
@@ -376,3 +376,27 @@ def test_workbook_and_relationships_read_as_before_are_kept_only_for_the_same_by
         assert "说明2" in read(renamed)[0] and "说明" not in read(renamed)[0]
         assert read(swapped)[1:] == example[:0:-1]          # 表二 reads 表三's part and the other way round
         assert read(EXAMPLE_XLSX) == example
+
+
+def test_units_saved_with_the_cursor_elsewhere_share_a_shape():
+    a = _with_texts("a", "1").replace(b"<sheetData>", b'<sheetViews><sheetView workbookViewId="0"><selection '
+                                      b'activeCell="D7" sqref="D7 E9:F10"/></sheetView></sheetViews><sheetData>')
+    b = a.replace(b'activeCell="D7" sqref="D7 E9:F10"', b'activeCell="$A$1" sqref="A1"')
+    assert fastxlsx._cut_texts(a)[0] == fastxlsx._cut_texts(b)[0]
+    inside = a.replace(b'<t>a</t>', b'<t>x activeCell="D7" y</t>')      # not before <sheetData>: a text, kept
+    assert b'activeCell="D7" y' in fastxlsx._cut_texts(inside.replace(b"<t>x", "<t>中".encode()))[0]
+
+
+VIEWS = st.lists(st.sampled_from([b" activeCell=", b" sqref=", b'"', b"D7", b" ", b":", b"$", b"<", b"/>", b">",
+                                  b"a", b"=", b"&", b"'", b"selection", b"<selection"]), max_size=10)
+
+
+@settings(max_examples=400, deadline=None)
+@given(view=VIEWS)
+@example(view=[b" activeCell=", b'"', b"<", b'"'])                       # '<' in a value: malformed, cut or not
+@example(view=[b" activeCell=", b'"', b"D7", b'"', b" sqref=", b'"', b"D7", b'" a="', b'"'])
+@example(view=[b" activeCell=", b'"', b"D7", b'" ', b'"', b'"'])
+def test_a_shape_without_the_cursor_is_well_formed_exactly_when_its_part_is(view):
+    part = _with_texts("a", "1").replace(b"<sheetData>", b"<sheetViews><sheetView><selection" + b"".join(view)
+                                         + b"/></sheetView></sheetViews><sheetData>")
+    assert fastxlsx._well_formed(part) == fastxlsx._well_formed(fastxlsx._cut_texts(part)[0])

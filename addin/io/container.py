@@ -183,6 +183,12 @@ _KNOWN_ENTRY = 200
 _known_size = [0]
 
 
+def forget() -> None:
+    """Empty the parts kept across a batch (reader.forget: measuring a template's first unit)."""
+    _KNOWN.clear()
+    _known_size[0] = 0
+
+
 def _known(info: zipfile.ZipInfo, raw: bytes) -> bytes | None:
     key = (info.CRC, info.file_size, info.compress_type)
     hit = _KNOWN.get(key)

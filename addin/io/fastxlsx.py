@@ -247,14 +247,24 @@ _CUT = b"\x7f"          # where a text was cut: DEL, a character like any other 
 
 
 def _cut_texts(data: bytes) -> tuple[bytes, list[bytes], list[bytes]]:
-    """(the part's shape, the texts cut from its <v>, those cut from its <t>), each in document order."""
+    """(the part's shape, the texts cut from its <v>, those cut from its <t>, each in document order). The
+    cursor's place is cut from the shape too (_VIEW)."""
     pieces = _V_TEXT.split(data)
     values = pieces[2::3]
     pieces[2::3] = [_CUT] * len(values)
     pieces = _T_TEXT.split(b"".join(pieces))
     texts = pieces[2::3]
     pieces[2::3] = [_CUT] * len(texts)
-    return b"".join(pieces), values, texts
+    shape = b"".join(pieces)
+    start = shape.find(b"<sheetData")
+    return (_VIEW.sub(rb'\1"', shape[:start]) + shape[start:] if start > 0 else shape), values, texts
+
+
+# Where the cursor stood when the unit was saved (<selection activeCell="D7" sqref="D7"/>, the pane's top left
+# cell): every unit saved by Excel or WPS has its own, and the reader reads none of it. Cut from the shape before
+# <sheetData> only (no cell stands there): letters, digits, '$', ':' and spaces, which no markup is made of, so
+# the shape stays well-formed exactly when the part is.
+_VIEW = re.compile(rb'( (?:activeCell|sqref|topLeftCell)=")[A-Z0-9:$ ]{1,512}"')
 
 
 def _shape_verdict(shape: bytes) -> tuple[tuple, tuple[int, int], list[_Range]] | bool:

@@ -325,7 +325,10 @@ _PLANS: dict[tuple, _Plan] = {}
 
 
 def forget() -> None:
-    """Empty what the reader keeps across a batch (fastxlsx.forget, and the plans of the names)."""
+    """Empty what the reader keeps across a batch (the zip's and fastxlsx's, and the plans of the names)."""
+    from addin.io import fastxlsx
+
+    container.forget()
     fastxlsx.forget()
     _PLANS.clear()
 
