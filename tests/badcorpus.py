@@ -169,6 +169,44 @@ def _(d):
     return validate(d / "a.xlsx")
 
 
+def damaged_member(path: Path, part: str, at: int) -> Path:
+    """`path` with 64 bytes of one member's deflate stream flipped, `at` bytes into it (negative: from its end)."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(part)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    at = at if at >= 0 else info.compress_size + at
+    for i in range(start + at, start + at + 64):
+        data[i] ^= 0x55
+    path.write_bytes(bytes(data))
+    return path
+
+
+@case("deflate-damaged", "一个部件的压缩数据损坏（检查时读到的开头）", 2, ["input.corrupt"], "已损坏")
+def _(d):
+    return validate(damaged_member(example_copy(d), "xl/styles.xml", 100))
+
+
+@case("deflate-damaged-late", "正文部件的压缩数据在 4 KB 之后才损坏（读取整张表时才遇到）", 2, ["input.corrupt"],
+      "已损坏")
+def _(d):
+    rng = random.Random(7)
+
+    def fn(wb):                  # text that compresses badly: the sheet's stream runs well past its first 4 KB
+        b = layout.load().blocks["overview"]
+        for r in range(b.first_row, b.last_row + 1):
+            wb[b.sheet].cell(r, b.col).value = "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(60))
+    path = edited(d, fn)
+    from addin.io import fastxlsx
+
+    book = fastxlsx.Book(path)
+    part = book[layout.load().blocks["overview"].sheet].part
+    book.close()
+    with zipfile.ZipFile(path) as z:
+        assert z.getinfo(part).compress_size > 8192
+    return validate(damaged_member(path, part, -200))
+
+
 @case("zip-no-workbook", "普通压缩包改名为 .xlsx", 2, ["input.not_workbook"], "不含 Excel 工作簿的内容")
 def _(d):
     with zipfile.ZipFile(d / "a.xlsx", "w") as z:

@@ -60,16 +60,23 @@ def check(path: Path, keep_open: bool = False) -> zipfile.ZipFile | None:
         infos = z.infolist()
         _check_sizes(path, infos)
         _check_parts(path, z, {i.filename for i in infos})
-    except damaged:
+    except BaseException as e:
         z.close()
-        raise refuse("input.corrupt", path=path)
-    except BaseException:
-        z.close()
+        if isinstance(e, damaged) or damaged_part(e):
+            raise refuse("input.corrupt", path=path)
         raise
     if keep_open:
         return z
     z.close()
     return None
+
+
+def damaged_part(e: BaseException) -> bool:
+    """What zipfile and zlib raise on a damaged member, where it is read: a deflate stream that does not inflate
+    (zlib.error), one that ends early, a compression method or an encryption zipfile cannot read. The check
+    reads the parts' first bytes only; the reader meets damage further on when it reads a part whole."""
+    return (isinstance(e, (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError))
+            or (isinstance(e, RuntimeError) and "encrypted" in str(e)))
 
 
 def unzipped(path: Path) -> zipfile.ZipFile:

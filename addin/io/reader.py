@@ -64,6 +64,10 @@ def read(path: str | Path, fast: bool = True) -> Read:
             pass
         except fastxlsx.TooLarge as e:
             raise refuse("input.too_many_cells:streamed", path=path, sheet=e.sheet, limit=fastxlsx.MAX_CELLS_PER_SHEET)
+        except Exception as e:
+            if container.damaged_part(e):          # met past the part's first bytes, which the check read
+                raise refuse("input.corrupt", path=path) from None
+            raise
         finally:
             checked.close()          # the book's zip: closed however the read ended
     wb = open_workbook(path)
@@ -119,7 +123,12 @@ def check_cell_counts(path: Path) -> None:
     import zipfile
 
     with zipfile.ZipFile(path) as z:
-        _check_parts(z, [i.filename for i in z.infolist()], path)
+        try:
+            _check_parts(z, [i.filename for i in z.infolist()], path)
+        except Exception as e:
+            if container.damaged_part(e):
+                raise refuse("input.corrupt", path=path) from None
+            raise
 
 
 def _check_parts(z, parts: list[str], path: Path) -> None:
