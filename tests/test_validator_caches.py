@@ -174,6 +174,15 @@ def test_counts_found_from_their_units_are_the_pattern_s_matches(sent, pos):
     assert found == [(m.span(), m.groupdict()) for m in narrative._number_rx().finditer(sent, pos)]
 
 
+@pytest.mark.parametrize("run", [63, 64, 65, 200, 32760])
+@pytest.mark.parametrize("lead", ["", "申请", "1 2 ", "十"])
+def test_counts_after_long_runs_of_number_characters_are_the_pattern_s_matches(run, lead):
+    """Runs longer than the first window the run's start is looked for in (the hostile 32,760 digits)."""
+    sent = f"收到{lead}{'9' * run}件，又{' ' * run}3件"
+    found = [m.span() for m in narrative._counts(sent, narrative._unit_starts(sent), 1)]
+    assert found == [m.span() for m in narrative._number_rx().finditer(sent, 1)] != []
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(_COUNT_PIECES + _PIECES), max_size=40).map("".join))
 def test_units_by_sentence_are_the_units_of_each_sentence(text):

@@ -64,19 +64,32 @@ def _counts(sent: str, units: list[int], pos: int = 0):
     """The matches of _number_rx().finditer(sent, pos), given where the units start in sent (_unit_starts):
     a count ends in a unit with only number characters and spaces before it, so the pattern is tried only at
     the few places before a unit, from the left, as finditer would meet them."""
-    rx, before = _number_rx(), _BEFORE_UNIT.match
+    rx = _number_rx()
     for u in units[bisect_left(units, pos):]:
         if u < pos:
             continue             # inside the count just found
-        start = u
-        while start > pos and before(sent, start - 1):
-            start -= 1           # no count starts further left: it would need this unit and a character that is not
+        start = _run_start(sent, u, pos)   # no count starts further left: it would need a character that is not
         for at in range(start, u + 1):
             m = rx.match(sent, at)
             if m is not None:
                 yield m
                 pos = m.end()
                 break
+
+
+def _run_start(sent: str, u: int, pos: int) -> int:
+    """The leftmost index ≥ pos from which only number characters and spaces stand before u: matched on the
+    reversed text before u, in windows that double (a run of 32,760 digits is not walked a character at a time)."""
+    width = 64
+    while True:
+        left = max(pos, u - width)
+        run = _BEFORE_RUN.match(sent[left:u][::-1]).end()
+        if run < u - left or left == pos:
+            return u - run
+        width *= 2
+
+
+_BEFORE_RUN = re.compile(_BEFORE_UNIT.pattern + "*")
 
 
 def cn_to_int(s: str) -> int | None:
