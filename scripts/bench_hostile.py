@@ -18,6 +18,9 @@ import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from addin.format.layout import column_letter  # noqa: E402 — the checkout's, as benchmark.py imports it
+
 EXAMPLE = ROOT / "examples" / "zhongwei-ports-office-2022.xlsx"
 TIMEOUT = 120
 
@@ -59,7 +62,7 @@ def _in_sheet(title: str, rows_xml: str, drop_names: str | None = None):
 def labels_cubic(d: Path) -> Path:
     """One defined name deleted (label fallback runs), 4,000 cells of a 表四 header's text in two rows."""
     label = "行政复议"
-    cells = "".join(f'<c r="{_letter(c)}{r}" t="inlineStr"><is><t>{label}</t></is></c>'
+    cells = "".join(f'<c r="{column_letter(c)}{r}" t="inlineStr"><is><t>{label}</t></is></c>'
                     for r in (60, 61) for c in range(1, 2001))
     rows = f'<row r="60">{cells[:len(cells)//2]}</row><row r="61">{cells[len(cells)//2:]}</row>'
     return _rezip(d / "labels.xlsx", _in_sheet("表四", rows, drop_names="nb_t4_[^\"]*"))
@@ -92,7 +95,7 @@ def names_to_last_row(d: Path) -> Path:
 def hidden_ten_million(d: Path) -> Path:
     """A very hidden sheet holding as many cells as the 300 MB uncompressed limit allows (~10 million)."""
     n_rows, per_row = 100_000, 100
-    row = "".join(f'<c r="{_letter(c)}{{r}}"><v>1</v></c>' for c in range(1, per_row + 1))
+    row = "".join(f'<c r="{column_letter(c)}{{r}}"><v>1</v></c>' for c in range(1, per_row + 1))
     body = "".join(f'<row r="{r}">' + row.replace("{r}", str(r)) + "</row>" for r in range(1, n_rows + 1))
     sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
              f'spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>')
@@ -148,14 +151,6 @@ def _with_extra_sheet(dst: Path, sheet_xml: bytes, state: str) -> Path:
                                 b'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
         return data
     return _rezip(dst, change, {"xl/worksheets/big.xml": sheet_xml})
-
-
-def _letter(col: int) -> str:
-    s = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 CASES = {

@@ -219,19 +219,13 @@ def unit_texts(data: bytes, starts: list[bytes], tag: bytes) -> bytes:
     return data
 
 
-def letters(i: int) -> str:
-    out = ""
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
 def generate(d: Path, n: int) -> dict:
     """n unit workbooks named u1 … un (natural order matters), each with its own organ name, its own words in
     every narrative part and its own cursor in every sheet (as Excel and WPS save it: no two units' sheets are
     the same bytes), by patching a template at zip level (no openpyxl per unit: 10,000 units in seconds, not
     minutes)."""
+    from addin.format.layout import column_letter
+
     templates = variants(d / "templates")
     starts = text_starts()
     loaded = []
@@ -255,7 +249,7 @@ def generate(d: Path, n: int) -> dict:
             target.write_text("机关,年度\n某单位,2022\n", encoding="utf-8")
             continue
         name = f"某省第{i}号单位".encode("utf-8")
-        tag = f"({letters(i)}) ".encode("ascii")
+        tag = f"({column_letter(i)}) ".encode("ascii")
         part, pattern = sheet
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
             for info, data in members:

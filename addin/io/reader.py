@@ -759,26 +759,18 @@ def _label_findings(wb, f: fmtmod.Format, positions, by_name: set[str]) -> list[
     Each label is checked beside the data cell of its own row (row labels) or column (headers), as the
     defined names place them — so rows inserted by staff move labels and cells together and stay clean.
     """
-    lay = layout.load()
     out = []
-    for table in f.tables:
-        box = lay.boxes[table.id]
-        for span in lay.spans:
-            if span.sheet != table.sheet or span.kind == "check-label" or not _in_box(span, box):
-                continue
-            ri = max(0, span.row1 - box.data_row)
-            ci = max(0, span.col1 - box.data_col)
-            anchor = table.cell_id_of(table.rows[ri], table.columns[ci])
-            if anchor not in by_name:
-                continue
-            sheet, ar, ac = positions[anchor]
-            r, c = ar + span.row1 - (box.data_row + ri), ac + span.col1 - (box.data_col + ci)
-            if r < 1 or c < 1:
-                continue
-            actual = wb[sheet].cell(r, c).value
-            if actual is not None and _norm(actual) == _norm(span.text):
-                continue
-            out.append(_label_finding(f, sheet, r, c, actual, span.text))
+    for anchor, dr, dc, official in _label_spans(f):
+        if anchor not in by_name:
+            continue
+        sheet, ar, ac = positions[anchor]
+        r, c = ar + dr, ac + dc
+        if r < 1 or c < 1:
+            continue
+        actual = wb[sheet].cell(r, c).value
+        if actual is not None and _norm(actual) == _norm(official):
+            continue
+        out.append(_label_finding(f, sheet, r, c, actual, official))
     return out
 
 
