@@ -19,7 +19,7 @@ MAX_UNCOMPRESSED = 300 * 1024 * 1024
 MAX_RATIO = 200           # per entry, for entries above 1 MB uncompressed
 PROLOG_MAX = 64 * 1024    # bytes of a part read to find where its root element starts
 PROLOG_FIRST = 4096       # read first; a real part's root element starts within a few hundred bytes
-WHOLE_MAX = 1 << 20       # parts up to this size are inflated whole, once, when first read (the reader's _CUT_MAX)
+WHOLE_MAX = 1 << 20       # parts up to this size are inflated whole, once, when first read (fastxlsx reads them whole)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 

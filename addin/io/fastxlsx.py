@@ -120,7 +120,7 @@ _EMPTY_CELL = re.compile(rb'>(?:<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,6}")?(
 _EMPTY_ROW = re.compile(rb'>(?:<row r="[0-9]{1,7}"(?: [A-Za-z0-9:]{1,40}="[^"<>&]*")*(?:/>|></row>))+(?=<)')
 _ROW_START = re.compile(rb'<row r="[0-9]{1,7}"(?: [A-Za-z0-9:]{1,40}="[^"<>&]*")*/?>')
 _TAG_ENDS = (b" ", b"\t", b"\n", b"\r", b"/", b">")      # what may follow a tag's name in XML
-_CUT_MAX = 1 << 20    # larger parts are streamed as they are (1 MB holds fewer cells than MAX_CELLS_PER_SHEET)
+_CUT_MAX = container.WHOLE_MAX    # larger parts are streamed as they are (1 MB holds fewer cells than MAX_CELLS_PER_SHEET)
 
 
 def _cuttable(data: bytes) -> bool:
